@@ -1,0 +1,51 @@
+"""A small autograd engine on numpy: a scalar ``Value`` graph and a ``Tensor`` graph that
+share one op table and one backward pass, with higher-order gradients, a functional API
+and gradient checking."""
+
+from .functional import grad, hessian, jacobian, value_and_grad, vjp
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .graph import Node, backprop, enable_grad, is_grad_enabled, no_grad, walk
+from .ops import OPS, Op, defop
+from .tensor import (
+    Tensor,
+    arange,
+    concatenate,
+    matmul,
+    maximum,
+    minimum,
+    ones,
+    rand,
+    randn,
+    stack,
+    tensor,
+    where,
+    zeros,
+)
+from .value import Value
+
+
+def _method(name: str):
+    def fn(x):
+        return getattr(x, name)()
+
+    fn.__name__ = name
+    fn.__doc__ = f"Return ``x.{name}()`` for a Value or a Tensor."
+    return fn
+
+
+exp, log, sqrt, tanh, sigmoid, relu = (_method(n) for n in
+                                       ("exp", "log", "sqrt", "tanh", "sigmoid", "relu"))
+
+
+def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    """Return ``x.clip(min, max)``."""
+    return x.clip(min, max)
+
+
+__all__ = [
+    "OPS", "GradcheckError", "Node", "Op", "Tensor", "Value", "arange", "backprop", "clip",
+    "concatenate", "defop", "enable_grad", "exp", "grad", "gradcheck", "gradgradcheck",
+    "hessian", "is_grad_enabled", "jacobian", "log", "matmul", "maximum", "minimum",
+    "no_grad", "ones", "rand", "randn", "relu", "sigmoid", "sqrt", "stack", "tanh", "tensor",
+    "value_and_grad", "vjp", "walk", "where", "zeros",
+]

@@ -1,0 +1,138 @@
+"""Three namespaces with the same function names, for the ops' forwards and VJP rules.
+
+``FloatOps`` works on Python floats (the scalar ``Value``), ``NumpyOps`` on ndarrays (the
+``Tensor``), and ``GraphOps`` on graph nodes: each of its functions applies the registered
+op of that name, so a rule run with it records its own derivative (``create_graph``).
+Inputs are positional, attributes keywords, exactly as in the op table.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .ops import OPS, Op
+
+
+class FloatOps:
+    """Math on Python floats. Overflow and domain errors fall back to IEEE results (see
+    ``ieee``), so a Value computes what a float64 Tensor computes."""
+
+    exp = math.exp
+    log = math.log
+    sqrt = math.sqrt
+    tanh = math.tanh
+    abs = abs
+
+    def sigmoid(x):
+        if x >= 0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)  # x < 0 here, so this cannot overflow
+        return e / (1.0 + e)
+
+    def relu(x):
+        return 0.0 if x <= 0 else x  # NaN stays NaN
+
+    def pow(x, *, exponent):
+        return math.pow(x, exponent)  # unlike **, never a complex number
+
+    def power(x, y):
+        return math.pow(x, y)
+
+    def sign(x):
+        return (x > 0) - (x < 0)
+
+    def equal(x, y):
+        return x == y
+
+    def where(x, y, *, condition):
+        return x if condition else y
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))  # never overflows
+    return np.where(x >= 0, 1, e) / (1 + e)
+
+
+def _scatter_add(g, *, index, shape):
+    out = np.zeros(shape, dtype=g.dtype)
+    if any(isinstance(i, np.ndarray) for i in index):
+        np.add.at(out, index, g)  # repeated indices accumulate
+    else:
+        out[index] = g  # basic indexing never repeats an element
+    return out
+
+
+class NumpyOps:
+    """The same functions on numpy arrays."""
+
+    exp, log, sqrt, tanh, abs, sign = np.exp, np.log, np.sqrt, np.tanh, np.abs, np.sign
+    equal, maximum, minimum, matmul = np.equal, np.maximum, np.minimum, np.matmul
+    sum, max, min, reshape, transpose = np.sum, np.max, np.min, np.reshape, np.transpose
+    broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power
+    sigmoid = _sigmoid
+    scatter_add = _scatter_add
+
+    def relu(x):
+        return np.maximum(x, 0)
+
+    def pow(x, *, exponent):
+        return np.power(x, exponent)
+
+    def clip(x, *, min, max):
+        return np.clip(x, min, max)
+
+    def where(x, y, *, condition):
+        return np.where(condition, x, y)
+
+    def getitem(x, *, index):
+        return x[index]
+
+
+def ieee(fn, *args, **attrs):
+    """Re-run a float computation that raised (1/0, exp(1000), log(-1)) in float64
+    numpy, which returns inf or nan as a Tensor would; return a float."""
+    with np.errstate(all="ignore"):
+        return float(fn(NumpyOps, *(np.float64(a) for a in args), **attrs))
+
+
+def _raw(x):
+    return x.data if hasattr(type(x), "_apply") else x
+
+
+def apply(op: Op, *args: Any, **attrs: Any) -> Any:
+    """Apply ``op`` to its inputs: a node of the inputs' type, or raw data if none is a node."""
+    for a in args:
+        if hasattr(type(a), "_apply"):
+            return type(a)._apply(op, *args, **attrs)
+    return op.forward(NumpyOps, *args, **attrs)
+
+
+class _GraphOps:
+    """Each function applies the op of the same name to nodes, recording it. ``equal`` and
+    ``sign`` are not differentiable: they return raw data, used as constant masks."""
+
+    def __getattr__(self, name: str):
+        try:
+            op = OPS[name]
+        except KeyError:
+            raise AttributeError(f"GraphOps has no op named {name!r}") from None
+
+        def fn(*args, **attrs):
+            return apply(op, *args, **attrs)
+
+        setattr(self, name, fn)
+        return fn
+
+    @staticmethod
+    def equal(x, y):
+        return np.equal(_raw(x), _raw(y))
+
+    @staticmethod
+    def sign(x):
+        return np.sign(_raw(x))
+
+
+GraphOps = _GraphOps()

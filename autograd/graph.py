@@ -1,0 +1,208 @@
+"""The graph core: nodes, grad mode, the walk in topological order, and backpropagation.
+
+One algorithm serves the scalar ``Value`` and the array ``Tensor``. A node records the op
+that produced it and its input nodes (``parents``, in operand order). ``backprop`` walks
+the graph once, in reverse topological order, handing each node's cotangent to its op's
+VJP rules with the raw data (fast) or, under ``create_graph``, with the nodes themselves
+(so the gradient is a graph too).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .backends import FloatOps, GraphOps, ieee
+
+_grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_grad_enabled() -> bool:
+    """Return True when new operations are recorded for backward (per thread and context)."""
+    return _grad_enabled.get()
+
+
+class _GradMode:
+    enabled = True
+
+    def __init__(self) -> None:
+        self._tokens: list[contextvars.Token[bool]] = []
+
+    def __enter__(self) -> None:
+        self._tokens.append(_grad_enabled.set(self.enabled))
+
+    def __exit__(self, *exc: object) -> None:
+        _grad_enabled.reset(self._tokens.pop())
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):
+    """Context manager and decorator: operations inside record no graph."""
+
+    enabled = False
+
+
+class enable_grad(_GradMode):
+    """Context manager and decorator: record the graph again, e.g. inside ``no_grad``."""
+
+    enabled = True
+
+
+class _Freed(tuple):
+    """The parents of a Tensor whose graph backward has released."""
+
+
+FREED = _Freed()
+
+
+class Node:
+    """What both node types share: data, grad, the producing op and its input nodes."""
+
+    __slots__ = ("data", "grad", "parents", "op", "attrs", "label", "requires_grad",
+                 "_retain", "_ct", "__weakref__")
+    xp: Any = FloatOps  # the namespace that VJP rules get in ordinary backward
+    _frees_graph = False
+
+    @property
+    def op_name(self) -> str:
+        """Return the name of the op that produced this node, ``""`` for a leaf."""
+        return self.op.name if self.op is not None else ""
+
+    @property
+    def is_leaf(self) -> bool:
+        """Return True for a node no recorded op produced."""
+        return self.op is None
+
+    _check: Callable[[Any, Node, Any, int], Any] | None = None  # validates a cotangent
+
+
+def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> list[Node]:
+    """Return the nodes that ``roots`` depend on, each after all of its inputs.
+
+    Iterative depth-first search, so any depth works; the order is deterministic.
+    ``grad_only`` skips nodes that need no gradient; nodes in ``stop`` are not expanded.
+    """
+    stops = {id(n) for n in stop}
+    seen: set[int] = set()
+    order: list[Node] = []
+    for root in roots:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(() if id(root) in stops else root.parents))]
+        while stack:
+            node, parents = stack[-1]
+            for p in parents:
+                if id(p) not in seen and (p.requires_grad or not grad_only):
+                    seen.add(id(p))
+                    stack.append((p, iter(() if id(p) in stops else p.parents)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def backprop(
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    *,
+    inputs: Sequence[Node] | None = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+) -> list[Any] | None:
+    """Carry the cotangents ``seeds`` of ``roots`` back through their graph.
+
+    Without ``inputs``, add the result into ``.grad`` of every node that keeps one (leaves;
+    every Value; Tensors asked to ``retain_grad``) and return None. With ``inputs``, leave
+    every ``.grad`` alone and return the cotangent of each input (None where none reached).
+    On error nothing is changed.
+    """
+    order = walk(*roots, stop=inputs or ())
+    cls = type(roots[0])
+    if cls._frees_graph and any(n.parents is FREED for n in order):
+        raise RuntimeError(
+            "backward: this graph was already freed by an earlier backward(); pass "
+            "retain_graph=True to the first backward() to backpropagate through it again")
+    if create_graph:
+        xp = GraphOps
+        for n in order:
+            if n.op is not None and n.op.once_differentiable:
+                raise RuntimeError(f"backward: op {n.op.name!r} is once_differentiable and "
+                                   "cannot build a graph of its gradient (create_graph=True)")
+    else:
+        xp = cls.xp
+    check = cls._check
+    stops = {id(n) for n in inputs} if inputs is not None else ()
+    for root, seed in zip(roots, seeds):
+        root._ct = seed if root._ct is None else root._ct + seed
+    kept = []
+    try:
+        with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
+            for node in reversed(order):
+                g = node._ct
+                if g is None:
+                    continue
+                node._ct = None
+                if inputs is None:
+                    if node._retain or not node.parents:
+                        kept.append((node, g))
+                elif id(node) in stops:
+                    kept.append((node, g))
+                    continue
+                parents = node.parents
+                if not parents:
+                    continue
+                op, attrs = node.op, node.attrs
+                if create_graph:
+                    args, out = parents, node
+                else:
+                    args, out = [p.data for p in parents], node.data
+                rules = op.rules
+                for i, p in enumerate(parents):
+                    if p.requires_grad:
+                        try:
+                            ct = rules[i](xp, g, out, *args, **attrs)
+                        except (ArithmeticError, ValueError):
+                            if xp is not FloatOps:
+                                raise
+                            ct = ieee(rules[i], g, out, *args, **attrs)
+                        if check is not None:
+                            ct = check(ct, p, op, i)
+                        p._ct = ct if p._ct is None else p._ct + ct
+    except BaseException:
+        for n in order:
+            n._ct = None
+        raise
+    if inputs is not None:
+        got = {id(n): g for n, g in kept}
+        return [got.get(id(n)) for n in inputs]
+    for node, g in kept:
+        node.grad = _accumulate(node.grad, g)
+    if cls._frees_graph and not retain_graph:
+        for n in order:
+            if n.parents:
+                n.parents = FREED
+    return None
+
+
+def _accumulate(grad: Any, g: Any) -> Any:
+    if grad is None:
+        return g.copy() if type(g) is np.ndarray else g  # never share a buffer with another grad
+    if type(grad) is float and type(g) is not float and grad == 0.0:
+        return g  # a Value's first gradient that is itself a graph (create_graph)
+    return grad + g

@@ -1,0 +1,574 @@
+"""The array node: ``Tensor`` over a numpy ndarray, its operator surface and composites.
+
+Binary ops broadcast their inputs explicitly (a ``broadcast_to`` node, whose VJP sums the
+gradient back), so every primitive sees equal shapes and the engine can check that each
+cotangent has its input's shape. Python scalars take the tensor's dtype (numpy's weak
+scalars); arrays and numpy scalars follow numpy's promotion; gradients take each input's
+dtype.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Union
+
+import numpy as np
+
+from .backends import NumpyOps
+from .graph import Node, _grad_enabled, backprop
+from .ops import OPS, Op
+
+ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
+Axis = Union[int, Sequence[int], None]
+_NOATTRS: dict[str, Any] = {}  # shared by attribute-free nodes; never mutated
+_ADD, _SUB, _MUL, _DIV, _POWER = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["power"]
+
+
+def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
+    if isinstance(data, Tensor):
+        data = data.data
+    elif isinstance(data, Node):
+        raise TypeError(f"{what}: cannot make a Tensor of a {type(data).__name__}; "
+                        "Value and Tensor graphs do not mix (use v.data for its float)")
+    try:
+        arr = np.array(data, dtype=dtype, copy=copy) if copy else np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{what}: cannot make a numeric array of {type(data).__name__}: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what}: data of dtype {arr.dtype} is not numeric (from "
+                        f"{type(data).__name__}); use bool, integer or floating point data")
+    return arr
+
+
+def _const(x: Any, like: Tensor) -> Tensor:
+    """Wrap a non-Tensor operand as a constant; Python scalars take ``like``'s float dtype."""
+    if type(x) in (int, float, bool) and like.data.dtype.kind == "f":
+        arr = np.asarray(x, dtype=like.data.dtype)
+    else:
+        arr = _array(x, None, "Tensor operand", copy=False)
+    return _result(None, arr, (), _NOATTRS)
+
+
+def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str, Any]) -> Tensor:
+    """Return a new Tensor for ``data``; it records ``op`` when grad mode is on and an input
+    needs a gradient."""
+    t = Tensor.__new__(Tensor)
+    t.data = data if type(data) is np.ndarray else np.asarray(data)
+    t.grad, t.label, t._retain, t._ct = None, "", False, None
+    if op is not None and _grad_enabled.get():
+        for p in parents:
+            if p.requires_grad:
+                t.parents, t.op, t.attrs, t.requires_grad = tuple(parents), op, attrs, True
+                return t
+    t.parents, t.op, t.attrs, t.requires_grad = (), None, _NOATTRS, False
+    return t
+
+
+def _broadcast(op: Op, ts: list[Tensor], attrs: dict[str, Any]) -> tuple[list[Tensor], dict]:
+    """Broadcast the inputs that need gradients (and array attributes) to one shape."""
+    extra = [v.shape for v in attrs.values() if isinstance(v, np.ndarray)]
+    shapes = [t.shape for t in ts] + extra
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"{op.name}: shapes {', '.join(map(str, shapes))} cannot be broadcast "
+                         "together (numpy's rules: trailing dimensions must be equal or 1)") from None
+    ts = [t.broadcast_to(shape) if t.requires_grad and t.shape != shape else t for t in ts]
+    if extra:
+        attrs = {k: np.broadcast_to(v, shape) if isinstance(v, np.ndarray) else v
+                 for k, v in attrs.items()}
+    return ts, attrs
+
+
+def _binary(op: Op, a: Any, b: Any) -> Tensor:
+    if not isinstance(a, Tensor):
+        a = _const(a, b)
+    if not isinstance(b, Tensor):
+        b = _const(b, a)
+    if a.shape != b.shape:
+        (a, b), _ = _broadcast(op, [a, b], _NOATTRS)
+    return _result(op, op.forward(NumpyOps, a.data, b.data), (a, b), _NOATTRS)
+
+
+def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
+    """Normalise ``axis`` to a sorted tuple of non-negative axes, or raise naming it."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"{name}: axis must be an int, a tuple of ints or None, got {a!r}")
+        if not -ndim <= a < ndim:
+            raise np.exceptions.AxisError(
+                f"{name}: axis {a} is out of bounds for a tensor of ndim {ndim}")
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: repeated axis in {axis!r}")
+    return tuple(sorted(out))
+
+
+def _resolve_shape(shape: Sequence[int], size: int, old: tuple[int, ...]) -> tuple[int, ...]:
+    shape = tuple(int(n) for n in shape)
+    known = int(np.prod([n for n in shape if n != -1]))
+    if shape.count(-1) == 1 and known and size % known == 0:
+        shape = tuple(size // known if n == -1 else n for n in shape)
+    if shape.count(-1) or any(n < 0 for n in shape) or int(np.prod(shape)) != size:
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {old} (size {size}) "
+                         f"into shape {shape}")
+    return shape
+
+
+def _shape_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Accept both ``f(2, 3)`` and ``f((2, 3))``."""
+    return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+
+
+def _index(index: Any) -> tuple[Any, ...]:
+    """Normalise an index to a tuple numpy understands; Tensors and lists become arrays."""
+    out: list[Any] = []
+    for i in index if isinstance(index, tuple) else (index,):
+        if isinstance(i, Tensor):
+            i = i.data
+        elif isinstance(i, list):
+            i = np.asarray(i)
+        if isinstance(i, np.ndarray) and i.dtype == bool:
+            out.extend(i.nonzero())  # a mask picks the same elements as its nonzero indices
+            continue
+        if isinstance(i, np.ndarray) and i.dtype.kind not in "iu":
+            raise IndexError(f"getitem: index arrays must be integer or boolean, got {i.dtype}")
+        out.append(i)
+    return tuple(out)
+
+
+class Tensor(Node):
+    """An array in the graph: ``.data`` is a numpy ndarray, ``.grad`` one of the same shape
+    and dtype (or None), as in PyTorch. Leaf gradients accumulate across ``backward()``
+    calls; an interior tensor keeps its gradient only after ``retain_grad()``."""
+
+    __slots__ = ()
+    __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
+    __hash__ = object.__hash__  # == is elementwise; hashing stays by identity
+    xp = NumpyOps
+    _frees_graph = True
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
+                 label: str = "") -> None:
+        arr = _array(data, dtype, "Tensor")
+        if requires_grad and arr.dtype.kind != "f":
+            raise TypeError(f"Tensor: only floating point tensors can require grad, got dtype "
+                            f"{arr.dtype}; pass dtype=float or floating point data")
+        self.data = arr
+        self.grad: Any = None
+        self.parents: tuple[Tensor, ...] = ()
+        self.op: Op | None = None
+        self.attrs = _NOATTRS
+        self.label = label
+        self.requires_grad = bool(requires_grad)
+        self._retain = False
+        self._ct = None
+
+    @classmethod
+    def _apply(cls, op: Op, *args: Any, **attrs: Any) -> Tensor:
+        like = next(a for a in args if isinstance(a, Tensor))
+        ts = [a if isinstance(a, Tensor) else _const(a, like) for a in args]
+        if op.broadcast:
+            ts, attrs = _broadcast(op, ts, attrs)
+        return _result(op, op.forward(NumpyOps, *[t.data for t in ts], **attrs), ts,
+                       attrs or _NOATTRS)
+
+    @staticmethod
+    def _check(ct: Any, parent: Node, op: Op, i: int) -> Any:
+        if not isinstance(ct, Tensor):
+            ct = ct if type(ct) is np.ndarray else np.asarray(ct)
+            if ct.dtype != parent.data.dtype:
+                ct = ct.astype(parent.data.dtype)
+        if ct.shape != parent.data.shape:
+            raise RuntimeError(f"backward: the vjp of {op.name!r} for input {i} returned shape "
+                               f"{ct.shape}, but that input has shape {parent.data.shape}; "
+                               "the op's rule is wrong")
+        return ct
+
+    # ------------------------------------------------------------ attributes
+    shape = property(lambda self: self.data.shape, doc="The shape of the data.")
+    ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
+    size = property(lambda self: self.data.size, doc="The number of elements.")
+    dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of the data.")
+    T = property(lambda self: self.transpose(), doc="The tensor with its axes reversed.")
+
+    def numpy(self) -> np.ndarray:
+        """Return the data ndarray (shared, not a copy)."""
+        return self.data
+
+    def item(self) -> Any:
+        """Return the single element as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor converts to a Python number, "
+                             f"this one has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        """Return the data as (nested) Python lists."""
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """Return a new leaf sharing this data, with no graph and no gradient."""
+        return _result(None, self.data, (), _NOATTRS)
+
+    def retain_grad(self) -> Tensor:
+        """Keep this interior tensor's ``.grad`` after backward, as a leaf's; return self."""
+        self._retain = True
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on a leaf in place; return self."""
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"requires_grad_: only floating point tensors can require grad, "
+                            f"got dtype {self.dtype}")
+        if not self.is_leaf:
+            raise RuntimeError("requires_grad_: only a leaf's flag can be set; use detach()")
+        self.requires_grad = requires_grad
+        return self
+
+    def backward(self, gradient: ArrayLike | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Backpropagate from this tensor, adding the gradients into the leaves' ``.grad``.
+
+        ``gradient`` is d(loss)/d(self), required unless self has one element. The graph is
+        freed afterwards unless ``retain_graph`` (default: ``create_graph``).
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward: this tensor does not require grad, so it has no graph; "
+                               "create the leaves with requires_grad=True (outside no_grad)")
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(f"backward: a gradient can be created implicitly only for a "
+                                   f"one-element tensor, this one has shape {self.shape}; pass "
+                                   "gradient= of that shape, or reduce first (e.g. .sum())")
+            seed: Any = np.ones_like(self.data)
+        else:
+            seed = gradient.data if isinstance(gradient, Tensor) else _array(
+                gradient, self.dtype, "backward gradient")
+            if seed.shape != self.shape:
+                raise ValueError(f"backward: gradient has shape {seed.shape}, but the tensor "
+                                 f"has shape {self.shape}; they must match")
+            seed = seed.astype(self.dtype, copy=False)
+        if create_graph:
+            seed = gradient if isinstance(gradient, Tensor) else Tensor(seed)
+        backprop([self], [seed], create_graph=create_graph,
+                 retain_graph=create_graph if retain_graph is None else retain_graph)
+
+    # ------------------------------------------------------------ arithmetic
+    def __add__(self, other: ArrayLike) -> Tensor: return _binary(_ADD, self, other)
+    def __radd__(self, other: ArrayLike) -> Tensor: return _binary(_ADD, other, self)
+    def __sub__(self, other: ArrayLike) -> Tensor: return _binary(_SUB, self, other)
+    def __rsub__(self, other: ArrayLike) -> Tensor: return _binary(_SUB, other, self)
+    def __mul__(self, other: ArrayLike) -> Tensor: return _binary(_MUL, self, other)
+    def __rmul__(self, other: ArrayLike) -> Tensor: return _binary(_MUL, other, self)
+    def __truediv__(self, other: ArrayLike) -> Tensor: return _binary(_DIV, self, other)
+    def __rtruediv__(self, other: ArrayLike) -> Tensor: return _binary(_DIV, other, self)
+    def __rpow__(self, other: ArrayLike) -> Tensor: return _binary(_POWER, other, self)
+    def __matmul__(self, other: ArrayLike) -> Tensor: return matmul(self, other)
+    def __rmatmul__(self, other: ArrayLike) -> Tensor: return matmul(other, self)
+    def __neg__(self) -> Tensor: return self._unary("neg")
+    def __pos__(self) -> Tensor: return self
+    def __abs__(self) -> Tensor: return self._unary("abs")
+
+    def __pow__(self, other: ArrayLike) -> Tensor:
+        """``x ** c`` with a Python number ``c``, else elementwise ``x ** y`` in both."""
+        if type(other) in (int, float):
+            return self._unary("pow", exponent=other)
+        return _binary(_POWER, self, other)
+
+    # comparisons give plain boolean arrays: usable as constant masks, never differentiated
+    def __lt__(self, other: ArrayLike) -> np.ndarray: return self.data < _raw(other)  # type: ignore[override]
+    def __le__(self, other: ArrayLike) -> np.ndarray: return self.data <= _raw(other)  # type: ignore[override]
+    def __gt__(self, other: ArrayLike) -> np.ndarray: return self.data > _raw(other)  # type: ignore[override]
+    def __ge__(self, other: ArrayLike) -> np.ndarray: return self.data >= _raw(other)  # type: ignore[override]
+    def __eq__(self, other: object) -> np.ndarray: return self.data == _raw(other)  # type: ignore[override]
+    def __ne__(self, other: object) -> np.ndarray: return self.data != _raw(other)  # type: ignore[override]
+
+    # ------------------------------------------------------------ elementwise
+    def _unary(self, name: str, **attrs: Any) -> Tensor:
+        op = OPS[name]
+        return _result(op, op.forward(NumpyOps, self.data, **attrs), (self,), attrs or _NOATTRS)
+
+    def exp(self) -> Tensor: return self._unary("exp")
+    def log(self) -> Tensor: return self._unary("log")
+    def sqrt(self) -> Tensor: return self._unary("sqrt")
+    def abs(self) -> Tensor: return self._unary("abs")
+    def tanh(self) -> Tensor: return self._unary("tanh")
+    def sigmoid(self) -> Tensor: return self._unary("sigmoid")
+    def relu(self) -> Tensor: return self._unary("relu")
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Return the tensor limited to ``[min, max]`` (gradient 1 inside, boundaries too)."""
+        lo, hi = -np.inf if min is None else float(min), np.inf if max is None else float(max)
+        if lo > hi:
+            raise ValueError(f"clip: min {lo} is larger than max {hi}")
+        return self._unary("clip", min=lo, max=hi)
+
+    # ------------------------------------------------------------ reductions
+    def _reduce(self, name: str, axis: Axis, keepdims: bool) -> Tensor:
+        axes = _axes(axis, self.ndim, name)
+        if name != "sum" and any(self.shape[a] == 0 for a in axes):
+            raise ValueError(f"{name}: cannot reduce an empty axis (shape {self.shape})")
+        return self._unary(name, axis=axes, keepdims=bool(keepdims))
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Return the sum over ``axis`` (all axes by default)."""
+        return self._reduce("sum", axis, keepdims)
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Return the maximum over ``axis``; tied maxima share the gradient evenly."""
+        return self._reduce("max", axis, keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Return the minimum over ``axis``; tied minima share the gradient evenly."""
+        return self._reduce("min", axis, keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Return the mean over ``axis``."""
+        n = int(np.prod([self.shape[a] for a in _axes(axis, self.ndim, "mean")]))
+        return self.sum(axis, keepdims) / n
+
+    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        """Return the variance over ``axis`` (numpy's ``ddof=0`` by default)."""
+        n = int(np.prod([self.shape[a] for a in _axes(axis, self.ndim, "var")]))
+        d = self - self.mean(axis, keepdims=True)
+        return (d * d).sum(axis, keepdims) / (n - ddof)
+
+    def _finite_max(self, axes: tuple[int, ...]) -> np.ndarray:
+        # a constant shift that keeps exp() from overflowing; the results below do not
+        # depend on it mathematically, so their gradients stay exact
+        m = np.max(self.data, axis=axes, keepdims=True)
+        return np.where(np.isfinite(m), m, 0)
+
+    def _shift(self, axis: Axis) -> Tensor:
+        return self - self._finite_max(_axes(axis, self.ndim, "softmax"))
+
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Return ``log(sum(exp(x)))`` over ``axis``, stable for large inputs."""
+        axes = _axes(axis, self.ndim, "logsumexp")
+        m = self._finite_max(axes)
+        lse = (self - m).exp().sum(axes, keepdims=True).log() + m
+        return lse if keepdims else lse.reshape(
+            tuple(n for i, n in enumerate(lse.shape) if i not in axes))
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """Return ``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs."""
+        e = self._shift(axis).exp()
+        return e / e.sum(axis, keepdims=True)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """Return ``x - logsumexp(x)`` along ``axis``, stable for large inputs."""
+        s = self._shift(axis)
+        return s - s.exp().sum(axis, keepdims=True).log()
+
+    # ------------------------------------------------------------ shape
+    def reshape(self, *shape: int) -> Tensor:
+        """Return the same elements in a new shape (one entry may be -1)."""
+        shape = _resolve_shape(_shape_args(shape), self.size, self.shape)
+        return self if shape == self.shape else self._unary("reshape", shape=shape)
+
+    def flatten(self) -> Tensor:
+        """Return the elements as a 1-D tensor."""
+        return self.reshape(-1)
+
+    def transpose(self, *axes: int) -> Tensor:
+        """Return the tensor with its axes permuted (reversed when none are given)."""
+        axes = _shape_args(axes) or tuple(reversed(range(self.ndim)))
+        if sorted(a % self.ndim if self.ndim else a for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
+                             f"{self.ndim} axes of shape {self.shape}")
+        axes = tuple(a % self.ndim for a in axes)
+        return self._unary("transpose", axes=axes)
+
+    permute = transpose
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Return the tensor with two axes exchanged."""
+        a, b = _axes(axis1, self.ndim, "swapaxes")[0], _axes(axis2, self.ndim, "swapaxes")[0]
+        axes = list(range(self.ndim))
+        axes[a], axes[b] = b, a
+        return self._unary("transpose", axes=tuple(axes))
+
+    def expand_dims(self, axis: int) -> Tensor:
+        """Return the tensor with a new axis of length 1 at ``axis``."""
+        a = _axes(axis, self.ndim + 1, "expand_dims")[0]
+        return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
+
+    def squeeze(self, axis: Axis = None) -> Tensor:
+        """Return the tensor without the length-1 axes (those of ``axis``, or all)."""
+        if axis is None:
+            axes = tuple(i for i, n in enumerate(self.shape) if n == 1)
+        else:
+            axes = _axes(axis, self.ndim, "squeeze")
+            if any(self.shape[a] != 1 for a in axes):
+                raise ValueError(f"squeeze: axis {axis} of shape {self.shape} is not of length 1")
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
+
+    def broadcast_to(self, *shape: int) -> Tensor:
+        """Return the tensor broadcast to ``shape`` (numpy's rules)."""
+        shape = tuple(int(n) for n in _shape_args(shape))
+        try:
+            np.broadcast_shapes(self.shape, shape)
+            ok = len(shape) >= self.ndim and np.broadcast_shapes(self.shape, shape) == shape
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}")
+        return self if shape == self.shape else self._unary("broadcast_to", shape=shape)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        index = _index(index)
+        try:
+            data = self.data[index]
+        except IndexError as e:
+            raise IndexError(f"getitem: {e} (tensor of shape {self.shape})") from None
+        return _result(OPS["getitem"], data, (self,), {"index": index})
+
+    def __len__(self) -> int:
+        if not self.ndim:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self)))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        return bool(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = "" if self.data.dtype == np.float64 else f", dtype={self.dtype}"
+        grad = f", op={self.op_name}" if self.op is not None else (
+            ", requires_grad=True" if self.requires_grad else "")
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Tensor({body}{extra}{grad}{label})"
+
+
+def _raw(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(_array(x, None, "Tensor operand", copy=False))
+
+
+# ---------------------------------------------------------------- functions
+
+
+def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """Return the matrix product with numpy's rules: 1-D operands and batch broadcasting."""
+    x, y = _tensor(x), _tensor(y)
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"matmul: both operands must be at least 1-D, got shapes {x.shape} "
+                         f"and {y.shape} (use * to multiply by a scalar)")
+    if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
+        raise ValueError(f"matmul: shapes {x.shape} and {y.shape} do not line up (the last "
+                         f"axis of the first must equal the {'second-to-last' if y.ndim > 1 else 'only'}"
+                         " axis of the second)")
+    if x.ndim == 1:
+        return matmul(x.reshape(1, -1), y).squeeze(-2)
+    if y.ndim == 1:
+        return matmul(x, y.reshape(-1, 1)).squeeze(-1)
+    if y.ndim > 2 and x.shape[:-2] != y.shape[:-2]:
+        try:
+            batch = np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+        except ValueError:
+            raise ValueError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
+                             "broadcast together") from None
+        x, y = x.broadcast_to(batch + x.shape[-2:]), y.broadcast_to(batch + y.shape[-2:])
+    return _result(OPS["matmul"], np.matmul(x.data, y.data), (x, y), _NOATTRS)
+
+
+def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
+    """Return the tensors joined along an existing ``axis``."""
+    ts = [_tensor(t) for t in tensors]
+    if not ts:
+        raise ValueError("concatenate: needs at least one tensor")
+    if any(t.ndim != ts[0].ndim for t in ts) or ts[0].ndim == 0:
+        raise ValueError(f"concatenate: tensors must have the same number (>= 1) of dimensions, "
+                         f"got shapes {[t.shape for t in ts]}")
+    a = _axes(axis, ts[0].ndim, "concatenate")[0]
+    if any(t.shape[:a] + t.shape[a + 1:] != ts[0].shape[:a] + ts[0].shape[a + 1:] for t in ts):
+        raise ValueError(f"concatenate: shapes {[t.shape for t in ts]} differ outside axis {axis}")
+    return Tensor._apply(OPS["concatenate"], *ts, axis=a)
+
+
+def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
+    """Return the tensors joined along a new ``axis``."""
+    ts = [_tensor(t) for t in tensors]
+    if not ts or any(t.shape != ts[0].shape for t in ts):
+        raise ValueError(f"stack: needs one or more tensors of one shape, got "
+                         f"{[t.shape for t in ts]}")
+    a = _axes(axis, ts[0].ndim + 1, "stack")[0]
+    return concatenate([t.expand_dims(a) for t in ts], axis=a)
+
+
+def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
+    """Return ``x`` where ``condition`` holds and ``y`` elsewhere (broadcast together)."""
+    cond = np.asarray(_raw(condition))
+    if cond.dtype != bool:
+        raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
+    if not isinstance(y, Tensor):
+        x = _tensor(x)
+    return Tensor._apply(OPS["where"], x, y, condition=cond)
+
+
+def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """Return the elementwise maximum; ties split the gradient evenly."""
+    return _binary(OPS["maximum"], x if isinstance(y, Tensor) else _tensor(x), y)
+
+
+def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """Return the elementwise minimum; ties split the gradient evenly."""
+    return _binary(OPS["minimum"], x if isinstance(y, Tensor) else _tensor(x), y)
+
+
+# ---------------------------------------------------------------- creation
+
+
+def tensor(data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Return a new leaf Tensor holding a copy of ``data`` (numpy's default dtypes:
+    float64 for Python floats, int64 for ints)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def zeros(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """Return a tensor of zeros."""
+    return Tensor(np.zeros(_shape_args(shape), dtype), requires_grad=requires_grad)
+
+
+def ones(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """Return a tensor of ones."""
+    return Tensor(np.ones(_shape_args(shape), dtype), requires_grad=requires_grad)
+
+
+def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Return evenly spaced values in ``[start, stop)``, as ``numpy.arange``."""
+    data = np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(
+        start, dtype=dtype)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
+          requires_grad: bool = False) -> Tensor:
+    """Return standard normal samples; ``rng`` is a seed or a ``numpy.random.Generator``."""
+    data = np.random.default_rng(rng).standard_normal(_shape_args(shape)).astype(dtype)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
+         requires_grad: bool = False) -> Tensor:
+    """Return uniform samples in [0, 1); ``rng`` is a seed or a ``numpy.random.Generator``."""
+    data = np.random.default_rng(rng).random(_shape_args(shape)).astype(dtype)
+    return Tensor(data, requires_grad=requires_grad)

@@ -1,0 +1,137 @@
+"""The scalar node: micrograd's ``Value`` on Python floats, on the shared op table and engine."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Union
+
+import numpy as np
+
+from .backends import FloatOps, ieee
+from .graph import Node, _grad_enabled, backprop
+from .ops import OPS, Op
+
+Scalar = Union["Value", float, int]
+_NOATTRS: dict[str, Any] = {}  # shared by attribute-free nodes; never mutated
+_ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
+_NEG, _POW, _POWER = OPS["neg"], OPS["pow"], OPS["power"]
+
+
+def _scalar(x: Any, what: str) -> float:
+    if isinstance(x, numbers.Real):
+        return float(x)
+    if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
+        return float(x)
+    raise TypeError(f"{what}: expected a real number, got {type(x).__name__} "
+                    f"{x!r:.60}; a Value holds one Python float (use autograd.Tensor for arrays)")
+
+
+def _lift(x: Any, op: Op) -> Value:
+    return x if isinstance(x, Value) else Value(_scalar(x, f"Value {op.name}"))
+
+
+def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
+    """Compute ``op`` on the parents' floats and return the new node."""
+    try:
+        data = op.forward(FloatOps, *[p.data for p in parents], **attrs)
+    except (ArithmeticError, ValueError):
+        data = ieee(op.forward, *[p.data for p in parents], **attrs)  # inf or nan, as numpy
+    v = Value.__new__(Value)
+    v.data, v.grad, v.label, v.requires_grad, v._retain, v._ct = data, 0.0, "", True, True, None
+    if _grad_enabled.get():
+        v.parents, v.op, v.attrs = parents, op, attrs
+    else:
+        v.parents, v.op, v.attrs = (), None, _NOATTRS
+    return v
+
+
+class Value(Node):
+    """A scalar in the graph: ``.data`` and ``.grad`` are Python floats.
+
+    Every Value keeps its ``.grad`` after ``backward()`` (micrograd's behaviour), and
+    gradients accumulate: a second ``backward()`` adds the same amount again.
+    """
+
+    __slots__ = ()
+    __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _scalar(data, "Value")
+        self.grad: Any = 0.0
+        self.parents: tuple[Value, ...] = ()
+        self.op: Op | None = None
+        self.attrs = _NOATTRS
+        self.label = label
+        self.requires_grad = True
+        self._retain = True
+        self._ct = None
+
+    @classmethod
+    def _apply(cls, op: Op, *args: Any, **attrs: Any) -> Value:
+        return _make(op, tuple(_lift(a, op) for a in args), attrs or _NOATTRS)
+
+    # arithmetic, one line per operator: operands in the order the user wrote them
+    def __add__(self, other: Scalar) -> Value: return _make(_ADD, (self, _lift(other, _ADD)), _NOATTRS)
+    def __radd__(self, other: Scalar) -> Value: return _make(_ADD, (_lift(other, _ADD), self), _NOATTRS)
+    def __sub__(self, other: Scalar) -> Value: return _make(_SUB, (self, _lift(other, _SUB)), _NOATTRS)
+    def __rsub__(self, other: Scalar) -> Value: return _make(_SUB, (_lift(other, _SUB), self), _NOATTRS)
+    def __mul__(self, other: Scalar) -> Value: return _make(_MUL, (self, _lift(other, _MUL)), _NOATTRS)
+    def __rmul__(self, other: Scalar) -> Value: return _make(_MUL, (_lift(other, _MUL), self), _NOATTRS)
+    def __truediv__(self, other: Scalar) -> Value: return _make(_DIV, (self, _lift(other, _DIV)), _NOATTRS)
+    def __rtruediv__(self, other: Scalar) -> Value: return _make(_DIV, (_lift(other, _DIV), self), _NOATTRS)
+    def __rpow__(self, other: Scalar) -> Value: return _make(_POWER, (_lift(other, _POWER), self), _NOATTRS)
+    def __neg__(self) -> Value: return _make(_NEG, (self,), _NOATTRS)
+    def __pos__(self) -> Value: return self
+
+    def __pow__(self, other: Scalar) -> Value:
+        """``x ** c`` with a number ``c``, or ``x ** y`` differentiable in both."""
+        if isinstance(other, Value):
+            return _make(_POWER, (self, other), _NOATTRS)
+        c = other if type(other) in (int, float) else _scalar(other, "Value pow")
+        return _make(_POW, (self,), {"exponent": c})
+
+    def exp(self) -> Value: return _make(OPS["exp"], (self,), _NOATTRS)
+    def log(self) -> Value: return _make(OPS["log"], (self,), _NOATTRS)
+    def sqrt(self) -> Value: return _make(OPS["sqrt"], (self,), _NOATTRS)
+    def tanh(self) -> Value: return _make(OPS["tanh"], (self,), _NOATTRS)
+    def sigmoid(self) -> Value: return _make(OPS["sigmoid"], (self,), _NOATTRS)
+    def relu(self) -> Value: return _make(OPS["relu"], (self,), _NOATTRS)
+    def __abs__(self) -> Value: return _make(OPS["abs"], (self,), _NOATTRS)
+    abs = __abs__
+
+    # comparisons give plain bools and are not differentiated; == stays identity, so a
+    # Value can be a dict key and a list member like any object
+    def __lt__(self, other: Scalar) -> bool: return self.data < _data(other)
+    def __le__(self, other: Scalar) -> bool: return self.data <= _data(other)
+    def __gt__(self, other: Scalar) -> bool: return self.data > _data(other)
+    def __ge__(self, other: Scalar) -> bool: return self.data >= _data(other)
+
+    def __float__(self) -> float:
+        return self.data
+
+    def item(self) -> float:
+        """Return the data as a Python float."""
+        return self.data
+
+    def detach(self) -> Value:
+        """Return a new leaf with the same data, cut from this graph."""
+        return Value(self.data, self.label)
+
+    def backward(self, gradient: float = 1.0, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Backpropagate from this Value, adding d(self)/d(node) into every node's ``.grad``.
+
+        With ``create_graph=True`` the gradients are Values with a graph of their own.
+        """
+        seed: Any = _scalar(gradient, "Value.backward gradient")
+        backprop([self], [Value(seed) if create_graph else seed],
+                 retain_graph=retain_graph, create_graph=create_graph)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})" if isinstance(
+            self.grad, float) else f"Value(data={self.data:.6g}, grad={self.grad!r}{label})"
+
+
+def _data(x: Any) -> float:
+    return x.data if isinstance(x, Value) else _scalar(x, "Value comparison")

@@ -1,0 +1,1 @@
+"""Neural-network building blocks on the autograd engine (see the nn issue)."""

@@ -1,0 +1,1 @@
+"""Drawings of the compute graph (see the viz issue)."""
