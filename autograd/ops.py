@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 Rule = Callable[..., Any]
+REAL = ((-3.0, 3.0),)  # the test domain of ops defined everywhere
 
 OPS: dict[str, Op] = {}
 """Every registered op by name: the property suite iterates over this."""
@@ -44,7 +45,7 @@ class Op:
     forward: Callable[..., Any]
     vjp: tuple[Rule, ...] | Rule
     kind: str = "elementwise"
-    domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)
+    domain: tuple[tuple[float, float], ...] | None = None
     avoid: tuple[float, ...] = ()
     unique: bool = False
     broadcast: bool = False  # inputs are broadcast to one shape before the primitive
@@ -60,6 +61,8 @@ class Op:
 
     def domain_of(self, i: int) -> tuple[float, float]:
         """Return the test domain of input ``i``."""
+        if not self.domain:
+            raise LookupError(f"op {self.name!r} declares no test domain (domain=...)")
         return self.domain[min(i, len(self.domain) - 1)]
 
     def __call__(self, *inputs: Any, **attrs: Any) -> Any:
@@ -100,10 +103,10 @@ def defop(
 
 defop("neg", lambda xp, x: -x,
       lambda xp, g, out, x: -g,  # d(-x) = -1
-      value=True)
+      value=True, domain=REAL)
 defop("exp", lambda xp, x: xp.exp(x),
       lambda xp, g, out, x: g * out,  # d exp = exp
-      value=True)
+      value=True, domain=REAL)
 defop("log", lambda xp, x: xp.log(x),
       lambda xp, g, out, x: g / x,  # d log = 1/x
       domain=((0.05, 20.0),), value=True)
@@ -112,16 +115,16 @@ defop("sqrt", lambda xp, x: xp.sqrt(x),
       domain=((0.05, 20.0),), value=True)
 defop("abs", lambda xp, x: xp.abs(x),
       lambda xp, g, out, x: g * xp.sign(x),  # d|x| = sign(x); abs'(0) = 0
-      avoid=(0.0,), value=True)
+      avoid=(0.0,), value=True, domain=REAL)
 defop("tanh", lambda xp, x: xp.tanh(x),
       lambda xp, g, out, x: g * (1 - out * out),  # d tanh = 1 - tanh^2
-      value=True)
+      value=True, domain=REAL)
 defop("sigmoid", lambda xp, x: xp.sigmoid(x),
       lambda xp, g, out, x: g * out * (1 - out),  # d s = s (1 - s)
-      value=True)
+      value=True, domain=REAL)
 defop("relu", lambda xp, x: xp.relu(x),
       lambda xp, g, out, x: g * (x > 0),  # relu'(x) = [x > 0]; relu'(0) = 0
-      avoid=(0.0,), value=True)
+      avoid=(0.0,), value=True, domain=REAL)
 defop("pow", lambda xp, x, *, exponent: xp.pow(x, exponent=exponent),
       # d x^c = c x^(c-1); for c = 0 the derivative is 0 everywhere, also at x = 0
       lambda xp, g, out, x, *, exponent: (
@@ -130,31 +133,32 @@ defop("pow", lambda xp, x, *, exponent: xp.pow(x, exponent=exponent),
 defop("clip", lambda xp, x, *, min, max: xp.clip(x, min=min, max=max),
       # 1 inside [min, max], boundaries included (PyTorch's clamp), 0 outside
       lambda xp, g, out, x, *, min, max: g * ((x >= min) & (x <= max)),
-      kind="clip")
+      kind="clip", domain=REAL)
 
 # ---------------------------------------------------------------- elementwise, two inputs
 
 defop("add", lambda xp, x, y: x + y,
       (lambda xp, g, out, x, y: g,  # d(x + y) = dx + dy
        lambda xp, g, out, x, y: g),
-      broadcast=True, value=True)
+      broadcast=True, value=True, domain=REAL)
 defop("sub", lambda xp, x, y: x - y,
       (lambda xp, g, out, x, y: g,  # d(x - y) = dx - dy
        lambda xp, g, out, x, y: -g),
-      broadcast=True, value=True)
+      broadcast=True, value=True, domain=REAL)
 defop("mul", lambda xp, x, y: x * y,
       (lambda xp, g, out, x, y: g * y,  # d(xy) = y dx + x dy
        lambda xp, g, out, x, y: g * x),
-      broadcast=True, value=True)
+      broadcast=True, value=True, domain=REAL)
 defop("div", lambda xp, x, y: x / y,
       (lambda xp, g, out, x, y: g / y,  # d(x/y) = dx/y - (x/y^2) dy
        lambda xp, g, out, x, y: -g * out / y),
       domain=((-3.0, 3.0), (0.3, 3.0)), broadcast=True, value=True)
 defop("power", lambda xp, x, y: xp.power(x, y),
-      # d x^y = y x^(y-1) dx + x^y log(x) dy. Where y == 0 the first term is 0 (also at
-      # x = 0), and where x == 0 <= y the second is 0, as in PyTorch; a negative base gives
-      # a NaN exponent-gradient.
-      (lambda xp, g, out, x, y: xp.where(0, g * y * xp.power(x, y - 1), condition=xp.equal(y, 0)),
+      # d x^y = y x^(y-1) dx + x^y log(x) dy. At x = 0 the first term is 0 when y == 0 and
+      # the second when y >= 0 (not 0 * inf), as in PyTorch; a negative base gives a NaN
+      # exponent-gradient. Masking only at x = 0 keeps both terms differentiable in y.
+      (lambda xp, g, out, x, y: xp.where(
+          0, g * y * xp.power(x, y - 1), condition=xp.equal(x, 0) & xp.equal(y, 0)),
        lambda xp, g, out, x, y: xp.where(
            0, g * out * xp.log(x), condition=xp.equal(x, 0) & (y >= 0))),
       domain=((0.3, 3.0), (-2.0, 2.0)), broadcast=True, value=True)
@@ -162,16 +166,16 @@ defop("maximum", lambda xp, x, y: xp.maximum(x, y),
       # the larger input gets the gradient; a tie splits it evenly (PyTorch's convention)
       (lambda xp, g, out, x, y: g * ((x > y) + 0.5 * xp.equal(x, y)),
        lambda xp, g, out, x, y: g * ((y > x) + 0.5 * xp.equal(x, y))),
-      unique=True, broadcast=True)
+      unique=True, broadcast=True, domain=REAL)
 defop("minimum", lambda xp, x, y: xp.minimum(x, y),
       (lambda xp, g, out, x, y: g * ((x < y) + 0.5 * xp.equal(x, y)),
        lambda xp, g, out, x, y: g * ((y < x) + 0.5 * xp.equal(x, y))),
-      unique=True, broadcast=True)
+      unique=True, broadcast=True, domain=REAL)
 defop("where", lambda xp, x, y, *, condition: xp.where(x, y, condition=condition),
       # the gradient goes to the input that was picked, elementwise
       (lambda xp, g, out, x, y, *, condition: xp.where(g, 0, condition=condition),
        lambda xp, g, out, x, y, *, condition: xp.where(0, g, condition=condition)),
-      kind="where", broadcast=True)
+      kind="where", broadcast=True, domain=REAL)
 
 # ---------------------------------------------------------------- reductions
 # ``axis`` is a sorted tuple of non-negative axes (the node types normalise it).
@@ -193,11 +197,11 @@ defop("sum", lambda xp, x, *, axis, keepdims: xp.sum(x, axis=axis, keepdims=keep
       # every summed element gets the gradient of its sum
       lambda xp, g, out, x, *, axis, keepdims: xp.broadcast_to(
           xp.reshape(g, shape=_kept(x.shape, axis)), shape=x.shape),
-      kind="reduce")
+      kind="reduce", domain=REAL)
 defop("max", lambda xp, x, *, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
-      _extreme_vjp, kind="reduce", unique=True)
+      _extreme_vjp, kind="reduce", unique=True, domain=REAL)
 defop("min", lambda xp, x, *, axis, keepdims: xp.min(x, axis=axis, keepdims=keepdims),
-      _extreme_vjp, kind="reduce", unique=True)
+      _extreme_vjp, kind="reduce", unique=True, domain=REAL)
 
 # ---------------------------------------------------------------- shape
 
@@ -223,22 +227,22 @@ def _concatenate_vjp(xp, g, out, *xs, axis, index):
 
 defop("reshape", lambda xp, x, *, shape: xp.reshape(x, shape=shape),
       lambda xp, g, out, x, *, shape: xp.reshape(g, shape=x.shape),  # same elements, old shape
-      kind="reshape")
+      kind="reshape", domain=REAL)
 defop("transpose", lambda xp, x, *, axes: xp.transpose(x, axes=axes),
       lambda xp, g, out, x, *, axes: xp.transpose(g, axes=_inverse(axes)),  # inverse permutation
-      kind="transpose")
+      kind="transpose", domain=REAL)
 defop("broadcast_to", lambda xp, x, *, shape: xp.broadcast_to(x, shape=shape),
       lambda xp, g, out, x, *, shape: _sum_to(xp, g, x.shape),  # copies' gradients add up
-      kind="broadcast_to")
+      kind="broadcast_to", domain=REAL)
 defop("getitem", lambda xp, x, *, index: xp.getitem(x, index=index),
       # picked elements get their gradient back; repeated picks add up
       lambda xp, g, out, x, *, index: xp.scatter_add(g, index=index, shape=x.shape),
-      kind="getitem")
+      kind="getitem", domain=REAL)
 defop("scatter_add", lambda xp, g, *, index, shape: xp.scatter_add(g, index=index, shape=shape),
       lambda xp, g, out, x, *, index, shape: xp.getitem(g, index=index),  # adjoint of getitem
-      kind="scatter_add")
+      kind="scatter_add", domain=REAL)
 defop("concatenate", lambda xp, *xs, axis: xp.concatenate(xs, axis=axis),
-      _concatenate_vjp, arity=0, kind="concatenate")
+      _concatenate_vjp, arity=0, kind="concatenate", domain=REAL)
 
 # ---------------------------------------------------------------- linear algebra
 # Both inputs are at least 2-D, and either their batch shapes are equal or y is 2-D
@@ -260,4 +264,4 @@ def _matmul_vjp_y(xp, g, out, x, y):
 defop("matmul", lambda xp, x, y: xp.matmul(x, y),
       (lambda xp, g, out, x, y: xp.matmul(g, xp.transpose(y, axes=_swap(y.ndim))),  # dX = G Y^T
        _matmul_vjp_y),
-      kind="matmul")
+      kind="matmul", domain=REAL)

@@ -1,0 +1,219 @@
+"""Hypothesis strategies built from op metadata, and the checks the property suite runs.
+
+Public so that users can property-test their own functions and ops declared with
+``defop``: ``op_cases(op)`` draws ``(inputs, attrs)`` for any registered op from its
+``kind``, ``domain``, ``avoid`` and ``unique``; ``check_vjp`` compares backprop with
+central differences along random directions. Needs the ``hypothesis`` package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import hypothesis.extra.numpy as hnp
+import hypothesis.strategies as st
+import numpy as np
+
+from .gradcheck import GradcheckError
+from .ops import Op
+from .tensor import Tensor
+
+Case = tuple[list[np.ndarray], dict[str, Any]]
+MARGIN = 0.05  # how far inputs stay from kinks, poles and each other: far beyond eps = 1e-6
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 3
+           ) -> st.SearchStrategy[tuple[int, ...]]:
+    """Shapes including 0-d and size-1 dimensions."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+                            max_side=max_side)
+
+
+def mutually_broadcastable_shapes(num_shapes: int = 2, max_dims: int = 3
+                                  ) -> st.SearchStrategy[tuple[tuple[int, ...], ...]]:
+    """Tuples of shapes that broadcast together (numpy's rules)."""
+    return hnp.mutually_broadcastable_shapes(num_shapes=num_shapes, max_dims=max_dims,
+                                             max_side=3).map(lambda bs: bs.input_shapes)
+
+
+def floats(low: float = -3.0, high: float = 3.0, avoid: Sequence[float] = ()
+           ) -> st.SearchStrategy[float]:
+    """Finite floats in ``[low, high]`` at least ``MARGIN`` away from every point in ``avoid``."""
+    return st.floats(low, high, allow_nan=False, allow_infinity=False).filter(
+        lambda v: all(abs(v - a) >= MARGIN for a in avoid))
+
+
+def arrays(shape: tuple[int, ...], low: float = -3.0, high: float = 3.0,
+           avoid: Sequence[float] = (), dtype: Any = np.float64) -> st.SearchStrategy[np.ndarray]:
+    """Arrays of ``shape`` with elements drawn by ``floats(low, high, avoid)``."""
+    return hnp.arrays(dtype, shape, elements=floats(low, high, avoid))
+
+
+@st.composite
+def distinct_arrays(draw: Any, shapes: Sequence[tuple[int, ...]], low: float, high: float,
+                    avoid: Sequence[float] = ()) -> list[np.ndarray]:
+    """Arrays whose elements, all together, are pairwise at least a grid step apart
+    (no ties for max, min, maximum), on a shuffled grid over ``[low, high]``."""
+    sizes = [int(np.prod(s)) for s in shapes]
+    n = sum(sizes)
+    order = np.array(draw(st.permutations(range(n))), dtype=float)
+    offset = draw(st.floats(0.2, 0.8))
+    values = low + (high - low) * (order + offset) / max(n, 1)
+    for a in avoid:  # nudge grid points off kinks; the grid step keeps them distinct
+        values = np.where(np.abs(values - a) < MARGIN, a + MARGIN * np.sign(values - a + 1e-12),
+                          values)
+    parts = np.split(values, np.cumsum(sizes)[:-1])
+    return [p.reshape(s) for p, s in zip(parts, shapes)]
+
+
+def _inputs(draw: Any, op: Op, shapes: Sequence[tuple[int, ...]],
+            avoid: Sequence[float] = ()) -> list[np.ndarray]:
+    avoid = tuple(op.avoid) + tuple(avoid)
+    if op.unique:
+        low = max(op.domain_of(i)[0] for i in range(len(shapes)))
+        high = min(op.domain_of(i)[1] for i in range(len(shapes)))
+        return draw(distinct_arrays(shapes, low, high, avoid))
+    return [draw(arrays(s, *op.domain_of(i), avoid=avoid)) for i, s in enumerate(shapes)]
+
+
+@st.composite
+def _elementwise(draw: Any, op: Op) -> Case:
+    shape = draw(shapes())
+    return _inputs(draw, op, [shape] * op.arity), {}
+
+
+@st.composite
+def _pow(draw: Any, op: Op) -> Case:
+    exponent = draw(st.sampled_from([-2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3]))
+    return _inputs(draw, op, [draw(shapes())]), {"exponent": exponent}
+
+
+@st.composite
+def _clip(draw: Any, op: Op) -> Case:
+    lo, hi = draw(st.floats(-2.0, -0.2)), draw(st.floats(0.2, 2.0))
+    return _inputs(draw, op, [draw(shapes())], avoid=(lo, hi)), {"min": lo, "max": hi}
+
+
+@st.composite
+def _where(draw: Any, op: Op) -> Case:
+    shape = draw(shapes())
+    return _inputs(draw, op, [shape, shape]), {"condition": draw(hnp.arrays(bool, shape))}
+
+
+@st.composite
+def _reduce(draw: Any, op: Op) -> Case:
+    shape = draw(shapes())
+    axis = draw(st.none() | hnp.valid_tuple_axes(len(shape)))
+    axis = tuple(range(len(shape))) if axis is None else tuple(sorted(a % len(shape) for a in axis))
+    return _inputs(draw, op, [shape]), {"axis": axis, "keepdims": draw(st.booleans())}
+
+
+@st.composite
+def _reshape(draw: Any, op: Op) -> Case:
+    shape = draw(shapes())
+    size = int(np.prod(shape))
+    target = draw(st.sampled_from([(size,), shape[::-1], (1, *shape), (*shape, 1), ()]
+                                  if size == 1 else [(size,), shape[::-1], (1, *shape), (size, 1)]))
+    return _inputs(draw, op, [shape]), {"shape": target}
+
+
+@st.composite
+def _transpose(draw: Any, op: Op) -> Case:
+    shape = draw(shapes())
+    return _inputs(draw, op, [shape]), {"axes": tuple(draw(st.permutations(range(len(shape)))))}
+
+
+@st.composite
+def _broadcast_to(draw: Any, op: Op) -> Case:
+    shape = draw(shapes())
+    other = draw(hnp.broadcastable_shapes(shape, max_dims=4, max_side=3))
+    return _inputs(draw, op, [shape]), {"shape": np.broadcast_shapes(shape, other)}
+
+
+@st.composite
+def _index(draw: Any, shape: tuple[int, ...]) -> tuple[Any, ...]:
+    index = draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True)
+                 | hnp.integer_array_indices(shape, result_shape=shapes(1, 2, max_side=4)))
+    return index if isinstance(index, tuple) else (index,)
+
+
+@st.composite
+def _getitem(draw: Any, op: Op) -> Case:
+    shape = draw(shapes(min_dims=1))
+    return _inputs(draw, op, [shape]), {"index": draw(_index(shape))}
+
+
+@st.composite
+def _scatter_add(draw: Any, op: Op) -> Case:
+    shape = draw(shapes(min_dims=1))
+    index = draw(_index(shape))
+    picked = np.empty(shape)[index].shape
+    return _inputs(draw, op, [picked]), {"index": index, "shape": shape}
+
+
+@st.composite
+def _concatenate(draw: Any, op: Op) -> Case:
+    base = list(draw(shapes(min_dims=1)))
+    axis = draw(st.integers(0, len(base) - 1))
+    sides = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    parts = [tuple(base[:axis] + [n] + base[axis + 1:]) for n in sides]
+    return _inputs(draw, op, parts), {"axis": axis}
+
+
+@st.composite
+def _matmul(draw: Any, op: Op) -> Case:
+    n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
+    batch = draw(shapes(0, 2))
+    y_batch = draw(st.sampled_from([batch, ()]))
+    return _inputs(draw, op, [(*batch, n, k), (*y_batch, k, m)]), {}
+
+
+KINDS: dict[str, Callable[[Op], st.SearchStrategy[Case]]] = {
+    "elementwise": _elementwise, "pow": _pow, "clip": _clip, "where": _where,
+    "reduce": _reduce, "reshape": _reshape, "transpose": _transpose,
+    "broadcast_to": _broadcast_to, "getitem": _getitem, "scatter_add": _scatter_add,
+    "concatenate": _concatenate, "matmul": _matmul,
+}
+"""Input strategies by op kind; ``register_kind`` adds one for a new kind of op."""
+
+
+def register_kind(kind: str, strategy: Callable[[Op], st.SearchStrategy[Case]]) -> None:
+    """Register the strategy that draws ``(inputs, attrs)`` for ops of ``kind``."""
+    KINDS[kind] = strategy
+
+
+def op_cases(op: Op) -> st.SearchStrategy[Case]:
+    """Return a strategy of ``(inputs, attrs)`` for ``op``, from its metadata."""
+    if op.kind not in KINDS:
+        raise LookupError(f"op {op.name!r} has kind {op.kind!r}, which has no input strategy; "
+                          "use a known kind or autograd.testing.register_kind")
+    if op.domain is None:
+        raise LookupError(f"op {op.name!r} declares no test domain (domain=...)")
+    return KINDS[op.kind](op)
+
+
+def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.random.Generator,
+              eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5) -> None:
+    """Check ``<v, J u>`` from backprop against ``<v, (f(x + eps u) - f(x - eps u)) / 2 eps>``
+    for random directions ``u`` (all inputs at once) and a random cotangent ``v``.
+
+    ``f`` maps Tensors to a Tensor; inputs are float64 arrays. Raise ``GradcheckError``.
+    The tolerances sit far above the float64 central difference's error (~1e-10 here)
+    and far below what a wrong rule produces.
+    """
+    leaves = [Tensor(x, requires_grad=True) for x in inputs]
+    out = f(*leaves)
+    v = rng.standard_normal(out.shape)
+    us = [rng.standard_normal(np.shape(x)) for x in inputs]
+    analytic = 0.0
+    if out.requires_grad:
+        out.backward(v)
+        analytic = sum(float(np.sum(leaf.grad * u)) for leaf, u in zip(leaves, us)
+                       if leaf.grad is not None)
+    plus = f(*[Tensor(x + eps * u) for x, u in zip(inputs, us)]).data
+    minus = f(*[Tensor(x - eps * u) for x, u in zip(inputs, us)]).data
+    numeric = float(np.sum(v * (plus - minus))) / (2 * eps)
+    if not abs(analytic - numeric) <= atol + rtol * abs(numeric):
+        raise GradcheckError(f"check_vjp: <v, J u> is {analytic!r} by backprop but {numeric!r} "
+                             "by central differences")
