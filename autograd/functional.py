@@ -27,8 +27,8 @@ def _leaf(x: Any) -> tuple[Node, bool]:
         if x.requires_grad:
             return x, True
         return Tensor(x.data, requires_grad=True), True
-    if isinstance(x, numbers.Real):
-        return Value(x), False
+    if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
+        return Value(x), False  # a Python number; numpy scalars become 0-d Tensors
     arr = np.asarray(x)
     if arr.dtype.kind in "biu":
         raise TypeError(f"grad: cannot differentiate with respect to integer data "

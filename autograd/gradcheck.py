@@ -25,10 +25,11 @@ class GradcheckError(AssertionError):
 
 
 def _prepare(inputs: Sequence[Any]) -> list[Any]:
-    """Return float64 copies of the inputs: Python floats for scalars, ndarrays otherwise."""
+    """Return float64 copies of the inputs: Python numbers and Values become floats (checked
+    as Values), everything else, numpy scalars included, an ndarray (checked as a Tensor)."""
     out: list[Any] = []
     for j, x in enumerate(inputs):
-        if isinstance(x, Value) or isinstance(x, numbers.Real):
+        if isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, np.generic)):
             out.append(float(x.data if isinstance(x, Value) else x))
             continue
         arr = np.asarray(x.data if isinstance(x, Tensor) else x)

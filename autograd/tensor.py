@@ -475,10 +475,10 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
         raise ValueError(f"matmul: shapes {x.shape} and {y.shape} do not line up (the last "
                          f"axis of the first must equal the {'second-to-last' if y.ndim > 1 else 'only'}"
                          " axis of the second)")
-    if x.ndim == 1:
-        return matmul(x.reshape(1, -1), y).squeeze(-2)
-    if y.ndim == 1:
-        return matmul(x, y.reshape(-1, 1)).squeeze(-1)
+    if x.ndim == 1 or y.ndim == 1:  # numpy's rule: promote to a matrix, drop that axis after
+        out = matmul(x.reshape(1, -1) if x.ndim == 1 else x, y.reshape(-1, 1) if y.ndim == 1 else y)
+        keep = out.shape[:-2] + out.shape[-2:-1] * (x.ndim > 1) + out.shape[-1:] * (y.ndim > 1)
+        return out.reshape(keep)
     if y.ndim > 2 and x.shape[:-2] != y.shape[:-2]:
         try:
             batch = np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
