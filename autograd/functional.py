@@ -2,13 +2,15 @@
 ``jacobian``, ``hessian`` (HIPS autograd / JAX style, nestable).
 
 Raw inputs (floats, ndarrays) become fresh leaves and results come back raw. Inputs that
-are already nodes (as inside another transform) are differentiated in place with
-``create_graph``, so results come back as nodes an outer transform can differentiate.
+are already nodes are differentiated in place; then, and whenever a transform runs inside
+another, the gradient is built with ``create_graph`` and comes back as nodes that the
+outer transform differentiates (closures over its variables included).
 Inputs that the output does not depend on get zero gradients, never None.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import numbers
 from collections.abc import Callable, Sequence
@@ -72,6 +74,37 @@ def _scalar_output(out: Any, name: str) -> None:
                         f"{shape}; use jacobian or vjp for vector outputs")
 
 
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("transform_depth", default=0)
+
+
+def _trace(f: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
+           argnums: Sequence[int], name: str) -> tuple[Any, list[Node], bool]:
+    """Call ``f`` with the ``argnums`` arguments as nodes; return ``(out, nodes, create)``.
+
+    ``create`` says whether to build the gradient as a graph: when an input arrived as a
+    node, or when this transform runs inside another one (whose variables ``f`` may close
+    over), as long as grad mode is on.
+    """
+    args = list(args)
+    for i in argnums:
+        if not -len(args) <= i < len(args):
+            raise IndexError(f"{name}: argnums {i} is out of range for {len(args)} arguments")
+    pairs = [_leaf(args[i]) for i in argnums]
+    for i, (node, _) in zip(argnums, pairs):
+        args[i] = node
+    create = (_depth.get() > 0 or any(w for _, w in pairs)) and is_grad_enabled()
+    token = _depth.set(_depth.get() + 1)
+    try:
+        out = f(*args, **kwargs)
+    finally:
+        _depth.reset(token)
+    return out, [n for n, _ in pairs], create
+
+
+def _result(x: Any, create: bool) -> Any:
+    return x if create else _raw(x)
+
+
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
     """Return a function giving ``(f(*args), gradient of f)`` with respect to ``argnums``."""
     single = isinstance(argnums, int)
@@ -79,23 +112,10 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
 
     @functools.wraps(f)
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        args_list = list(args)
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise IndexError(f"grad: argnums {i} is out of range for {len(args)} arguments")
-        nodes, as_node = [], []
-        for i in nums:
-            node, was_node = _leaf(args_list[i])
-            args_list[i] = node
-            nodes.append(node)
-            as_node.append(was_node)
-        out = f(*args_list, **kwargs)
+        out, nodes, create = _trace(f, args, kwargs, nums, "grad")
         _scalar_output(out, "grad")
-        create = any(as_node) and is_grad_enabled()
-        grads = _pullback(out, nodes, _seed(out), create)
-        grads = [g if keep else _raw(g) for g, keep in zip(grads, as_node)]
-        value = out if create else _raw(out)
-        return value, grads[0] if single else tuple(grads)
+        grads = [_result(g, create) for g in _pullback(out, nodes, _seed(out), create)]
+        return _result(out, create), grads[0] if single else tuple(grads)
 
     return wrapped
 
@@ -116,10 +136,7 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
 
 def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """Return ``(f(*primals), pullback)``; ``pullback(v)`` gives the tuple of v^T J per primal."""
-    pairs = [_leaf(p) for p in primals]
-    nodes = [n for n, _ in pairs]
-    create = any(w for _, w in pairs) and is_grad_enabled()
-    out = f(*nodes)
+    out, nodes, create = _trace(f, primals, {}, range(len(primals)), "vjp")
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
         v = np.asarray(_raw(cotangent), dtype=float)
@@ -127,10 +144,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
             raise ValueError(f"vjp: cotangent has shape {v.shape}, but the output has shape "
                              f"{np.shape(_raw(out))}")
         seed = float(v) if isinstance(out, Value) else v.astype(_raw(out).dtype)
-        grads = _pullback(out, nodes, seed, create)
-        return tuple(g if w else _raw(g) for g, (_, w) in zip(grads, pairs))
+        return tuple(_result(g, create) for g in _pullback(out, nodes, seed, create))
 
-    return (out if create else _raw(out)), pullback
+    return _result(out, create), pullback
 
 
 def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
@@ -141,14 +157,10 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
 
     @functools.wraps(f)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        args_list = list(args)
-        node, as_node = _leaf(args_list[argnums])
-        args_list[argnums] = node
-        out = f(*args_list, **kwargs)
-        create = as_node and is_grad_enabled()
+        out, (node,), create = _trace(f, args, kwargs, (argnums,), "jacobian")
         shape = np.shape(_raw(out))
         rows = []
-        for k in np.ndindex(*shape):
+        for k in np.ndindex(*shape):  # one backward pass per output element
             if isinstance(out, Tensor):
                 seed: Any = np.zeros(shape, dtype=out.dtype)
                 seed[k] = 1
@@ -156,13 +168,11 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
                 seed = 1.0
             rows.append(_pullback(out, [node], seed, create)[0])
         if isinstance(node, Value):
-            return rows[0] if create else _raw(rows[0])
-        in_shape = node.shape
+            return _result(rows[0], create)
+        full = shape + node.shape
         if create:
-            return stack(rows).reshape(shape + in_shape) if rows else Tensor(
-                np.zeros(shape + in_shape))
-        return np.stack([_raw(r) for r in rows]).reshape(shape + in_shape) if rows else np.zeros(
-            shape + in_shape)
+            return stack(rows).reshape(full) if rows else Tensor(np.zeros(full))
+        return np.stack([_raw(r) for r in rows]).reshape(full) if rows else np.zeros(full)
 
     return wrapped
 

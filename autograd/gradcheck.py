@@ -105,7 +105,7 @@ def _compare(analytic: list, numeric: list, inputs: Sequence[Any], atol: float, 
             index = np.unravel_index(e, shape) if shape else ()
             raise GradcheckError(
                 f"{what}: input {j}, element {tuple(int(i) for i in index)}, output element "
-                f"{int(o)}: analytic {a[o, e]!r} vs numeric {n[o, e]!r} "
+                f"{int(o)}: analytic {float(a[o, e])!r} vs numeric {float(n[o, e])!r} "
                 f"(atol={atol}, rtol={rtol}; {int(bad.sum())} of {bad.size} entries differ)")
 
 

@@ -30,12 +30,7 @@ def _lift(x: Any, op: Op) -> Value:
     return x if isinstance(x, Value) else Value(_scalar(x, f"Value {op.name}"))
 
 
-def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
-    """Compute ``op`` on the parents' floats and return the new node."""
-    try:
-        data = op.forward(FloatOps, *[p.data for p in parents], **attrs)
-    except (ArithmeticError, ValueError):
-        data = ieee(op.forward, *[p.data for p in parents], **attrs)  # inf or nan, as numpy
+def _node(op: Op, data: float, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
     v = Value.__new__(Value)
     v.data, v.grad, v.label, v.requires_grad, v._retain, v._ct = data, 0.0, "", True, True, None
     if _grad_enabled.get():
@@ -43,6 +38,26 @@ def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
     else:
         v.parents, v.op, v.attrs = (), None, _NOATTRS
     return v
+
+
+def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
+    """Compute ``op`` on the parents' floats and return the new node."""
+    try:
+        data = op.forward(FloatOps, *[p.data for p in parents], **attrs)
+    except (ArithmeticError, ValueError):
+        data = ieee(op.forward, *[p.data for p in parents], **attrs)  # inf or nan, as numpy
+    return _node(op, data, parents, attrs)
+
+
+def _binary(op: Op, a: Value, b: Any) -> Value:
+    """``_make`` for the arithmetic operators: the hot path of every scalar model."""
+    if not isinstance(b, Value):
+        b = Value(_scalar(b, f"Value {op.name}"))
+    try:
+        data = op.forward(FloatOps, a.data, b.data)
+    except (ArithmeticError, ValueError):
+        data = ieee(op.forward, a.data, b.data)
+    return _node(op, data, (a, b), _NOATTRS)
 
 
 class Value(Node):
@@ -71,15 +86,15 @@ class Value(Node):
         return _make(op, tuple(_lift(a, op) for a in args), attrs or _NOATTRS)
 
     # arithmetic, one line per operator: operands in the order the user wrote them
-    def __add__(self, other: Scalar) -> Value: return _make(_ADD, (self, _lift(other, _ADD)), _NOATTRS)
-    def __radd__(self, other: Scalar) -> Value: return _make(_ADD, (_lift(other, _ADD), self), _NOATTRS)
-    def __sub__(self, other: Scalar) -> Value: return _make(_SUB, (self, _lift(other, _SUB)), _NOATTRS)
-    def __rsub__(self, other: Scalar) -> Value: return _make(_SUB, (_lift(other, _SUB), self), _NOATTRS)
-    def __mul__(self, other: Scalar) -> Value: return _make(_MUL, (self, _lift(other, _MUL)), _NOATTRS)
-    def __rmul__(self, other: Scalar) -> Value: return _make(_MUL, (_lift(other, _MUL), self), _NOATTRS)
-    def __truediv__(self, other: Scalar) -> Value: return _make(_DIV, (self, _lift(other, _DIV)), _NOATTRS)
-    def __rtruediv__(self, other: Scalar) -> Value: return _make(_DIV, (_lift(other, _DIV), self), _NOATTRS)
-    def __rpow__(self, other: Scalar) -> Value: return _make(_POWER, (_lift(other, _POWER), self), _NOATTRS)
+    def __add__(self, other: Scalar) -> Value: return _binary(_ADD, self, other)
+    def __radd__(self, other: Scalar) -> Value: return _binary(_ADD, _lift(other, _ADD), self)
+    def __sub__(self, other: Scalar) -> Value: return _binary(_SUB, self, other)
+    def __rsub__(self, other: Scalar) -> Value: return _binary(_SUB, _lift(other, _SUB), self)
+    def __mul__(self, other: Scalar) -> Value: return _binary(_MUL, self, other)
+    def __rmul__(self, other: Scalar) -> Value: return _binary(_MUL, _lift(other, _MUL), self)
+    def __truediv__(self, other: Scalar) -> Value: return _binary(_DIV, self, other)
+    def __rtruediv__(self, other: Scalar) -> Value: return _binary(_DIV, _lift(other, _DIV), self)
+    def __rpow__(self, other: Scalar) -> Value: return _binary(_POWER, _lift(other, _POWER), self)
     def __neg__(self) -> Value: return _make(_NEG, (self,), _NOATTRS)
     def __pos__(self) -> Value: return self
 
