@@ -201,7 +201,8 @@ def backprop(
         g = n._ct
         if g is not None:
             n._ct = None
-            n.grad = _accumulate(n.grad, g)
+            grad = n.grad
+            n.grad = grad + g if type(grad) is float and type(g) is float else _accumulate(grad, g)
     if cls._frees_graph and not retain_graph:
         for n in order:
             if n.parents:
@@ -210,8 +211,6 @@ def backprop(
 
 
 def _accumulate(grad: Any, g: Any) -> Any:
-    if type(grad) is float and type(g) is float:
-        return grad + g
     if grad is None:
         return g.copy() if type(g) is np.ndarray else g  # never share a buffer with another grad
     if type(grad) is float and type(g) is not float and grad == 0.0:

@@ -18,6 +18,8 @@ _NEG, _POW, _POWER = OPS["neg"], OPS["pow"], OPS["power"]
 
 
 def _scalar(x: Any, what: str) -> float:
+    if type(x) is float or type(x) is int:
+        return float(x)
     if isinstance(x, numbers.Real):
         return float(x)
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
@@ -27,7 +29,15 @@ def _scalar(x: Any, what: str) -> float:
 
 
 def _lift(x: Any, op: Op) -> Value:
-    return x if isinstance(x, Value) else Value(_scalar(x, f"Value {op.name}"))
+    """Return ``x`` as a Value: a number becomes a constant leaf (as in micrograd)."""
+    if isinstance(x, Value):
+        return x
+    v = Value.__new__(Value)
+    v.data = x if type(x) is float else _scalar(x, f"Value {op.name}")
+    # an implicit constant needs no gradient: backward skips it (a third less work)
+    v.grad, v.label, v.requires_grad, v._retain, v._ct = 0.0, "", False, True, None
+    v.parents, v.op, v.attrs = (), None, _NOATTRS
+    return v
 
 
 def _node(op: Op, data: float, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
@@ -52,7 +62,7 @@ def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
 def _binary(op: Op, a: Value, b: Any) -> Value:
     """``_make`` for the arithmetic operators: the hot path of every scalar model."""
     if not isinstance(b, Value):
-        b = Value(_scalar(b, f"Value {op.name}"))
+        b = _lift(b, op)
     try:
         data = op.forward(FloatOps, a.data, b.data)
     except (ArithmeticError, ValueError):
