@@ -197,12 +197,14 @@ def backprop(
         for n in inputs:
             n._ct = None
         return result
+    given = {id(_owner(s)) for s in seeds if type(s) is np.ndarray}
     for n in order:
         g = n._ct
         if g is not None:
             n._ct = None
             grad = n.grad
-            n.grad = grad + g if type(grad) is float and type(g) is float else _accumulate(grad, g)
+            n.grad = grad + g if type(grad) is float and type(g) is float else _accumulate(
+                grad, g, given)
     if cls._frees_graph and not retain_graph:
         for n in order:
             if n.parents:
@@ -210,9 +212,20 @@ def backprop(
     return None
 
 
-def _accumulate(grad: Any, g: Any) -> Any:
+def _owner(a: np.ndarray) -> Any:
+    return a if a.base is None else a.base
+
+
+def _accumulate(grad: Any, g: Any, given: set[int]) -> Any:
+    """Return ``grad + g``, or ``g`` for a first gradient. An array becomes a ``.grad`` as
+    it is unless its memory was already given out (to another grad, or as a seed) or is
+    read-only (a broadcast view): then a copy, so that two grads never share a buffer."""
     if grad is None:
-        return g.copy() if type(g) is np.ndarray else g  # never share a buffer with another grad
+        if type(g) is np.ndarray:
+            if id(_owner(g)) in given or not g.flags.writeable:
+                g = g.copy()
+            given.add(id(_owner(g)))
+        return g
     if type(grad) is float and type(g) is not float and grad == 0.0:
         return g  # a Value's first gradient that is itself a graph (create_graph)
     return grad + g

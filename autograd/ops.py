@@ -253,12 +253,20 @@ def _swap(ndim: int) -> tuple[int, ...]:
     return (*range(ndim - 2), ndim - 1, ndim - 2)
 
 
+def _transposed(y) -> bool:
+    """True for a raw array laid out as a transposed matrix, such as ``W.T``."""
+    flags = getattr(y, "flags", None)
+    return flags is not None and flags.f_contiguous and not flags.c_contiguous
+
+
 def _matmul_vjp_y(xp, g, out, x, y):
-    if x.ndim == y.ndim:
-        return xp.matmul(xp.transpose(x, axes=_swap(x.ndim)), g)  # dY = X^T G
-    k, m = y.shape  # a 2-D y shared by every batch: sum X^T G over the batch in one product
-    x2 = xp.reshape(x, shape=(x.size // k, k))
-    return xp.matmul(xp.transpose(x2, axes=(1, 0)), xp.reshape(g, shape=(x2.shape[0], m)))
+    # dY = X^T G, summed over the batch when one 2-D y serves every batch
+    if x.ndim != y.ndim:
+        k, m = y.shape
+        x, g = xp.reshape(x, shape=(x.size // k, k)), xp.reshape(g, shape=(g.size // m, m))
+    if _transposed(y):  # y is W.T: compute (G^T X)^T, so that W's gradient gets W's layout
+        return xp.transpose(xp.matmul(xp.transpose(g, axes=_swap(g.ndim)), x), axes=_swap(x.ndim))
+    return xp.matmul(xp.transpose(x, axes=_swap(x.ndim)), g)
 
 
 defop("matmul", lambda xp, x, y: xp.matmul(x, y),

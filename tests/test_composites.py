@@ -76,6 +76,19 @@ def test_matmul_shapes(sx, sy):
     check_vjp(lambda a, b: a @ b, [x, y], rng)
 
 
+@pytest.mark.parametrize("sx, sw", [((2, 3), (4, 3)), ((2, 5, 3), (4, 3)), ((1, 3), (1, 3))])
+def test_matmul_with_transposed_weight(sx, sw):
+    """x @ W.T, the linear layer: the weight's gradient takes a layout of its own (a
+    separate branch of the matmul rule), and must still be right and keep W's layout."""
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal(sx), rng.standard_normal(sw)
+    assert gradcheck(lambda a, b: a @ b.T, x, w, **TOL)
+    assert gradgradcheck(lambda a, b: a @ b.T, x, w, **TOL)
+    W = Tensor(w, requires_grad=True)
+    (Tensor(x) @ W.T).sum().backward()
+    assert W.grad.shape == w.shape and W.grad.flags.c_contiguous
+
+
 SHAPE_METHODS = {
     "expand_dims": lambda t: t.expand_dims(0),
     "squeeze": lambda t: t.expand_dims(-1).squeeze(-1),
