@@ -56,6 +56,12 @@ def _sigmoid(x):
     return np.where(x >= 0, 1, e) / (1 + e)
 
 
+def _log_softmax(x, *, axis):
+    m = np.max(x, axis=axis, keepdims=True)
+    s = x - np.where(np.isfinite(m), m, 0)  # shifted: exp() cannot overflow
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+
+
 def _scatter_add(g, *, index, shape):
     out = np.zeros(shape, dtype=g.dtype)
     if any(isinstance(i, np.ndarray) for i in index):
@@ -73,6 +79,7 @@ class NumpyOps:
     sum, max, min, reshape, transpose = np.sum, np.max, np.min, np.reshape, np.transpose
     broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power
     sigmoid = _sigmoid
+    log_softmax = _log_softmax
     scatter_add = _scatter_add
 
     def relu(x):

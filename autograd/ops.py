@@ -203,6 +203,13 @@ defop("max", lambda xp, x, *, axis, keepdims: xp.max(x, axis=axis, keepdims=keep
 defop("min", lambda xp, x, *, axis, keepdims: xp.min(x, axis=axis, keepdims=keepdims),
       _extreme_vjp, kind="reduce", unique=True, domain=REAL)
 
+# ``axis`` is one non-negative int. Fused because the composite costs six nodes per call, and
+# it sits in every classifier's loss.
+defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
+      # d log_softmax(x) = g - softmax(x) * sum(g) along the axis
+      lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
+      kind="softmax", domain=REAL)
+
 # ---------------------------------------------------------------- shape
 
 

@@ -345,9 +345,6 @@ class Tensor(Node):
         m = np.max(self.data, axis=axes, keepdims=True)
         return np.where(np.isfinite(m), m, 0)
 
-    def _shift(self, axis: Axis) -> Tensor:
-        return self - self._finite_max(_axes(axis, self.ndim, "softmax"))
-
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Return ``log(sum(exp(x)))`` over ``axis``, stable for large inputs."""
         axes = _axes(axis, self.ndim, "logsumexp")
@@ -358,13 +355,13 @@ class Tensor(Node):
 
     def softmax(self, axis: int = -1) -> Tensor:
         """Return ``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs."""
-        e = self._shift(axis).exp()
-        return e / e.sum(axis, keepdims=True)
+        return self.log_softmax(axis).exp()
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """Return ``x - logsumexp(x)`` along ``axis``, stable for large inputs."""
-        s = self._shift(axis)
-        return s - s.exp().sum(axis, keepdims=True).log()
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"log_softmax: axis must be one int, got {axis!r}")
+        return self._unary("log_softmax", axis=_axes(axis, self.ndim, "log_softmax")[0])
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: int) -> Tensor:

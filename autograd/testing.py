@@ -110,6 +110,12 @@ def _reduce(draw: Any, op: Op) -> Case:
 
 
 @st.composite
+def _softmax(draw: Any, op: Op) -> Case:
+    shape = draw(shapes(min_dims=1))
+    return _inputs(draw, op, [shape]), {"axis": draw(st.integers(0, len(shape) - 1))}
+
+
+@st.composite
 def _reshape(draw: Any, op: Op) -> Case:
     shape = draw(shapes())
     size = int(np.prod(shape))
@@ -171,7 +177,7 @@ def _matmul(draw: Any, op: Op) -> Case:
 
 KINDS: dict[str, Callable[[Op], st.SearchStrategy[Case]]] = {
     "elementwise": _elementwise, "pow": _pow, "clip": _clip, "where": _where,
-    "reduce": _reduce, "reshape": _reshape, "transpose": _transpose,
+    "reduce": _reduce, "softmax": _softmax, "reshape": _reshape, "transpose": _transpose,
     "broadcast_to": _broadcast_to, "getitem": _getitem, "scatter_add": _scatter_add,
     "concatenate": _concatenate, "matmul": _matmul,
 }

@@ -34,6 +34,7 @@ REFERENCE = {
     "sum": lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
     "max": lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
+    "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
     "reshape": lambda x, shape: np.ravel(x).reshape(shape),
     "transpose": lambda x, axes: np.moveaxis(x, axes, range(len(axes))),
     "broadcast_to": lambda x, shape: x + np.zeros(shape),
