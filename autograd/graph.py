@@ -170,7 +170,7 @@ def backprop(
                 op, attrs = node.op, node.attrs
                 if create_graph:
                     args, out = parents, node
-                elif len(parents) == 2:  # unrolled for the common cases: a third faster
+                elif len(parents) == 2:  # unrolled: no list built for the common arities
                     args, out = (parents[0].data, parents[1].data), node.data
                 elif len(parents) == 1:
                     args, out = (parents[0].data,), node.data
