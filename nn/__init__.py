@@ -1,1 +1,26 @@
-"""Neural-network building blocks on the autograd engine (see the nn issue)."""
+"""Neural-network building blocks on the autograd engine: modules and parameters, tensor
+layers, micrograd-style scalar neurons (``nn.scalar``), losses, optimizers and saving."""
+
+from . import functional, optim, scalar
+from .io import ParameterSummary, load, parameter_summary, save
+from .layers import (
+    MLP,
+    Dropout,
+    Embedding,
+    LayerNorm,
+    Linear,
+    ModuleList,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
+from .module import IncompatibleKeys, Module, Parameter, StateDictError
+
+__all__ = [
+    "MLP", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Embedding", "HingeLoss",
+    "IncompatibleKeys", "LayerNorm", "Linear", "MSELoss", "Module", "ModuleList", "Parameter",
+    "ParameterSummary", "ReLU", "Sequential", "Sigmoid", "StateDictError", "Tanh", "functional",
+    "load", "optim", "parameter_summary", "save", "scalar",
+]

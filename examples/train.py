@@ -1,0 +1,183 @@
+"""The project's main job: train the micrograd-style scalar MLP and a tensor MLP on two moons
+(or a spiral), report train and held-out accuracy, and plot the loss and the decision boundary.
+
+    python examples/train.py                 # both models on two moons, plots in out/
+    python examples/train.py --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+import autograd as ag  # noqa: E402
+import nn  # noqa: E402
+from nn import functional as F  # noqa: E402
+
+
+def make_moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``n`` points of two interleaved half circles and labels in {-1, +1}."""
+    top = n // 2
+    t = rng.uniform(0, np.pi, n)
+    x = np.where(np.arange(n) < top, np.cos(t), 1 - np.cos(t))
+    y = np.where(np.arange(n) < top, np.sin(t), 0.5 - np.sin(t))
+    points = np.stack([x, y], axis=1) + rng.normal(0, noise, (n, 2))
+    labels = np.where(np.arange(n) < top, -1.0, 1.0)
+    order = rng.permutation(n)
+    return points[order], labels[order]
+
+
+def make_spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``n`` points of two interleaved spirals and labels in {-1, +1}."""
+    t = np.sqrt(rng.uniform(0.05, 1, n)) * 2.5 * np.pi
+    arm = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)
+    points = arm[:, None] * np.stack([t * np.cos(t), t * np.sin(t)], axis=1) / (2.5 * np.pi)
+    points = points + rng.normal(0, noise, (n, 2))
+    return points * 2, arm
+
+
+DATASETS = {"moons": make_moons, "spiral": make_spiral}
+
+
+def standardize(train: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
+    """Return the arrays scaled by the training set's mean and standard deviation."""
+    mean, std = train.mean(axis=0), train.std(axis=0)
+    return [(a - mean) / std for a in (train, *others)]
+
+
+def train_scalar(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int):
+    """micrograd's demo: MLP(2, [16, 16, 1]) on Values, SVM loss + L2, full batch SGD with a
+    decaying learning rate. Return the model's score function and the loss curve."""
+    model = nn.scalar.MLP(2, [16, 16, 1], rng=seed)
+    params = model.parameters()
+    inputs = [[float(a), float(b)] for a, b in X]
+    losses = []
+    bar = tqdm(range(steps), desc="scalar MLP", unit="step")
+    for k in bar:
+        scores = [model(x) for x in inputs]
+        data_loss = F.hinge_loss(scores, list(y))
+        loss = data_loss + 1e-4 * sum(p * p for p in params)
+        model.zero_grad()
+        loss.backward()
+        rate = lr * (1.0 - 0.9 * k / steps)
+        for p in params:
+            p.data -= rate * p.grad
+        losses.append(loss.data)
+        bar.set_postfix(loss=f"{loss.data:.4f}")
+
+    def score(points: np.ndarray) -> np.ndarray:
+        with ag.no_grad():
+            return np.array([model([float(a), float(b)]).data for a, b in points])
+
+    return score, losses
+
+
+def train_tensor(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int):
+    """A tensor MLP (2 -> 16 -> 16 -> 1, ReLU) trained with Adam on the logistic loss.
+    Return the model's score function and the loss curve."""
+    model = nn.MLP(2, [16, 16], 1, rng=seed)
+    opt = nn.optim.Adam(model.parameters(), lr=lr)
+    inputs, targets = ag.tensor(X), ag.tensor((y > 0).astype(float))
+    losses = []
+    bar = tqdm(range(steps), desc="tensor MLP", unit="step")
+    for _ in bar:
+        logits = model(inputs).reshape(-1)
+        loss = F.binary_cross_entropy_with_logits(logits, targets)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        bar.set_postfix(loss=f"{loss.item():.4f}")
+
+    def score(points: np.ndarray) -> np.ndarray:
+        with ag.no_grad():
+            return model(ag.tensor(points)).data.reshape(-1)
+
+    return score, losses
+
+
+def accuracy(score, X: np.ndarray, y: np.ndarray) -> float:
+    """Return the fraction of points whose score has the sign of their label."""
+    return float(np.mean((score(X) > 0) == (y > 0)))
+
+
+def plot(results: dict, X: np.ndarray, y: np.ndarray, out: Path, dataset: str) -> list[Path]:
+    """Write the loss curves and the decision boundaries; return the files written."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, (_, losses) in results.items():
+        ax.plot(losses, label=name)
+    ax.set(xlabel="step", ylabel="training loss", yscale="log", title=f"Loss on {dataset}")
+    ax.legend()
+    loss_path = out / "loss.png"
+    fig.tight_layout()
+    fig.savefig(loss_path, dpi=120)
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, len(results), figsize=(5 * len(results), 4.5), squeeze=False)
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 80), np.linspace(lo[1], hi[1], 80))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    for ax, (name, (score, _)) in zip(axes[0], results.items()):
+        z = score(grid).reshape(gx.shape)
+        ax.contourf(gx, gy, z > 0, levels=1, alpha=0.35, cmap="coolwarm")
+        ax.contour(gx, gy, z, levels=[0.0], colors="k", linewidths=1)
+        ax.scatter(X[:, 0], X[:, 1], c=y, s=14, cmap="coolwarm", edgecolors="k", linewidths=0.3)
+        ax.set_title(f"{name}: decision boundary")
+    boundary_path = out / "decision_boundary.png"
+    fig.tight_layout()
+    fig.savefig(boundary_path, dpi=120)
+    plt.close(fig)
+    return [loss_path, boundary_path]
+
+
+def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
+    """Run the demo; return {model name: (train accuracy, held-out accuracy)}."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
+    parser.add_argument("--model", choices=["scalar", "tensor", "both"], default="both")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="training steps (default: 100 for scalar, 500 for tensor)")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="learning rate (default: 1.0 for scalar SGD, 0.02 for tensor Adam)")
+    parser.add_argument("--samples", type=int, default=100, help="training points")
+    parser.add_argument("--noise", type=float, default=0.1, help="noise of the data set")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the plots")
+    args = parser.parse_args(argv)
+
+    rng = np.random.default_rng(args.seed)
+    make = DATASETS[args.dataset]
+    X, y = make(args.samples, args.noise, rng)
+    X_test, y_test = make(400, args.noise, rng)
+    X, X_test = standardize(X, X_test)
+    print(f"{args.dataset}: {len(X)} training points, {len(X_test)} held out (seed {args.seed})")
+
+    trainers = {"scalar": (train_scalar, 100, 1.0), "tensor": (train_tensor, 500, 0.02)}
+    chosen = list(trainers) if args.model == "both" else [args.model]
+    results, report = {}, {}
+    for name in chosen:
+        train, steps, lr = trainers[name]
+        start = time.perf_counter()
+        score, losses = train(X, y, args.steps or steps, args.lr or lr, args.seed)
+        took = time.perf_counter() - start
+        results[f"{name} MLP"] = (score, losses)
+        report[name] = (accuracy(score, X, y), accuracy(score, X_test, y_test))
+        print(f"{name} MLP: train accuracy {report[name][0]:.1%}, held-out accuracy "
+              f"{report[name][1]:.1%}, {took:.1f} s")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in plot(results, X, y, args.out, args.dataset):
+        print(f"wrote {path}")
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,483 @@
+"""Losses (nn.functional and the loss modules) against their definitions computed here with
+numpy alone, their gradients against finite differences and closed forms, and every error
+path."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn.functional as F
+from autograd import Tensor, Value, gradcheck, gradgradcheck
+from nn.losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
+
+# the reference and the engine evaluate the same function in float64 by different
+# sequences of operations: they differ by rounding only
+TIGHT = {"rtol": 1e-12, "atol": 1e-12}
+LARGE = [-1e4, -1e3, -30.0, -1.0, 0.0, 0.5, 30.0, 1e3, 1e4]
+
+
+def rng(seed):
+    return np.random.default_rng(seed)
+
+
+# ------------------------------------------------------------------ numpy references
+
+
+def ref_mse(x, y):
+    return (x - y) ** 2
+
+
+def ref_bce(x, y, pos_weight=None):
+    # -[pw * y * log sigmoid(x) + (1 - y) * log(1 - sigmoid(x))], where
+    # -log sigmoid(x) = log(1 + exp(-x)) = logaddexp(0, -x), -log(1 - sigmoid(x)) = logaddexp(0, x)
+    pw = 1.0 if pos_weight is None else pos_weight
+    return pw * y * np.logaddexp(0, -x) + (1 - y) * np.logaddexp(0, x)
+
+
+def ref_log_softmax(x, axis):
+    m = x.max(axis=axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+
+
+def ref_ce_index(x, t, smoothing=0.0):
+    """(N, C) logits, (N,) indices: -(1 - e) log p[t] - e * mean_c log p."""
+    lp = ref_log_softmax(x, 1)
+    nll = -lp[np.arange(len(t)), t]
+    return (1 - smoothing) * nll - smoothing * lp.mean(axis=1)
+
+
+def ref_hinge(s, y):
+    return np.maximum(0.0, 1.0 - y * s)
+
+
+def reduce(a, reduction):
+    return {"mean": np.mean, "sum": np.sum, "none": np.asarray}[reduction](a)
+
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+# ------------------------------------------------------------------ mse_loss
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_mse_matches_definition(reduction):
+    x, y = rng(0).standard_normal((4, 3)), rng(1).standard_normal((4, 3))
+    out = F.mse_loss(Tensor(x), Tensor(y), reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce(ref_mse(x, y), reduction), **TIGHT)
+    assert out.shape == ((4, 3) if reduction == "none" else ())
+
+
+def test_mse_hand_value():
+    # ((1 - 0)^2 + (2 - 4)^2) / 2 = 2.5
+    assert F.mse_loss(Tensor([1.0, 2.0]), [0.0, 4.0]).item() == 2.5
+
+
+def test_mse_gradcheck_and_closed_form_gradient():
+    x, y = rng(2).standard_normal(5), rng(3).standard_normal(5)
+    assert gradcheck(lambda a, b: F.mse_loss(a, b), x, y)
+    t = Tensor(x, requires_grad=True)
+    F.mse_loss(t, y).backward()
+    np.testing.assert_allclose(t.grad, 2 * (x - y) / 5, **TIGHT)
+
+
+def test_mse_on_values_matches_tensor():
+    xs, ys = [0.3, -1.2, 2.0], [1.0, -1.0, 0.5]
+    vals = [Value(v) for v in xs]
+    loss = F.mse_loss(vals, ys)
+    loss.backward()
+    t = Tensor(xs, requires_grad=True)
+    tl = F.mse_loss(t, ys)
+    tl.backward()
+    # mean as sum * (1/n) for Values and sum / n for Tensors: rounding only
+    assert loss.data == pytest.approx(tl.item(), rel=1e-14)
+    np.testing.assert_allclose([v.grad for v in vals], t.grad, **TIGHT)
+    assert F.mse_loss(vals, ys, reduction="sum").data == pytest.approx(tl.item() * 3, rel=1e-14)
+    none = F.mse_loss(vals, ys, reduction="none")
+    assert isinstance(none, list) and len(none) == 3
+    np.testing.assert_allclose([v.data for v in none], ref_mse(np.array(xs), np.array(ys)), **TIGHT)
+
+
+def test_mse_single_value():
+    v = Value(3.0)
+    loss = F.mse_loss(v, 1.0)
+    loss.backward()
+    assert (loss.data, v.grad) == (4.0, 4.0)
+
+
+# ------------------------------------------------------------------ binary cross-entropy
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_matches_definition_including_huge_logits(reduction):
+    x = np.array(LARGE * 2)
+    y = np.array([1.0] * len(LARGE) + [0.0] * len(LARGE))
+    out = F.binary_cross_entropy_with_logits(Tensor(x), y, reduction=reduction)
+    assert np.all(np.isfinite(out.data))
+    np.testing.assert_allclose(out.data, reduce(ref_bce(x, y), reduction), **TIGHT)
+
+
+def test_bce_huge_logits_hand_values():
+    out = F.binary_cross_entropy_with_logits(
+        Tensor([1e4, 1e4, -1e4, -1e3, 0.0]), [1.0, 0.0, 1.0, 0.0, 0.3], reduction="none").data
+    # right with certainty: 0; wrong with certainty: |x|; x = 0: log 2 whatever y is
+    np.testing.assert_allclose(out, [0.0, 1e4, 1e4, 0.0, np.log(2.0)], rtol=1e-15, atol=0)
+
+
+def test_bce_soft_targets_and_naive_formula_at_moderate_logits():
+    x, y = rng(4).standard_normal((3, 4)) * 3, rng(5).random((3, 4))
+    sig = 1 / (1 + np.exp(-x))
+    naive = -(y * np.log(sig) + (1 - y) * np.log(1 - sig))  # fine for |x| <~ 10
+    out = F.binary_cross_entropy_with_logits(Tensor(x), Tensor(y), reduction="none")
+    np.testing.assert_allclose(out.data, naive, rtol=1e-10)  # naive log(1 - sig) loses digits
+
+
+def test_bce_gradient_is_sigmoid_minus_target_everywhere():
+    # d/dx = sigmoid(x) - y, at x = 0 too (the kink of max(x,0) and |x| must not leak)
+    x = np.array(LARGE + [0.0])
+    y = np.array([1.0, 0.0] * (len(x) // 2) + [1.0] * (len(x) % 2))
+    t = Tensor(x, requires_grad=True)
+    F.binary_cross_entropy_with_logits(t, y, reduction="sum").backward()
+    np.testing.assert_allclose(t.grad, np.exp(-np.logaddexp(0, -x)) - y, **TIGHT)
+    assert t.grad[LARGE.index(0.0)] == 0.5 - y[LARGE.index(0.0)]
+
+
+def test_bce_gradcheck_and_second_order_at_zero():
+    x = np.array([-2.0, 0.0, 0.7, 3.0])
+    y = np.array([0.0, 1.0, 0.25, 1.0])
+    assert gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b), x, y)
+    # the second derivative sigmoid'(x) is smooth, 1/4 at x = 0
+    assert gradgradcheck(lambda a: F.binary_cross_entropy_with_logits(a, y, reduction="sum"), x)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_pos_weight(reduction):
+    x = np.concatenate([rng(6).standard_normal((3, 2)) * 2, [[1e4, -1e4]]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 1.0], [0.0, 1.0]])
+    pw = np.array([3.0, 0.5])
+    out = F.binary_cross_entropy_with_logits(Tensor(x), y, reduction=reduction, pos_weight=pw)
+    assert np.all(np.isfinite(out.data))
+    np.testing.assert_allclose(out.data, reduce(ref_bce(x, y, pw), reduction), **TIGHT)
+    ones = F.binary_cross_entropy_with_logits(Tensor(x), y, reduction=reduction,
+                                              pos_weight=np.ones(2))
+    plain = F.binary_cross_entropy_with_logits(Tensor(x), y, reduction=reduction)
+    np.testing.assert_allclose(ones.data, plain.data, **TIGHT)
+    assert gradcheck(lambda a: F.binary_cross_entropy_with_logits(a, y[:3], pos_weight=pw), x[:3])
+
+
+# ------------------------------------------------------------------ cross-entropy
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_index_targets_match_definition(reduction):
+    x, t = rng(7).standard_normal((5, 4)), np.array([0, 3, 1, 1, 2])
+    out = F.cross_entropy(Tensor(x), t, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce(ref_ce_index(x, t), reduction), **TIGHT)
+
+
+def test_cross_entropy_naive_formula_and_hand_value():
+    x, t = rng(8).standard_normal((3, 5)), np.array([4, 0, 2])
+    naive = -np.log(np.exp(x[np.arange(3), t]) / np.exp(x).sum(axis=1))
+    np.testing.assert_allclose(F.cross_entropy(Tensor(x), t, reduction="none").data, naive, **TIGHT)
+    # equal logits over C classes: log C
+    assert F.cross_entropy(Tensor(np.zeros((2, 4))), [1, 3]).item() == pytest.approx(np.log(4), 1e-15)
+
+
+def test_cross_entropy_huge_logits_are_finite_and_right():
+    x = np.array([[1e4, -1e4, 0.0], [1e3, 1e3, -1e3], [-1e4, -1e4, -1e4]])
+    out = F.cross_entropy(Tensor(x), np.array([1, 0, 2]), reduction="none").data
+    # 1e4 - (-1e4); two tied maxima: log 2; all equal: log 3
+    np.testing.assert_allclose(out, [2e4, np.log(2.0), np.log(3.0)], rtol=1e-13, atol=0)
+    t = Tensor(x, requires_grad=True)
+    F.cross_entropy(t, np.array([1, 0, 2]), reduction="sum").backward()
+    soft = np.exp(ref_log_softmax(x, 1))
+    np.testing.assert_allclose(t.grad, soft - np.eye(3)[[1, 0, 2]], **TIGHT)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_probability_targets(reduction):
+    x = rng(9).standard_normal((4, 3))
+    q = rng(10).random((4, 3))
+    q /= q.sum(axis=1, keepdims=True)
+    out = F.cross_entropy(Tensor(x), q, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce(-(q * ref_log_softmax(x, 1)).sum(1), reduction),
+                               **TIGHT)
+
+
+@given(st.integers(1, 5), st.integers(2, 6), st.integers(0, 2**32 - 1),
+       st.sampled_from(REDUCTIONS))
+def test_cross_entropy_one_hot_probabilities_equal_indices(n, c, seed, reduction):
+    g = rng(seed)
+    x, t = g.standard_normal((n, c)) * 5, g.integers(0, c, n)
+    by_index = F.cross_entropy(Tensor(x), t, reduction=reduction)
+    by_prob = F.cross_entropy(Tensor(x), np.eye(c)[t], reduction=reduction)
+    np.testing.assert_allclose(by_index.data, by_prob.data, **TIGHT)
+
+
+@pytest.mark.parametrize("eps", [0.1, 1.0])
+def test_cross_entropy_label_smoothing(eps):
+    x, t = rng(11).standard_normal((4, 5)), np.array([0, 4, 2, 2])
+    out = F.cross_entropy(Tensor(x), t, reduction="none", label_smoothing=eps)
+    np.testing.assert_allclose(out.data, ref_ce_index(x, t, eps), **TIGHT)
+    # smoothing an index target = the smoothed one-hot distribution (PyTorch's definition)
+    q = np.eye(5)[t] * (1 - eps) + eps / 5
+    np.testing.assert_allclose(out.data, -(q * ref_log_softmax(x, 1)).sum(1), **TIGHT)
+    by_prob = F.cross_entropy(Tensor(x), np.eye(5)[t], reduction="none", label_smoothing=eps)
+    np.testing.assert_allclose(by_prob.data, out.data, **TIGHT)
+
+
+def test_cross_entropy_1d_input_and_spatial_input():
+    x = np.array([0.5, -1.0, 2.0])
+    assert F.cross_entropy(Tensor(x), 2).item() == pytest.approx(
+        -ref_log_softmax(x, 0)[2], rel=1e-14)
+    assert F.cross_entropy(Tensor(x), np.array([0.0, 0.0, 1.0])).item() == pytest.approx(
+        -ref_log_softmax(x, 0)[2], rel=1e-14)
+    # (N, C, d1, d2): the same as (N*d1*d2, C) rows
+    x4, t4 = rng(12).standard_normal((2, 3, 4, 5)), rng(13).integers(0, 3, (2, 4, 5))
+    out = F.cross_entropy(Tensor(x4), t4, reduction="none")
+    assert out.shape == (2, 4, 5)
+    rows = np.moveaxis(x4, 1, -1).reshape(-1, 3)
+    np.testing.assert_allclose(out.data.ravel(), ref_ce_index(rows, t4.ravel()), **TIGHT)
+    probs = np.moveaxis(np.eye(3)[t4], -1, 1)
+    np.testing.assert_allclose(F.cross_entropy(Tensor(x4), probs).item(), out.data.mean(), **TIGHT)
+
+
+def test_cross_entropy_gradchecks():
+    x, t = rng(14).standard_normal((3, 4)), np.array([2, 0, 3])
+    q = rng(15).random((3, 4))
+    q /= q.sum(axis=1, keepdims=True)
+    assert gradcheck(lambda a: F.cross_entropy(a, t), x)
+    assert gradcheck(lambda a: F.cross_entropy(a, t, reduction="none", label_smoothing=0.2), x)
+    assert gradcheck(lambda a, b: F.cross_entropy(a, b), x, q)  # the target's gradient too
+    x3, t3 = rng(16).standard_normal((2, 3, 2)), rng(17).integers(0, 3, (2, 2))
+    assert gradcheck(lambda a: F.cross_entropy(a, t3, reduction="sum"), x3)
+    assert gradcheck(lambda a: F.cross_entropy(a, 1), rng(18).standard_normal(4))
+
+
+def test_cross_entropy_masked_logit_does_not_poison_index_targets():
+    # a -inf logit elsewhere (masking) leaves the loss of the target class finite
+    x = Tensor(np.array([[0.0, -np.inf, 1.0]]), requires_grad=True)
+    loss = F.cross_entropy(x, [2])
+    assert loss.item() == pytest.approx(np.log1p(np.exp(-1.0)), rel=1e-14)
+    loss.backward()
+    np.testing.assert_allclose(x.grad, [[1 / (1 + np.e), 0.0, np.e / (1 + np.e) - 1]], **TIGHT)
+
+
+# ------------------------------------------------------------------ hinge loss
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_hinge_matches_definition(reduction):
+    s = np.array([2.0, 0.3, -0.5, -3.0, 0.9])
+    y = np.array([1.0, 1.0, 1.0, -1.0, -1.0])
+    out = F.hinge_loss(Tensor(s), y, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce(ref_hinge(s, y), reduction), **TIGHT)
+
+
+def test_hinge_gradcheck_away_from_the_kink():
+    s = np.array([2.0, 0.3, -0.5, -3.0, 0.9])  # no y * s == 1, where relu has its kink
+    y = np.array([1.0, 1.0, 1.0, -1.0, -1.0])
+    assert gradcheck(lambda a: F.hinge_loss(a, y), s)
+    t = Tensor(s, requires_grad=True)
+    F.hinge_loss(t, y, reduction="sum").backward()
+    np.testing.assert_allclose(t.grad, np.where(1 - y * s > 0, -y, 0.0), **TIGHT)
+
+
+def test_hinge_on_values_is_micrograds_loss_and_matches_tensor():
+    scores = [0.4, -1.7, 0.95, 2.2, -0.1]
+    yb = np.array([1, -1, -1, 1, 1])  # micrograd's demo: y * 2 - 1 from a numpy array
+    vals = [Value(s) for s in scores]
+    loss = F.hinge_loss(vals, yb)
+    loss.backward()
+    # micrograd's demo, verbatim
+    ref_vals = [Value(s) for s in scores]
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(yb, ref_vals)]
+    ref = sum(losses) * (1.0 / len(losses))
+    ref.backward()
+    assert loss.data == ref.data
+    assert [v.grad for v in vals] == [v.grad for v in ref_vals]
+    t = Tensor(scores, requires_grad=True)
+    tl = F.hinge_loss(t, yb)
+    tl.backward()
+    assert loss.data == pytest.approx(tl.item(), rel=1e-14)  # sum * (1/n) vs sum / n
+    np.testing.assert_allclose([v.grad for v in vals], t.grad, **TIGHT)
+    assert loss.data == pytest.approx(ref_hinge(np.array(scores), yb).mean(), rel=1e-14)
+    none = F.hinge_loss(vals, yb, reduction="none")
+    np.testing.assert_allclose([v.data for v in none], ref_hinge(np.array(scores), yb), **TIGHT)
+
+
+# ------------------------------------------------------------------ float32
+
+
+def test_float32_input_keeps_float32():
+    x = Tensor(np.array([[0.5, -1.0], [2.0, 0.1]], np.float32), requires_grad=True)
+    for loss in (F.mse_loss(x, [[0.0, 1.0], [1.0, 0.0]]),
+                 F.binary_cross_entropy_with_logits(x, [[0.0, 1.0], [1.0, 0.0]]),
+                 F.cross_entropy(x, [1, 0]), F.hinge_loss(x, [[1, -1], [-1, 1]])):
+        assert loss.dtype == np.float32
+        loss.backward()
+        assert x.grad.dtype == np.float32
+
+
+# ------------------------------------------------------------------ modules
+
+
+def test_loss_modules_equal_the_functions():
+    x, y = rng(19).standard_normal((3, 4)), rng(20).random((3, 4))
+    t = np.array([0, 3, 1])
+    for reduction in REDUCTIONS:
+        pairs = [
+            (MSELoss(reduction)(Tensor(x), y), F.mse_loss(Tensor(x), y, reduction)),
+            (BCEWithLogitsLoss(reduction)(Tensor(x), y),
+             F.binary_cross_entropy_with_logits(Tensor(x), y, reduction)),
+            (BCEWithLogitsLoss(reduction, pos_weight=np.full(4, 2.0))(Tensor(x), y),
+             F.binary_cross_entropy_with_logits(Tensor(x), y, reduction, pos_weight=np.full(4, 2.0))),
+            (CrossEntropyLoss(reduction)(Tensor(x), t), F.cross_entropy(Tensor(x), t, reduction)),
+            (CrossEntropyLoss(reduction, label_smoothing=0.1)(Tensor(x), t),
+             F.cross_entropy(Tensor(x), t, reduction, label_smoothing=0.1)),
+            (HingeLoss(reduction)(Tensor(x), np.sign(y - 0.5)),
+             F.hinge_loss(Tensor(x), np.sign(y - 0.5), reduction)),
+        ]
+        for module_out, fn_out in pairs:
+            np.testing.assert_array_equal(module_out.data, fn_out.data)
+    vals = [Value(0.2), Value(-0.4)]
+    assert HingeLoss()(vals, [1, -1]).data == F.hinge_loss(vals, [1, -1]).data
+    assert MSELoss("sum")(vals, [1, -1]).data == F.mse_loss(vals, [1, -1], "sum").data
+
+
+def test_loss_modules_hold_reduction_have_no_parameters_and_print_it():
+    for cls in (MSELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss):
+        m = cls(reduction="sum")
+        assert m.reduction == "sum" and cls().reduction == "mean"
+        assert m.parameters() == []
+        assert "reduction='sum'" in repr(m)
+    assert "label_smoothing=0.2" in repr(CrossEntropyLoss(label_smoothing=0.2))
+
+
+@pytest.mark.parametrize("cls", [MSELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss])
+def test_loss_module_bad_reduction(cls):
+    with pytest.raises(ValueError, match=rf"{cls.__name__}.*'mean', 'sum', 'none'.*'avg'"):
+        cls(reduction="avg")
+
+
+def test_cross_entropy_module_bad_label_smoothing():
+    with pytest.raises(ValueError, match="label_smoothing"):
+        CrossEntropyLoss(label_smoothing=1.5)
+
+
+# ------------------------------------------------------------------ error paths
+
+X = Tensor(np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda r: F.mse_loss(X, np.zeros((2, 3)), reduction=r),
+    lambda r: F.binary_cross_entropy_with_logits(X, np.zeros((2, 3)), reduction=r),
+    lambda r: F.cross_entropy(X, [0, 1], reduction=r),
+    lambda r: F.hinge_loss(X, np.ones((2, 3)), reduction=r),
+    lambda r: F.mse_loss([Value(1.0)], [0.0], reduction=r),
+], ids=["mse", "bce", "ce", "hinge", "mse-values"])
+@pytest.mark.parametrize("bad", ["avg", "MEAN", None])
+def test_bad_reduction(call, bad):
+    with pytest.raises(ValueError, match="reduction must be one of 'mean', 'sum', 'none'"):
+        call(bad)
+
+
+@pytest.mark.parametrize("fn,name", [
+    (F.mse_loss, "mse_loss"), (F.binary_cross_entropy_with_logits, "binary_cross_entropy_with_logits"),
+    (F.hinge_loss, "hinge_loss")])
+def test_shape_mismatch_names_function_and_shapes(fn, name):
+    with pytest.raises(ValueError, match=rf"{name}.*\(2, 3\).*\(3, 2\)"):
+        fn(X, np.ones((3, 2)))
+    with pytest.raises(ValueError, match=rf"{name}.*\(2, 3\).*\(3,\)"):
+        fn(X, np.ones(3))  # no silent broadcasting
+
+
+def test_cross_entropy_shape_errors():
+    with pytest.raises(ValueError, match=r"cross_entropy.*\(2, 3\).*\(3,\)"):
+        F.cross_entropy(X, [0, 1, 2])
+    with pytest.raises(ValueError, match=r"cross_entropy.*\(2, 3\).*\(2, 4\)"):
+        F.cross_entropy(X, np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="class axis"):
+        F.cross_entropy(Tensor(1.0), 0)
+
+
+@pytest.mark.parametrize("target,bad", [([0, 3], 3), ([-1, 0], -1), ([0, 100], 100)])
+def test_cross_entropy_index_out_of_range(target, bad):
+    with pytest.raises(IndexError, match=rf"index {bad} .*3 classes"):
+        F.cross_entropy(X, target)
+
+
+def test_cross_entropy_target_dtypes():
+    with pytest.raises(TypeError, match="class-index targets must be integers.*float64"):
+        F.cross_entropy(X, np.array([0.0, 1.0]))
+    with pytest.raises(TypeError, match="class-index targets must be integers.*bool"):
+        F.cross_entropy(X, np.array([True, False]))
+    with pytest.raises(TypeError, match="probabilities and must be floating point.*int64"):
+        F.cross_entropy(X, np.eye(3, dtype=np.int64)[[0, 1]])
+    with pytest.raises(TypeError, match="Values"):
+        F.cross_entropy(X, [Value(0.0), Value(1.0)])
+
+
+@pytest.mark.parametrize("eps", [-0.1, 1.5, "0.1", True])
+def test_cross_entropy_bad_label_smoothing(eps):
+    with pytest.raises(ValueError, match="label_smoothing"):
+        F.cross_entropy(X, [0, 1], label_smoothing=eps)
+
+
+def test_tensor_only_losses_refuse_values_and_integer_input():
+    with pytest.raises(TypeError, match="binary_cross_entropy_with_logits.*Value"):
+        F.binary_cross_entropy_with_logits([Value(0.0)], [1.0])
+    with pytest.raises(TypeError, match="cross_entropy.*Value"):
+        F.cross_entropy([Value(0.0), Value(1.0)], 0)
+    with pytest.raises(TypeError, match="mse_loss.*floating point.*int64"):
+        F.mse_loss(Tensor([1, 2]), [1, 2])
+    with pytest.raises(TypeError, match="mse_loss.*Value target"):
+        F.mse_loss(X, [Value(0.0)])
+
+
+def test_pos_weight_shape_error():
+    with pytest.raises(ValueError, match=r"pos_weight shape \(2,\).*\(2, 3\)"):
+        F.binary_cross_entropy_with_logits(X, np.zeros((2, 3)), pos_weight=np.ones(2))
+
+
+def test_hinge_targets_must_be_signs():
+    with pytest.raises(ValueError, match="hinge_loss: targets must be -1 or \\+1, got 0"):
+        F.hinge_loss(Tensor([0.5, 0.2]), [1, 0])
+    with pytest.raises(ValueError, match="2 \\* y - 1"):
+        F.hinge_loss([Value(0.5), Value(0.2)], [1, 0])
+
+
+def test_value_losses_errors():
+    vals = [Value(0.5), Value(0.2)]
+    with pytest.raises(ValueError, match="mse_loss: 2 inputs but 3 targets"):
+        F.mse_loss(vals, [1.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match="hinge_loss: 2 inputs but 1 targets"):
+        F.hinge_loss(vals, [1])
+    with pytest.raises(TypeError, match="mse_loss.*not a Tensor"):
+        F.mse_loss(vals, Tensor([1.0, 0.0]))
+    with pytest.raises(TypeError, match="mse_loss: targets must be real numbers.*str"):
+        F.mse_loss(vals, ["a", "b"])
+    with pytest.raises(TypeError, match="mse_loss: input elements.*str"):
+        F.mse_loss([Value(1.0), "x"], [1.0, 0.0])
+
+
+def test_cross_entropy_second_order():
+    # through the advanced-index pick and log_softmax, under create_graph
+    x, t = rng(21).standard_normal((2, 3)), np.array([2, 0])
+    assert gradgradcheck(lambda a: F.cross_entropy(a, t, label_smoothing=0.1), x)
+
+
+# ------------------------------------------------------------------ activation wrappers
+
+
+def test_activation_wrappers():
+    x = rng(22).standard_normal((2, 3))
+    np.testing.assert_allclose(F.softmax(Tensor(x), axis=0).data,
+                               np.exp(x) / np.exp(x).sum(axis=0, keepdims=True), **TIGHT)
+    np.testing.assert_allclose(F.log_softmax(Tensor(x)).data, ref_log_softmax(x, -1), **TIGHT)
+    np.testing.assert_allclose(F.relu(Tensor(x)).data, np.maximum(x, 0), **TIGHT)
+    np.testing.assert_allclose(F.tanh(Tensor(x)).data, np.tanh(x), **TIGHT)
+    np.testing.assert_allclose(F.sigmoid(Tensor(x)).data, 1 / (1 + np.exp(-x)), **TIGHT)
+    assert F.relu(Value(-2.0)).data == 0.0 and F.tanh(Value(0.5)).data == pytest.approx(np.tanh(0.5))

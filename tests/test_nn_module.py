@@ -1,0 +1,529 @@
+"""nn.Module and nn.Parameter: registration and dotted names, traversal, zero_grad,
+train/eval, repr, state_dict / load_state_dict (round trip and every error path), saving
+and loading .npz files, parameter_summary."""
+
+import subprocess
+import sys
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn
+from autograd import Tensor, Value
+from nn.module import IncompatibleKeys, Module, Parameter, StateDictError
+
+# ---------------------------------------------------------------- helpers
+
+
+class Block(Module):
+    """A parameter, a submodule and a list of submodules."""
+
+    def __init__(self, rng):
+        super().__init__()
+        self.scale = Parameter(np.ones(3))
+        self.inner = nn.Linear(3, 3, rng=rng)
+        self.heads = [nn.Linear(3, 2, rng=rng), nn.Linear(3, 1, rng=rng)]
+
+    def forward(self, x):
+        h = self.inner(x * self.scale)
+        return [head(h) for head in self.heads]
+
+
+class Net(Module):
+    def __init__(self, rng=0):
+        super().__init__()
+        g = np.random.default_rng(rng)
+        self.embed = nn.Sequential(nn.Linear(4, 3, rng=g), nn.Tanh())
+        self.block = Block(g)
+        self.out = nn.MLP(3, [5], 2, rng=g)
+
+    def forward(self, x):
+        h = self.block(self.embed(x))[0]
+        return self.out(nn.Linear(2, 3, rng=0)(h))
+
+
+def snapshot(module):
+    """A deep copy of every parameter's data, to check 'unchanged' bit for bit."""
+    return OrderedDict((k, v.copy()) for k, v in module.state_dict().items())
+
+
+def assert_same_state(a, b):
+    assert list(a) == list(b)
+    for k in a:
+        assert a[k].dtype == b[k].dtype, k
+        assert np.array_equal(a[k], b[k]), k
+
+
+# ---------------------------------------------------------------- Parameter
+
+
+def test_parameter_is_a_float64_leaf_tensor_that_copies_its_data():
+    src = np.array([1, 2, 3])
+    p = Parameter(src)
+    assert isinstance(p, Tensor) and p.requires_grad and p.is_leaf
+    assert p.dtype == np.float64
+    src[0] = 100
+    assert p.data[0] == 1.0
+    assert Parameter(np.zeros(2, np.float32)).dtype == np.float64  # float64 unless asked
+    assert Parameter(np.zeros(2), dtype=np.float32).dtype == np.float32
+    assert type(p * 2) is Tensor  # results of ops are plain tensors, not parameters
+    assert repr(p).startswith("Parameter containing:\nTensor(")
+
+
+def test_parameter_refuses_integer_dtype():
+    with pytest.raises(TypeError, match="floating point"):
+        Parameter([1, 2], dtype=np.int64)
+
+
+# ---------------------------------------------------------------- registration
+
+
+def test_dotted_names_follow_registration_order_own_first():
+    net = Net()
+    names = [n for n, _ in net.named_parameters()]
+    assert names == [
+        "embed.0.weight", "embed.0.bias",
+        "block.scale", "block.inner.weight", "block.inner.bias",
+        "block.heads.0.weight", "block.heads.0.bias", "block.heads.1.weight", "block.heads.1.bias",
+        "out.0.weight", "out.0.bias", "out.2.weight", "out.2.bias",
+    ]
+    assert [id(p) for p in net.parameters()] == [id(p) for _, p in net.named_parameters()]
+    assert net.block.heads[1].weight is dict(net.named_parameters())["block.heads.1.weight"]
+
+
+def test_children_and_modules():
+    net = Net()
+    assert [n for n, _ in net.named_children()] == ["embed", "block", "out"]
+    assert list(net.children()) == [net.embed, net.block, net.out]
+    names = [n for n, _ in net.named_modules()]
+    assert names == ["", "embed", "embed.0", "embed.1", "block", "block.inner", "block.heads.0",
+                     "block.heads.1", "out", "out.0", "out.1", "out.2"]
+    assert list(net.modules())[0] is net
+    assert [n for n, _ in net.block.named_children()] == ["inner", "heads.0", "heads.1"]
+
+
+def test_what_is_not_registered():
+    class M(Module):
+        def __init__(self):
+            self.t = Tensor([1.0, 2.0], requires_grad=True)  # a plain Tensor: not a parameter
+            self._hidden = Parameter([1.0])  # private name
+            self.sizes = [2, 3]  # a list of numbers
+            self.name = "m"
+
+    assert M().parameters() == []
+    assert list(M().children()) == []
+
+
+def test_reassigning_and_deleting_update_the_registry():
+    m = nn.Linear(2, 2, rng=0)
+    m.bias = None
+    assert [n for n, _ in m.named_parameters()] == ["weight"]
+    m.bias = Parameter(np.zeros(2))
+    m.extra = nn.ReLU()
+    assert [n for n, _ in m.named_parameters()] == ["weight", "bias"]
+    assert [n for n, _ in m.named_children()] == ["extra"]
+    del m.extra
+    assert list(m.children()) == []
+    m.extra = 3  # a plain attribute now
+    assert list(m.children()) == []
+
+
+def test_assigning_a_plain_tensor_over_a_parameter_is_refused_and_changes_nothing():
+    m = nn.Linear(2, 2, rng=0)
+    w = m.weight
+    with pytest.raises(TypeError, match="weight.*nn.Parameter"):
+        m.weight = Tensor(np.zeros((2, 2)))
+    assert m.weight is w and m.parameters()[0] is w
+
+
+def test_items_appended_to_a_registered_list_count():
+    class M(Module):
+        def __init__(self):
+            self.layers = []
+            self.ws = []
+
+    m = M()
+    m.layers.append(nn.Linear(1, 1, rng=0))
+    m.ws.append(Value(2.0))
+    assert [n for n, _ in m.named_parameters()] == ["ws.0", "layers.0.weight", "layers.0.bias"]
+
+
+def test_micrograd_style_subclass_without_super_init():
+    class Neuron(Module):  # micrograd's Module subclasses never call __init__
+        def __init__(self):
+            self.w = [Value(0.5), Value(-0.5)]
+            self.b = Value(0.0)
+
+    n = Neuron()
+    assert [k for k, _ in n.named_parameters()] == ["w.0", "w.1", "b"]
+    assert n.training is True
+    assert n.eval().training is False
+
+
+def test_shared_parameter_and_module_are_listed_once():
+    class Tied(Module):
+        def __init__(self):
+            self.a = nn.Linear(3, 3, rng=0)
+            self.b = nn.Linear(3, 3, rng=1)
+            self.b.weight = self.a.weight  # tied weights
+            self.again = self.a  # the same module under two names
+
+    m = Tied()
+    names = [n for n, _ in m.named_parameters()]
+    assert names == ["a.weight", "a.bias", "b.bias"]
+    assert m.num_parameters() == 9 + 3 + 3
+    assert len(list(m.modules())) == 3
+    # the state dict lists a shared parameter under every name, as PyTorch's does
+    assert list(m.state_dict()) == ["a.weight", "a.bias", "b.weight", "b.bias",
+                                    "again.weight", "again.bias"]
+    state = m.state_dict()
+    state["a.weight"] = state["b.weight"] = state["again.weight"] = np.full((3, 3), 7.0)
+    m.load_state_dict(state)
+    assert np.array_equal(m.b.weight.data, np.full((3, 3), 7.0))
+
+
+def test_num_parameters_counts_scalars():
+    assert nn.Linear(4, 3).num_parameters() == 4 * 3 + 3
+    assert nn.scalar.Neuron(5, rng=0).num_parameters() == 6
+    assert Net().num_parameters() == sum(p.size for p in Net().parameters())
+
+
+def test_forward_is_required():
+    with pytest.raises(NotImplementedError, match="Module has no forward"):
+        Module()(1)
+
+
+# ---------------------------------------------------------------- zero_grad, train/eval
+
+
+def test_zero_grad_sets_tensor_grads_to_none_and_value_grads_to_zero():
+    class Mixed(Module):
+        def __init__(self):
+            self.lin = nn.Linear(2, 2, rng=0)
+            self.v = Value(3.0)
+
+        def forward(self, x):
+            return (self.lin(x) * self.v.data).sum(), self.v * self.v
+
+    m = Mixed()
+    t, s = m(np.ones((1, 2)))
+    t.backward()
+    s.backward()
+    assert m.lin.weight.grad is not None and m.v.grad == 6.0
+    m.zero_grad()
+    assert m.lin.weight.grad is None and m.lin.bias.grad is None and m.v.grad == 0.0
+
+
+def test_zero_grad_without_set_to_none_zeroes_in_place():
+    lin = nn.Linear(2, 2, rng=0)
+    lin(np.ones((1, 2))).sum().backward()
+    buf = lin.weight.grad
+    lin.zero_grad(set_to_none=False)
+    assert lin.weight.grad is buf and np.array_equal(buf, np.zeros((2, 2)))
+
+
+def test_train_and_eval_reach_every_module():
+    net = Net()
+    assert all(m.training for m in net.modules())
+    assert net.eval() is net
+    assert not any(m.training for m in net.modules())
+    net.block.train()
+    assert net.block.heads[0].training and not net.training
+    with pytest.raises(TypeError, match="bool"):
+        net.train("yes")
+
+
+# ---------------------------------------------------------------- repr
+
+
+def test_repr_of_a_module_tree():
+    class Small(Module):
+        def __init__(self):
+            self.body = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+            self.heads = [nn.Dropout(0.25, rng=0)]
+            self.norm = nn.LayerNorm(3)
+
+    assert repr(Small()) == (
+        "Small(\n"
+        "  (body): Sequential(\n"
+        "    (0): Linear(in_features=2, out_features=3, bias=True)\n"
+        "    (1): ReLU()\n"
+        "  )\n"
+        "  (heads.0): Dropout(p=0.25)\n"
+        "  (norm): LayerNorm((3,), eps=1e-05, elementwise_affine=True)\n"
+        ")")
+
+
+# ---------------------------------------------------------------- state_dict
+
+
+def test_state_dict_holds_copies_keyed_like_pytorch():
+    m = nn.MLP(2, [16, 16], 1, rng=0)
+    state = m.state_dict()
+    assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]
+    assert [a.shape for a in state.values()] == [(16, 2), (16,), (16, 16), (16,), (1, 16), (1,)]
+    state["0.weight"][...] = 0.0
+    assert not np.array_equal(m[0].weight.data, np.zeros((16, 2)))
+
+
+def test_state_dict_of_values_is_0d_float64():
+    n = nn.scalar.Neuron(2, rng=0)
+    state = n.state_dict()
+    assert list(state) == ["w.0", "w.1", "b"]
+    assert all(a.shape == () and a.dtype == np.float64 for a in state.values())
+    assert float(state["w.1"]) == n.w[1].data
+
+
+def _outputs(model, x):
+    return model(x).data
+
+
+def test_round_trip_through_a_file_gives_the_same_outputs_bit_for_bit(tmp_path):
+    x = np.random.default_rng(5).standard_normal((7, 4))
+    model = Net(rng=1)
+    path = nn.save(model, tmp_path / "net")
+    assert path == tmp_path / "net.npz" and path.exists()
+    fresh = Net(rng=2)
+    assert not np.array_equal(_outputs(model, x), _outputs(fresh, x))
+    result = fresh.load_state_dict(nn.load(path))
+    assert result == IncompatibleKeys([], [])
+    assert np.array_equal(_outputs(model, x), _outputs(fresh, x))
+    assert_same_state(model.state_dict(), fresh.state_dict())
+
+
+def test_round_trip_of_a_scalar_mlp(tmp_path):
+    model = nn.scalar.MLP(3, [4, 4, 1], rng=0)
+    fresh = nn.scalar.MLP(3, [4, 4, 1], rng=1)
+    fresh.load_state_dict(nn.load(nn.save(model, tmp_path / "s.npz")))
+    x = [0.3, -1.2, 2.5]
+    assert model(x).data == fresh(x).data
+    assert [p.data for p in model.parameters()] == [p.data for p in fresh.parameters()]
+
+
+@given(sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4),
+       act=st.sampled_from(["relu", "tanh", "sigmoid"]), seeds=st.tuples(st.integers(0, 99),
+                                                                          st.integers(100, 199)))
+def test_round_trip_for_any_mlp(sizes, act, seeds):
+    model = nn.MLP(sizes[0], sizes[1:-1], sizes[-1], activation=act, rng=seeds[0])
+    fresh = nn.MLP(sizes[0], sizes[1:-1], sizes[-1], activation=act, rng=seeds[1])
+    x = np.random.default_rng(seeds[0]).standard_normal((3, sizes[0]))
+    with tempfile.TemporaryDirectory() as d:
+        fresh.load_state_dict(nn.load(nn.save(model, Path(d) / "m.npz")))
+    assert np.array_equal(model(x).data, fresh(x).data)
+
+
+def test_load_keeps_each_parameters_dtype_and_buffer():
+    m = nn.Linear(3, 2, rng=0, dtype=np.float32)
+    buf = m.weight.data
+    state = {"weight": np.full((2, 3), 0.1), "bias": np.arange(2)}  # float64 and int64
+    m.load_state_dict(state)
+    assert m.weight.data is buf and m.weight.dtype == np.float32 and m.bias.dtype == np.float32
+    assert np.array_equal(m.weight.data, np.full((2, 3), 0.1, np.float32))
+    assert np.array_equal(m.bias.data, np.array([0.0, 1.0], np.float32))
+    state["weight"][...] = 5.0  # the module holds a copy
+    assert m.weight.data[0, 0] == np.float32(0.1)
+
+
+def test_load_accepts_tensors_and_values_as_values():
+    m = nn.Linear(2, 1, rng=0)
+    m.load_state_dict({"weight": Tensor([[1.0, 2.0]]), "bias": Tensor([3.0])})
+    assert m(np.array([1.0, 1.0])).data.tolist() == [6.0]
+    n = nn.scalar.Neuron(1, activation=None, rng=0)
+    n.load_state_dict({"w.0": Value(2.0), "b": 0.5})
+    assert n([3.0]).data == 6.5
+
+
+# ---------------------------------------------------------------- load_state_dict errors
+
+
+def _good_state(model):
+    """A valid state dict whose values all differ from the model's."""
+    return OrderedDict((k, v + 1.0) for k, v in model.state_dict().items())
+
+
+def test_missing_key_names_the_key_and_changes_nothing():
+    m = nn.MLP(2, [3], 1, rng=0)
+    before = snapshot(m)
+    state = _good_state(m)
+    del state["2.bias"]
+    with pytest.raises(StateDictError, match=r"missing key\(s\) in state_dict: '2.bias'") as e:
+        m.load_state_dict(state)
+    assert e.value.missing == ["2.bias"] and e.value.unexpected == []
+    assert_same_state(before, m.state_dict())
+
+
+def test_unexpected_key_names_the_key_and_changes_nothing():
+    m = nn.MLP(2, [3], 1, rng=0)
+    before = snapshot(m)
+    state = _good_state(m)
+    state["4.weight"] = np.zeros((1, 3))
+    with pytest.raises(StateDictError, match=r"unexpected key\(s\) in state_dict: '4.weight'") as e:
+        m.load_state_dict(state)
+    assert e.value.unexpected == ["4.weight"]
+    assert_same_state(before, m.state_dict())
+
+
+def test_misshaped_key_names_the_key_and_both_shapes_and_changes_nothing():
+    m = nn.MLP(2, [3], 1, rng=0)
+    before = snapshot(m)
+    state = _good_state(m)  # every other key is valid and would change the model
+    state["2.weight"] = np.zeros((3, 1))
+    with pytest.raises(StateDictError) as e:
+        m.load_state_dict(state)
+    msg = str(e.value)
+    assert "'2.weight'" in msg and "(3, 1)" in msg and "(1, 3)" in msg
+    assert e.value.mismatched == {"2.weight": ((3, 1), (1, 3))}
+    assert_same_state(before, m.state_dict())
+
+
+def test_misshaped_value_parameter():
+    n = nn.scalar.Neuron(2, rng=0)
+    before = snapshot(n)
+    state = _good_state(n)
+    state["b"] = np.zeros(1)
+    with pytest.raises(StateDictError, match=r"'b'.*\(1,\).*\(\)"):
+        n.load_state_dict(state)
+    assert_same_state(before, n.state_dict())
+
+
+def test_all_problems_are_reported_at_once():
+    m = nn.MLP(2, [3], 1, rng=0)
+    before = snapshot(m)
+    state = _good_state(m)
+    del state["0.bias"]
+    state["extra"] = np.zeros(2)
+    state["2.bias"] = np.zeros((2, 2))
+    state["0.weight"] = np.full((3, 2), "x")  # not numeric
+    with pytest.raises(StateDictError) as e:
+        m.load_state_dict(state)
+    err = e.value
+    assert (err.missing, err.unexpected) == (["0.bias"], ["extra"])
+    assert err.mismatched == {"2.bias": ((2, 2), (1,))}
+    assert list(err.invalid) == ["0.weight"]
+    assert all(k in str(err) for k in ("0.bias", "extra", "2.bias", "0.weight"))
+    assert_same_state(before, m.state_dict())
+
+
+def test_complex_values_are_refused():
+    m = nn.Linear(1, 1, rng=0)
+    with pytest.raises(StateDictError, match="complex128"):
+        m.load_state_dict({"weight": np.ones((1, 1), complex), "bias": np.ones(1)})
+
+
+def test_load_state_dict_needs_a_mapping():
+    with pytest.raises(TypeError, match="mapping"):
+        nn.Linear(1, 1).load_state_dict([("weight", np.ones((1, 1)))])
+
+
+def test_non_strict_loads_the_matching_keys():
+    m = nn.MLP(2, [3], 1, rng=0)
+    before = snapshot(m)
+    state = _good_state(m)
+    del state["2.bias"]
+    state["extra"] = np.zeros(5)
+    result = m.load_state_dict(state, strict=False)
+    assert result.missing_keys == ["2.bias"] and result.unexpected_keys == ["extra"]
+    after = m.state_dict()
+    for k in ("0.weight", "0.bias", "2.weight"):
+        assert np.array_equal(after[k], before[k] + 1.0)
+    assert np.array_equal(after["2.bias"], before["2.bias"])
+
+
+def test_non_strict_still_refuses_a_shape_mismatch():
+    m = nn.MLP(2, [3], 1, rng=0)
+    before = snapshot(m)
+    state = _good_state(m)
+    state["0.bias"] = np.zeros(4)
+    with pytest.raises(StateDictError, match="0.bias"):
+        m.load_state_dict(state, strict=False)
+    assert_same_state(before, m.state_dict())
+
+
+# ---------------------------------------------------------------- save / load files
+
+
+def test_load_preserves_order_and_awkward_key_names(tmp_path):
+    state = OrderedDict([("z", np.arange(3.0)), ("file", np.ones((2, 2))),
+                         ("allow_pickle", np.zeros(1)), ("a.b", np.array(1.5))])
+    path = nn.save(state, tmp_path / "s.npz")
+    loaded = nn.load(path)
+    assert list(loaded) == list(state)
+    for k in state:
+        assert np.array_equal(loaded[k], state[k]) and loaded[k].dtype == state[k].dtype
+
+
+def test_load_refuses_pickled_objects(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, w=np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="unpickling"):
+        nn.load(path)
+
+
+def test_load_of_a_single_array_file(tmp_path):
+    np.save(tmp_path / "a.npy", np.ones(2))
+    with pytest.raises(ValueError, match="single array"):
+        nn.load(tmp_path / "a.npy")
+
+
+def test_save_refuses_bad_input(tmp_path):
+    with pytest.raises(TypeError, match="dtype"):
+        nn.save({"w": np.array(["a"])}, tmp_path / "x")
+    with pytest.raises(TypeError, match="Module or a state dict"):
+        nn.save([np.ones(2)], tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+# ---------------------------------------------------------------- parameter_summary
+
+
+def test_parameter_summary_of_the_demo_mlp(capsys):
+    s = nn.parameter_summary(nn.MLP(2, [16, 16], 1, rng=0))
+    assert s.rows == [("0.weight", (16, 2), 32), ("0.bias", (16,), 16),
+                      ("2.weight", (16, 16), 256), ("2.bias", (16,), 16),
+                      ("4.weight", (1, 16), 16), ("4.bias", (1,), 1)]
+    assert s.per_layer == {"0": 2 * 16 + 16, "2": 16 * 16 + 16, "4": 16 * 1 + 1}
+    assert s.total == 337
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["name", "shape", "count"]
+    assert lines[2].split() == ["0.weight", "(16,", "2)", "32"]
+    assert lines[-1].split() == ["total", "337"]
+    assert len({len(line) for line in lines}) == 1  # aligned: every line the same width
+
+
+def test_parameter_summary_totals_equal_num_parameters(capsys):
+    for model in (Net(), nn.scalar.MLP(2, [16, 16, 1], rng=0), nn.Linear(3, 2)):
+        s = nn.parameter_summary(model, print_table=False)
+        assert s.total == model.num_parameters() == sum(s.per_layer.values())
+        assert [r[0] for r in s.rows] == [n for n, _ in model.named_parameters()]
+    assert capsys.readouterr().out == ""
+    assert nn.parameter_summary(nn.Linear(3, 2), print_table=False).per_layer == {
+        "weight": 6, "bias": 2}
+    scalar = nn.parameter_summary(nn.scalar.MLP(2, [16, 16, 1], rng=0), print_table=False)
+    assert scalar.per_layer == {"layers.0": 48, "layers.1": 272, "layers.2": 17}
+
+
+# ---------------------------------------------------------------- package surface
+
+
+def test_python_dash_c_prints_an_mlp():
+    out = subprocess.run([sys.executable, "-c", "import nn; print(nn.MLP(2,[16,16],1))"],
+                         capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    assert out.splitlines()[0] == "MLP("
+    assert "(4): Linear(in_features=16, out_features=1, bias=True)" in out
+
+
+def test_state_dict_loads_into_torch():
+    torch = pytest.importorskip("torch")
+    model = nn.MLP(2, [16, 16], 1, rng=0)
+    ref = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16),
+                              torch.nn.ReLU(), torch.nn.Linear(16, 1)).double()
+    ref.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((5, 2))
+    np.testing.assert_allclose(ref(torch.from_numpy(x)).detach().numpy(), model(x).data,
+                               rtol=1e-12, atol=1e-12)

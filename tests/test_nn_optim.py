@@ -1,0 +1,454 @@
+"""Optimizers and schedules against their update formulas written out here in numpy,
+on Tensor and Value parameters; zero_grad, validation, atomic steps, state round trips,
+and small convex problems they must solve."""
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value
+from nn.optim import SGD, Adam, AdamW, CosineAnnealingLR, Optimizer, StepLR
+
+# the reference and the optimizer evaluate the same formulas in float64 but associate some
+# products differently (e.g. lr / (1 - b1^t) * m vs lr * (m / (1 - b1^t))): rounding only
+TIGHT = {"rtol": 1e-12, "atol": 1e-15}
+X0 = np.array([[0.5, -1.5, 2.0], [0.0, 1.0, -0.25]])
+GRADS = [np.random.default_rng(s).standard_normal(X0.shape) for s in range(3)]
+
+
+def run_tensor(opt_cls, grads=GRADS, x0=X0, **kw):
+    """Return the parameter after each step, feeding ``grads`` by hand."""
+    p = Tensor(x0, requires_grad=True)
+    opt = opt_cls([p], **kw)
+    out = []
+    for g in grads:
+        p.grad = g.copy()
+        opt.step()
+        out.append(p.data.copy())
+    return out
+
+
+def run_values(opt_cls, grads=GRADS, x0=X0, **kw):
+    """The same with one Value per element."""
+    ps = [Value(float(v)) for v in x0.ravel()]
+    opt = opt_cls(ps, **kw)
+    out = []
+    for g in grads:
+        for p, gi in zip(ps, g.ravel()):
+            p.grad = float(gi)
+        opt.step()
+        out.append(np.array([p.data for p in ps]).reshape(x0.shape))
+    return out
+
+
+RUNNERS = [run_tensor, run_values]
+
+
+# ------------------------------------------------------------------ hand-written formulas
+
+
+def sgd_by_hand(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
+    # PyTorch's SGD: g += wd x; b_1 = g, b_t = mu b_{t-1} + (1 - tau) g;
+    # g = g + mu b (nesterov) or b; x -= lr g
+    x, b, out = X0.copy(), None, []
+    for t, g in enumerate(GRADS, start=1):
+        g = g + weight_decay * x
+        if momentum:
+            b = g if t == 1 else momentum * b + (1 - dampening) * g
+            g = g + momentum * b if nesterov else b
+        x = x - lr * g
+        out.append(x)
+    return out
+
+
+def adam_by_hand(lr, b1, b2, eps, weight_decay=0.0, amsgrad=False, decoupled=False):
+    # PyTorch's Adam/AdamW: m_t = b1 m + (1 - b1) g, v_t = b2 v + (1 - b2) g^2,
+    # m^ = m_t / (1 - b1^t); AMSGrad keeps vmax = max(vmax, v_t) of the raw v_t and
+    # bias-corrects it after (the code's order; pytorch issue #142323 fixed the docs)
+    x, m, v, vmax, out = X0.copy(), 0.0, 0.0, 0.0, []
+    for t, g in enumerate(GRADS, start=1):
+        if decoupled:
+            x = x - lr * weight_decay * x
+        else:
+            g = g + weight_decay * x
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        vmax = np.maximum(vmax, v)
+        m_hat = m / (1 - b1**t)
+        v_hat = (vmax if amsgrad else v) / (1 - b2**t)
+        x = x - lr * m_hat / (np.sqrt(v_hat) + eps)
+        out.append(x)
+    return out
+
+
+SGD_CASES = [
+    {"lr": 0.1},
+    {"lr": 0.1, "momentum": 0.9},
+    {"lr": 0.05, "momentum": 0.8, "dampening": 0.3},
+    {"lr": 0.1, "momentum": 0.9, "nesterov": True},
+    {"lr": 0.1, "weight_decay": 0.01},
+    {"lr": 0.1, "momentum": 0.5, "nesterov": True, "weight_decay": 0.1},
+]
+ADAM_CASES = [
+    {},
+    {"lr": 0.1, "betas": (0.8, 0.9), "eps": 1e-6},
+    {"lr": 0.01, "weight_decay": 0.1},
+    {"lr": 0.01, "amsgrad": True},
+    {"lr": 0.02, "betas": (0.5, 0.6), "weight_decay": 0.05, "amsgrad": True},
+]
+
+
+@pytest.mark.parametrize("run", RUNNERS)
+@pytest.mark.parametrize("kw", SGD_CASES)
+def test_sgd_first_three_steps(run, kw):
+    for got, want in zip(run(SGD, **kw), sgd_by_hand(**kw)):
+        np.testing.assert_allclose(got, want, **TIGHT)
+
+
+def _adam_args(kw, weight_decay):
+    return (kw.get("lr", 1e-3), *kw.get("betas", (0.9, 0.999)), kw.get("eps", 1e-8),
+            kw.get("weight_decay", weight_decay), kw.get("amsgrad", False))
+
+
+@pytest.mark.parametrize("run", RUNNERS)
+@pytest.mark.parametrize("kw", ADAM_CASES)
+def test_adam_first_three_steps(run, kw):
+    want = adam_by_hand(*_adam_args(kw, 0.0))
+    for got, w in zip(run(Adam, **kw), want):
+        np.testing.assert_allclose(got, w, **TIGHT)
+
+
+@pytest.mark.parametrize("run", RUNNERS)
+@pytest.mark.parametrize("kw", ADAM_CASES)
+def test_adamw_first_three_steps(run, kw):
+    want = adam_by_hand(*_adam_args(kw, 1e-2), decoupled=True)  # AdamW's default decay
+    for got, w in zip(run(AdamW, **kw), want):
+        np.testing.assert_allclose(got, w, **TIGHT)
+
+
+def test_amsgrad_differs_from_adam_when_gradients_shrink():
+    # v falls after a large first gradient, so the kept maximum gives smaller steps
+    grads = [np.array([3.0]), np.array([0.1]), np.array([0.1])]
+    plain = run_tensor(Adam, grads, np.array([0.0]), lr=0.1, betas=(0.5, 0.5))
+    ams = run_tensor(Adam, grads, np.array([0.0]), lr=0.1, betas=(0.5, 0.5), amsgrad=True)
+    assert plain[0] == ams[0] and abs(ams[2] - ams[1]) < abs(plain[2] - plain[1])
+
+
+def test_hand_computed_numbers():
+    # SGD, momentum 0.9, lr 0.1, x0 = 1, gradient 1 three times:
+    # b = 1, 1.9, 2.71 -> x = 0.9, 0.71, 0.439
+    g = [np.array([1.0])] * 3
+    got = run_tensor(SGD, g, np.array([1.0]), lr=0.1, momentum=0.9)
+    np.testing.assert_allclose(np.ravel(got), [0.9, 0.71, 0.439], rtol=1e-15)
+    # Nesterov: step with g + 0.9 b = 1.9, 2.71, 3.439 -> x = 0.81, 0.539, 0.1951
+    got = run_tensor(SGD, g, np.array([1.0]), lr=0.1, momentum=0.9, nesterov=True)
+    np.testing.assert_allclose(np.ravel(got), [0.81, 0.539, 0.1951], rtol=1e-14)
+    # Adam's first step is lr * g / (|g| + eps): lr * sign(g) up to eps
+    got = run_tensor(Adam, [np.array([-4.0, 0.5])], np.array([0.0, 0.0]), lr=0.1)
+    np.testing.assert_allclose(got[0], [0.1 * 4 / (4 + 1e-8), -0.1 * 0.5 / (0.5 + 1e-8)], rtol=1e-14)
+    # AdamW decays the weights by lr * wd before that step: 2 - 0.1 * 0.5 * 2 - 0.1
+    got = run_tensor(AdamW, [np.array([1.0])], np.array([2.0]), lr=0.1, weight_decay=0.5, eps=0.0)
+    np.testing.assert_allclose(got[0], [1.8], rtol=1e-15)
+
+
+# ------------------------------------------------------------------ Tensor specifics
+
+
+def test_tensor_updated_in_place_and_dtype_kept():
+    p = Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+    data = p.data
+    view = p.data[:1]
+    opt = Adam([p], lr=0.1)
+    p.grad = np.array([1.0, -1.0], np.float32)
+    opt.step()
+    assert p.data is data and p.dtype == np.float32
+    assert view[0] == p.data[0] != 1.0
+    assert opt.state[id(p)]["exp_avg"].dtype == np.float32
+    np.testing.assert_allclose(p.data, [0.9, 2.1], rtol=1e-6)  # float32 rounding
+
+
+def test_tensor_with_no_grad_is_skipped_and_gets_no_state():
+    a, b = Tensor([1.0], requires_grad=True), Tensor([1.0], requires_grad=True)
+    opt = SGD([a, b], lr=0.5, momentum=0.9)
+    a.grad = np.array([2.0])
+    opt.step()
+    assert a.data[0] == 0.0 and b.data[0] == 1.0
+    assert id(b) not in opt.state and "momentum_buffer" in opt.state[id(a)]
+    b.grad = np.array([2.0])
+    opt.step()  # b's first momentum step: its buffer starts at its gradient
+    assert b.data[0] == 0.0
+
+
+def test_gradient_given_as_tensor_is_accepted():
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    p.grad = Tensor([1.0, 1.0])  # what backward(create_graph=True) leaves
+    SGD([p], lr=1.0).step()
+    np.testing.assert_array_equal(p.data, [0.0, 1.0])
+
+
+def test_step_after_real_backward():
+    w = Tensor([1.0, -2.0], requires_grad=True)
+    v = Value(3.0)
+    opt = SGD([w, v], lr=0.1)
+    ((w * w).sum()).backward()
+    (v * v).backward()
+    opt.step()
+    np.testing.assert_allclose(w.data, [0.8, -1.6], rtol=1e-15)  # w - 0.1 * 2w
+    assert v.data == pytest.approx(2.4, rel=1e-15)
+
+
+# ------------------------------------------------------------------ zero_grad
+
+
+def test_zero_grad_semantics():
+    t, v = Tensor([1.0, 2.0], requires_grad=True), Value(1.0)
+    opt = SGD([t, v], lr=0.1)
+    t.grad, v.grad = np.array([3.0, 4.0]), 5.0
+    keep = t.grad
+    opt.zero_grad(set_to_none=False)
+    assert t.grad is keep and np.all(keep == 0) and v.grad == 0.0
+    t.grad, v.grad = np.array([3.0, 4.0]), 5.0
+    opt.zero_grad()
+    assert t.grad is None and v.grad == 0.0
+    opt.zero_grad(set_to_none=False)  # a None grad stays None
+    assert t.grad is None
+
+
+# ------------------------------------------------------------------ param groups
+
+
+def test_param_groups_have_their_own_hyperparameters():
+    a, b = Tensor([1.0], requires_grad=True), Tensor([1.0], requires_grad=True)
+    opt = SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    a.grad, b.grad = np.array([1.0]), np.array([1.0])
+    opt.step()
+    assert a.data[0] == pytest.approx(0.9) and b.data[0] == 0.5
+    assert opt.param_groups[1]["momentum"] == 0.0  # defaults fill the rest
+
+
+# ------------------------------------------------------------------ validation
+
+
+@pytest.mark.parametrize("make,name", [
+    (lambda ps: SGD(ps, lr=-0.1), "lr"),
+    (lambda ps: SGD(ps, lr=float("nan")), "lr"),
+    (lambda ps: SGD(ps, lr="0.1"), "lr"),
+    (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), "momentum"),
+    (lambda ps: SGD(ps, lr=0.1, weight_decay=-1.0), "weight_decay"),
+    (lambda ps: SGD(ps, lr=0.1, nesterov=True), "nesterov"),
+    (lambda ps: SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True), "nesterov"),
+    (lambda ps: Adam(ps, lr=-1e-3), "lr"),
+    (lambda ps: Adam(ps, betas=(1.0, 0.999)), r"betas\[0\]"),
+    (lambda ps: Adam(ps, betas=(0.9, -0.1)), r"betas\[1\]"),
+    (lambda ps: Adam(ps, betas=0.9), "betas"),
+    (lambda ps: Adam(ps, eps=-1e-8), "eps"),
+    (lambda ps: Adam(ps, weight_decay=-0.1), "weight_decay"),
+    (lambda ps: AdamW(ps, betas=(0.9, 1.5)), r"betas\[1\]"),
+    (lambda ps: SGD([{"params": ps, "lr": -1.0}], lr=0.1), "lr"),
+    (lambda ps: SGD([{"params": ps, "learning_rate": 1.0}], lr=0.1), "learning_rate"),
+])
+def test_bad_hyperparameters(make, name):
+    with pytest.raises(ValueError, match=name):
+        make([Tensor([1.0], requires_grad=True)])
+
+
+def test_bad_params():
+    t = Tensor([1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="single Tensor"):
+        SGD(t, lr=0.1)
+    with pytest.raises(ValueError, match="empty parameter list"):
+        SGD([], lr=0.1)
+    with pytest.raises(ValueError, match="more than once"):
+        SGD([t, t], lr=0.1)
+    with pytest.raises(ValueError, match="more than once"):
+        SGD([{"params": [t]}, {"params": [t]}], lr=0.1)
+    with pytest.raises(TypeError, match="dtype int64"):
+        SGD([Tensor([1, 2])], lr=0.1)
+    with pytest.raises(ValueError, match="not a leaf"):
+        SGD([t * 2], lr=0.1)
+    with pytest.raises(TypeError, match="ndarray"):
+        SGD([np.zeros(2)], lr=0.1)
+
+
+def test_bad_grad_changes_nothing():
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    v = Value(5.0)
+    opt = Adam([v, a, b], lr=0.1)
+    v.grad, a.grad, b.grad = 1.0, np.array([1.0, 1.0]), np.array([1.0, 1.0])
+    opt.step()
+    before = ([v.data], a.data.copy(), b.data.copy(), opt.state_dict())
+    b.grad = np.array([1.0, 1.0, 1.0])  # wrong shape, after a good parameter
+    with pytest.raises(ValueError, match=r"Adam.step.*parameter 2 of group 0.*\(3,\).*\(2,\)"):
+        opt.step()
+    b.grad, v.grad = np.array([1.0, 1.0]), "oops"
+    with pytest.raises(TypeError, match="not a number"):
+        opt.step()
+    after = ([v.data], a.data, b.data, opt.state_dict())
+    for x, y in zip(before[:3], after[:3]):
+        np.testing.assert_array_equal(x, y)
+    assert before[3]["state"][0] == after[3]["state"][0]  # the Value's state
+    for i in (1, 2):
+        assert before[3]["state"][i]["step"] == after[3]["state"][i]["step"] == 1
+        np.testing.assert_array_equal(before[3]["state"][i]["exp_avg"], after[3]["state"][i]["exp_avg"])
+
+
+def test_read_only_parameter_data_is_refused_before_any_update():
+    a, b = Tensor([1.0], requires_grad=True), Tensor([1.0], requires_grad=True)
+    b.data.flags.writeable = False
+    opt = SGD([a, b], lr=0.1)
+    a.grad, b.grad = np.array([1.0]), np.array([1.0])
+    with pytest.raises(ValueError, match="read-only"):
+        opt.step()
+    assert a.data[0] == 1.0
+
+
+# ------------------------------------------------------------------ state_dict
+
+
+def test_state_dict_round_trip_continues_identically():
+    rng = np.random.default_rng(0)
+    x0, grads = rng.standard_normal(3), [rng.standard_normal(3) for _ in range(4)]
+    p, q = Tensor(x0, requires_grad=True), Tensor(x0, requires_grad=True)
+    va, vb = Value(0.5), Value(0.5)
+    opt = Adam([p, va], lr=0.05, amsgrad=True)
+    for g in grads[:2]:
+        p.grad, va.grad = g, float(g[0])
+        opt.step()
+    other = Adam([q, vb], lr=0.9)
+    q.data[...] = p.data
+    vb.data = va.data
+    other.load_state_dict(opt.state_dict())
+    assert other.param_groups[0]["lr"] == 0.05
+    for g in grads[2:]:
+        p.grad, va.grad, q.grad, vb.grad = g, float(g[0]), g, float(g[0])
+        opt.step()
+        other.step()
+    np.testing.assert_array_equal(p.data, q.data)
+    assert va.data == vb.data
+
+
+def test_state_dict_is_a_copy_and_bad_loads_change_nothing():
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    p.grad = np.array([1.0, 1.0])
+    opt.step()
+    sd = opt.state_dict()
+    sd["state"][0]["momentum_buffer"][0] = 99.0
+    assert opt.state[id(p)]["momentum_buffer"][0] == 1.0
+    bad = opt.state_dict()
+    bad["state"][0]["momentum_buffer"] = np.zeros(3)
+    bad["param_groups"][0]["lr"] = 0.5
+    with pytest.raises(ValueError, match=r"momentum_buffer.*\(3,\).*\(2,\)"):
+        opt.load_state_dict(bad)
+    assert opt.param_groups[0]["lr"] == 0.1 and opt.state[id(p)]["momentum_buffer"].shape == (2,)
+    with pytest.raises(ValueError, match="groups hold"):
+        SGD([p, Tensor([1.0], requires_grad=True)], lr=0.1).load_state_dict(opt.state_dict())
+
+
+# ------------------------------------------------------------------ schedules
+
+
+def _opt(lr=0.5):
+    return SGD([Tensor([1.0], requires_grad=True)], lr=lr)
+
+
+def test_step_lr_sequence():
+    opt = _opt()
+    sched = StepLR(opt, step_size=3, gamma=0.5)
+    got = []
+    for _ in range(10):
+        got.append(sched.get_last_lr()[0])
+        assert opt.param_groups[0]["lr"] == got[-1]
+        opt.step()
+        sched.step()
+    # closed form base * gamma ** (epoch // step_size); the scheduler multiplies step by step
+    np.testing.assert_allclose(got, [0.5 * 0.5 ** (t // 3) for t in range(10)], rtol=1e-15)
+
+
+@pytest.mark.parametrize("eta_min", [0.0, 0.01])
+def test_cosine_annealing_sequence(eta_min):
+    opt = SGD([{"params": [Tensor([1.0], requires_grad=True)]},
+               {"params": [Tensor([1.0], requires_grad=True)], "lr": 0.1}], lr=0.5)
+    T = 5
+    sched = CosineAnnealingLR(opt, T_max=T, eta_min=eta_min)
+    got = []
+    for _ in range(3 * T + 1):  # past T_max the cosine rises again (PyTorch's behaviour)
+        got.append(sched.get_last_lr())
+        sched.step()
+    want = [[eta_min + (base - eta_min) * (1 + math.cos(math.pi * t / T)) / 2 for base in (0.5, 0.1)]
+            for t in range(3 * T + 1)]
+    # PyTorch's recursive update accumulates rounding over the steps
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    assert got[T] == pytest.approx([eta_min, eta_min], abs=1e-15)
+
+
+def test_scheduler_errors():
+    with pytest.raises(ValueError, match="step_size"):
+        StepLR(_opt(), step_size=0)
+    with pytest.raises(ValueError, match="T_max"):
+        CosineAnnealingLR(_opt(), T_max=0)
+    with pytest.raises(ValueError, match="eta_min"):
+        CosineAnnealingLR(_opt(), T_max=3, eta_min=-1.0)
+    with pytest.raises(TypeError, match="Optimizer"):
+        StepLR("sgd", step_size=1)
+
+
+# ------------------------------------------------------------------ convex problems
+
+
+def _least_squares():
+    rng = np.random.default_rng(42)
+    A = rng.standard_normal((20, 3))
+    b = A @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.standard_normal(20)
+    return A, b, np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+@pytest.mark.parametrize("make,steps", [
+    (lambda ps: SGD(ps, lr=0.1), 300),
+    (lambda ps: SGD(ps, lr=0.05, momentum=0.9, nesterov=True), 300),
+    (lambda ps: Adam(ps, lr=0.05), 800),
+])
+def test_least_squares_is_solved(make, steps):
+    A, b, best = _least_squares()
+    w = Tensor(np.zeros(3), requires_grad=True)
+    opt = make([w])
+    At = Tensor(A)
+    for _ in range(steps):
+        opt.zero_grad()
+        r = At @ w - b
+        ((r * r).sum() / len(b)).backward()
+        opt.step()
+    np.testing.assert_allclose(w.data, best, atol=1e-4)  # optimizer tolerance, not rounding
+
+
+def test_scalar_quadratic_on_values_is_solved():
+    # minimise (x - 3)^2 + (y + 1)^2 with Values
+    x, y = Value(0.0), Value(0.0)
+    opt = Adam([x, y], lr=0.1)
+    for _ in range(400):
+        opt.zero_grad()
+        ((x - 3) ** 2 + (y + 1) ** 2).backward()
+        opt.step()
+    assert x.data == pytest.approx(3.0, abs=1e-3) and y.data == pytest.approx(-1.0, abs=1e-3)
+
+
+def test_optimizer_base_needs_update_rule():
+    opt = Optimizer([Tensor([1.0], requires_grad=True)], {"lr": 0.1})
+    opt.param_groups[0]["params"][0].grad = np.array([1.0])
+    with pytest.raises(NotImplementedError):
+        opt.step()
+
+
+def test_step_returns_the_closures_loss():
+    w = Tensor([2.0], requires_grad=True)
+    opt = SGD([w], lr=0.25)
+
+    def closure():
+        opt.zero_grad()
+        loss = (w * w).sum()
+        loss.backward()
+        return loss
+
+    loss = opt.step(closure)
+    assert loss.item() == 4.0 and w.data[0] == 1.0  # 2 - 0.25 * 4
