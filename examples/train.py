@@ -1,5 +1,6 @@
 """The project's main job: train the micrograd-style scalar MLP and a tensor MLP on two moons
-(or a spiral), report train and held-out accuracy, and plot the loss and the decision boundary.
+(or a spiral), report train and held-out accuracy, plot the loss and the decision boundary,
+and draw the compute graph of a neuron and of one training step.
 
     python examples/train.py                 # both models on two moons, plots in out/
     python examples/train.py --help
@@ -20,6 +21,7 @@ from tqdm import tqdm  # noqa: E402
 
 import autograd as ag  # noqa: E402
 import nn  # noqa: E402
+import viz  # noqa: E402
 from nn import functional as F  # noqa: E402
 
 
@@ -77,12 +79,12 @@ def train_scalar(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int)
         with ag.no_grad():
             return np.array([model([float(a), float(b)]).data for a, b in points])
 
-    return score, losses
+    return score, losses, model
 
 
 def train_tensor(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int):
     """A tensor MLP (2 -> 16 -> 16 -> 1, ReLU) trained with Adam on the logistic loss.
-    Return the model's score function and the loss curve."""
+    Return the model's score function, the loss curve and the model."""
     model = nn.MLP(2, [16, 16], 1, rng=seed)
     opt = nn.optim.Adam(model.parameters(), lr=lr)
     inputs, targets = ag.tensor(X), ag.tensor((y > 0).astype(float))
@@ -101,7 +103,7 @@ def train_tensor(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int)
         with ag.no_grad():
             return model(ag.tensor(points)).data.reshape(-1)
 
-    return score, losses
+    return score, losses, model
 
 
 def accuracy(score, X: np.ndarray, y: np.ndarray) -> float:
@@ -138,6 +140,29 @@ def plot(results: dict, X: np.ndarray, y: np.ndarray, out: Path, dataset: str) -
     return [loss_path, boundary_path]
 
 
+def draw_graphs(out: Path, net: nn.Module, X: np.ndarray, y: np.ndarray) -> list[Path]:
+    """Write the graph of one neuron ``tanh(w1*x1 + w2*x2 + b)`` after backward, every data
+    and grad shown, and the collapsed graph of one training step of ``net``, one box per
+    layer. Return the files written."""
+    x1, x2 = ag.Value(2.0, label="x1"), ag.Value(0.0, label="x2")
+    w1, w2, b = ag.Value(-3.0, label="w1"), ag.Value(1.0, label="w2"), ag.Value(0.8814, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.label = "o"
+    o.backward()
+    neuron = viz.draw_dot(o, params={"w1": w1, "w2": w2, "b": b},
+                          title="o = tanh(w1*x1 + w2*x2 + b)")
+    logits = net(ag.tensor(X)).reshape(-1)
+    loss = F.binary_cross_entropy_with_logits(logits, ag.tensor((y > 0).astype(float)))
+    loss.label = "loss"
+    net.zero_grad()
+    loss.backward(retain_graph=True)  # keep the graph to draw it with its gradients
+    step = viz.draw_dot(loss, params=dict(net.named_parameters()), collapse="module",
+                        title=f"one training step of the tensor MLP, loss {loss.item():.3g}")
+    paths = [viz.render(neuron, out / "neuron.svg"), viz.render(step, out / "mlp_step.svg")]
+    viz.gradient_flow(net, out / "gradient_flow.png")
+    return [*paths, out / "gradient_flow.png"]
+
+
 def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
     """Run the demo; return {model name: (train accuracy, held-out accuracy)}."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -164,17 +189,20 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
     trainers = {"scalar": (train_scalar, 100, 1.0), "tensor": (train_tensor, 500, 0.02)}
     chosen = list(trainers) if args.model == "both" else [args.model]
     results, report = {}, {}
+    net = nn.MLP(2, [16, 16], 1, rng=args.seed)  # drawn untrained unless trained below
     for name in chosen:
         train, steps, lr = trainers[name]
         start = time.perf_counter()
-        score, losses = train(X, y, args.steps or steps, args.lr or lr, args.seed)
+        score, losses, model = train(X, y, args.steps or steps, args.lr or lr, args.seed)
+        if name == "tensor":
+            net = model
         took = time.perf_counter() - start
         results[f"{name} MLP"] = (score, losses)
         report[name] = (accuracy(score, X, y), accuracy(score, X_test, y_test))
         print(f"{name} MLP: train accuracy {report[name][0]:.1%}, held-out accuracy "
               f"{report[name][1]:.1%}, {took:.1f} s")
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in plot(results, X, y, args.out, args.dataset):
+    for path in plot(results, X, y, args.out, args.dataset) + draw_graphs(args.out, net, X, y):
         print(f"wrote {path}")
     return report
 

@@ -2,6 +2,7 @@
 default seed reach the issue's accuracy, and the plots are written."""
 
 import importlib.util
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,12 @@ def test_default_run_reaches_97_percent_and_writes_plots(demo, tmp_path):
     assert set(report) == {"scalar", "tensor"}
     for name, (train, held_out) in report.items():
         assert train >= 0.97 and held_out >= 0.97, (name, train, held_out)
-    for name in ("loss.png", "decision_boundary.png"):
+    for name in ("loss.png", "decision_boundary.png", "gradient_flow.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    neuron = ET.parse(tmp_path / "neuron.svg").getroot().itertext()
+    assert {"w1", "w2", "b", "o"} <= {t.strip() for t in neuron}
+    step = " ".join(ET.parse(tmp_path / "mlp_step.svg").getroot().itertext())
+    assert "hidden" in step and "weight" in step  # collapsed, one box per layer
 
 
 def test_moons_are_two_balanced_classes(demo):

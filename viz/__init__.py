@@ -1,1 +1,20 @@
-"""Drawings of the compute graph (see the viz issue)."""
+"""Drawings of the compute graph and its gradients (graphviz), and a gradient-flow chart.
+
+    from viz import draw_dot, render
+    g = draw_dot(loss, params=model.named_parameters())   # a graphviz.Digraph
+    render(g, "graph.svg")                                  # or .png; no system Graphviz needed
+
+viz only reads the engine's public node attributes; autograd never imports viz. A Tensor
+graph is freed by ``backward()``: draw it first, or use ``backward(retain_graph=True)``.
+"""
+
+from .dot import GRAD_HIGH, GRAD_LOW, VizDigraph, draw_dot, escape, grad_color, to_digraph
+from .flow import gradient_flow
+from .graph import VizEdge, VizGraph, VizNode, build_graph, format_number, module_of
+from .render import RendererNotFoundError, find_renderer, pipe, render
+
+__all__ = [
+    "GRAD_HIGH", "GRAD_LOW", "RendererNotFoundError", "VizDigraph", "VizEdge", "VizGraph",
+    "VizNode", "build_graph", "draw_dot", "escape", "find_renderer", "format_number",
+    "grad_color", "gradient_flow", "module_of", "pipe", "render", "to_digraph",
+]

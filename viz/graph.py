@@ -1,0 +1,530 @@
+"""The drawing's model: numbered nodes, edges and text, built from a compute graph.
+
+Pure Python and numpy: no graphviz here (``viz/dot.py`` turns a ``VizGraph`` into DOT).
+
+- Numbering: nodes are numbered in ``autograd.walk(root, grad_only=False)`` order (inputs
+  first, the root last), so the same graph always gives the same ids, never ``id()``.
+- Parameter names come from ``params``: any iterable of ``(name, node)`` pairs (such as
+  ``model.named_parameters()``) or a dict ``{name: node}``.
+- Modules (clusters): a parameter ``a.b.weight`` belongs to module ``a.b``; trailing index
+  components are dropped first, so ``layers.0.neurons.1.w.3`` belongs to
+  ``layers.0.neurons.1``. An interior node joins module M when one of its inputs is a
+  parameter of M (the first such input in operand order), or when all of its inputs
+  are in M (so the sums and the activation built on a layer's products join the layer,
+  but a loss that also reads a target does not). An unlabelled one-number constant read
+  only by nodes of M (a number lifted to a Value inside a neuron) joins M too.
+- Collapsing: when the graph has more than ``budget`` nodes, nodes are merged into group
+  nodes until the drawing fits: first one group per module (coarser modules when the
+  finest give more than ``budget`` nodes or ``budget // 2`` edges), then, for the nodes
+  left, one group per band of consecutive depths (depth = longest path from a leaf; at
+  most ``PATTERN_BANDS`` bands), labelled with the ops repeated inside. The root stays
+  visible. ``VizGraph.hidden`` counts the nodes folded into groups.
+- Gradient magnitude (used for shading): ``|grad|`` for a Value, the root mean square of
+  the gradient for a Tensor, so layers of different sizes compare.
+
+Everything here is iterative, so graphs of any depth work.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+Fmt = str | Callable[[float], str]
+COLLAPSE_MODES = ("auto", "module", "pattern", "none")
+PATTERN_BANDS = 50  # at most this many depth bands when collapsing by pattern
+# micrograd's op symbols for the scalar drawing; other ops show their name
+SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "neg", "power": "**",
+           "matmul": "@"}
+
+
+@dataclass
+class VizNode:
+    """One node of the drawing: an engine node, or a group of them."""
+
+    id: str  # DOT id: "n<walk index>" for an engine node, "g<number>" for a group
+    kind: str  # "param", "input", "constant", "interior", "output" or "group"
+    title: str  # the user's label, the parameter's name, or the group's title
+    op: str = ""  # the op that produced the node ("" for a leaf or a group)
+    op_text: str = ""  # the op as drawn: symbol or name, with short static attributes
+    scalar: bool = False  # a Value: drawn micrograd-style, a record with its own op node
+    info: list[str] = field(default_factory=list)  # shape and dtype; a group's contents
+    data: str = ""  # formatted data ("" when not shown)
+    grad: str = ""  # formatted gradient ("" when not shown)
+    grad_mag: float | None = None  # magnitude for shading; None: not shaded
+    bad: str = ""  # e.g. "NaN in grad": data or grad not finite
+    module: str | None = None  # the module (cluster) the node belongs to
+    members: int = 1  # engine nodes this drawing node stands for
+    index: int = -1  # walk index of an engine node (-1 for a group)
+
+
+@dataclass
+class VizEdge:
+    """An edge in data-flow direction: from an input to the node computed from it."""
+
+    src: str
+    dst: str
+    count: int = 1  # engine edges merged into this one (between groups)
+
+
+@dataclass
+class VizGraph:
+    """A drawable graph: nodes in walk order, edges, and what collapsing hid."""
+
+    nodes: list[VizNode]
+    edges: list[VizEdge]
+    total: int  # engine nodes in the graph
+    hidden: int = 0  # engine nodes folded into group nodes
+    groups: int = 0  # group nodes drawn
+    budget: int = 0
+    notes: list[str] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)  # module paths, first appearance order
+
+    @property
+    def collapsed(self) -> bool:
+        """Return True when some nodes were folded into groups."""
+        return self.hidden > 0
+
+
+# ---------------------------------------------------------------- numbers and summaries
+
+
+def format_number(x: float, fmt: Fmt = "%.3g") -> str:
+    """Return ``x`` formatted with ``fmt`` (a %-format or a callable); nan and inf as such."""
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return fmt(x) if callable(fmt) else fmt % x
+
+
+def _raw(x: Any) -> Any:
+    """The numbers of a data or grad slot: a float, an ndarray, or None.
+
+    Under ``create_graph`` a gradient is itself a node; its numbers are its ``.data``.
+    """
+    if isinstance(x, autograd.Node):
+        return x.data
+    return x
+
+
+def _nonfinite(x: Any) -> str:
+    """Return "" when every number in ``x`` is finite, else what is wrong ("2 NaN, 1 inf")."""
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return "" if math.isfinite(x) else ("NaN" if math.isnan(x) else "inf")
+    a = np.asarray(x)
+    if a.dtype.kind not in "fc" or np.isfinite(a).all():
+        return ""
+    nan, inf = int(np.isnan(a).sum()), int(np.isinf(a).sum())
+    parts = ([f"{nan} NaN" if a.size > 1 else "NaN"] if nan else []) + (
+        [f"{inf} inf" if a.size > 1 else "inf"] if inf else [])
+    return ", ".join(parts)
+
+
+def _magnitude(g: Any) -> float | None:
+    """Return |g| for a float, the root mean square for an array, None for no gradient."""
+    if g is None:
+        return None
+    if isinstance(g, float):
+        return abs(g)
+    a = np.asarray(g)
+    if a.size == 0:
+        return None
+    with np.errstate(all="ignore"):
+        a = a.astype(np.float64, copy=False)
+        return float(np.sqrt(np.mean(a * a)))
+
+
+def _array_text(a: np.ndarray, fmt: Fmt) -> str:
+    """A short summary of an array: the value of a single element, else mean and std."""
+    if a.size == 0:
+        return "empty"
+    if a.size == 1:
+        return format_number(a.reshape(-1)[0], fmt)
+    with np.errstate(all="ignore"):
+        a = a.astype(np.float64, copy=False)
+        return f"mean {format_number(a.mean(), fmt)}  std {format_number(a.std(), fmt)}"
+
+
+def _grad_text(a: np.ndarray, fmt: Fmt) -> str:
+    """A short summary of an array gradient: its value, or its norm and root mean square."""
+    if a.size == 0:
+        return "empty"
+    if a.size == 1:
+        return format_number(a.reshape(-1)[0], fmt)
+    with np.errstate(all="ignore"):
+        a = a.astype(np.float64, copy=False)
+        norm = float(np.sqrt(np.sum(a * a)))
+    return f"norm {format_number(norm, fmt)}  rms {format_number(norm / math.sqrt(a.size), fmt)}"
+
+
+def _short(v: Any, fmt: Fmt) -> str:
+    """A short text of a static op attribute; arrays and long values are only named."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return format_number(v, fmt)
+    if isinstance(v, np.ndarray):
+        return f"array{v.shape}"
+    if isinstance(v, tuple) and all(isinstance(i, (int, np.integer)) for i in v):
+        s = str(tuple(int(i) for i in v))
+        return s if len(s) <= 24 else f"tuple of {len(v)}"
+    s = repr(v)
+    return s if len(s) <= 24 else type(v).__name__
+
+
+def op_text(op: str, attrs: Mapping[str, Any], scalar: bool, fmt: Fmt) -> str:
+    """Return the op as drawn: a symbol for scalar arithmetic, else its name and attributes."""
+    if scalar and op == "pow" and "exponent" in attrs:
+        return "**" + _short(attrs["exponent"], fmt)
+    if scalar and op in SYMBOLS:
+        return SYMBOLS[op]
+    if not attrs:
+        return op
+    return op + " " + ", ".join(f"{k}={_short(v, fmt)}" for k, v in attrs.items())
+
+
+# ---------------------------------------------------------------- parameters and modules
+
+
+def named(params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> list[tuple[str, Any]]:
+    """Return ``params`` as a list of ``(name, node)`` pairs (from a dict, pairs, or None)."""
+    if params is None:
+        return []
+    if isinstance(params, Mapping):
+        return [(str(k), v) for k, v in params.items()]
+    return [(str(k), v) for k, v in params]
+
+
+def module_of(name: str) -> str | None:
+    """Return the module path of a parameter name: ``layers.0.weight`` -> ``layers.0``.
+
+    Trailing index components go first (``neurons.1.w.3`` -> ``neurons.1``); a name with
+    no dot belongs to no module (None).
+    """
+    parts = name.split(".")
+    while parts and parts[-1].isdigit():
+        parts.pop()
+    if parts:
+        parts.pop()  # the attribute's own name
+    return ".".join(parts) or None
+
+
+def _truncate(module: str, depth: int) -> str:
+    return ".".join(module.split(".")[:depth])
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_graph(root: Any, params: Any = None, *, fmt: Fmt = "%.3g", show_data: bool = True,
+                show_grad: bool = True, budget: int = 300, collapse: str = "auto") -> VizGraph:
+    """Return the drawable graph of everything ``root`` was computed from.
+
+    ``budget`` counts graph nodes (a Value's op ellipse is not counted). ``collapse``:
+    "auto" folds nodes into groups only above ``budget``; "module" folds per module even
+    below it (then by depth band if still above); "pattern" folds by depth band only;
+    "none" never folds.
+    """
+    if collapse not in COLLAPSE_MODES:
+        raise ValueError(f"collapse must be one of {COLLAPSE_MODES}, got {collapse!r}")
+    if budget < 1:
+        raise ValueError(f"budget must be a positive number of nodes, got {budget}")
+    if not isinstance(root, autograd.Node):
+        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
+    order = autograd.walk(root, grad_only=False)
+    n = len(order)
+    index = {id(node): i for i, node in enumerate(order)}
+    parents = [[index[id(p)] for p in node.parents] for node in order]
+    names: dict[int, str] = {}
+    for name, node in named(params):
+        if id(node) in index:
+            names.setdefault(index[id(node)], name)
+
+    # modules, in walk order: inputs are decided before the nodes built from them
+    # A node built from a parameter joins the parameter's module; so does one built from a
+    # node computed from that module's parameters alone (W.T, a broadcast bias), so that
+    # x @ W.T + b lands in W's module.
+    module: list[str | None] = [None] * n
+    of_params = [False] * n  # computed from one module's parameters only
+    for i in range(n):
+        if i in names:
+            module[i] = module_of(names[i])
+            of_params[i] = True
+            continue
+        ps = parents[i]
+        if not ps:
+            continue
+        direct = next((module[p] for p in ps if of_params[p] and module[p] is not None), None)
+        if direct is not None:
+            module[i] = direct
+            of_params[i] = all(of_params[p] and module[p] == direct for p in ps)
+        else:
+            first = module[ps[0]]
+            if first is not None and all(module[p] == first for p in ps):
+                module[i] = first
+    # an implicit constant (unlabelled, one number) read only inside one module, such as
+    # a Python number lifted to a Value in each neuron's w * x, belongs to that module;
+    # data tensors stay outside
+    readers: dict[int, set[str | None]] = {}
+    for i in range(n):
+        for p in parents[i]:
+            c = order[p]
+            if (not parents[p] and p not in names and not c.requires_grad and not c.label
+                    and np.size(c.data) == 1):
+                readers.setdefault(p, set()).add(module[i])
+    for p, ms in readers.items():
+        if len(ms) == 1:
+            module[p] = next(iter(ms))
+    modules = list(dict.fromkeys(m for m in module if m is not None))
+
+    # which nodes go into which group
+    root_i = n - 1
+    mode = collapse
+    if mode == "auto":
+        mode = "module" if n > budget else "none"
+    group_of: list[Any] = [None] * n  # a hashable group key, None: drawn on its own
+    if mode == "module" and modules:
+        depth = _module_depth(module, parents, root_i, budget)
+        for i in range(n):
+            if module[i] is not None and i != root_i:
+                group_of[i] = ("module", _truncate(module[i], depth))
+    if mode in ("module", "pattern"):
+        loose_nodes = [i for i in range(n) if group_of[i] is None and i != root_i]
+        fixed = len({g for g in group_of if g is not None}) + 1  # + the root
+        if mode == "pattern" or fixed + len(loose_nodes) > budget:
+            _group_by_pattern(order, parents, loose_nodes, group_of,
+                              max(1, min(PATTERN_BANDS, budget - fixed)))
+
+    # groups of one node are drawn as that node
+    sizes = Counter(g for g in group_of if g is not None)
+    for i in range(n):
+        if group_of[i] is not None and sizes[group_of[i]] == 1:
+            group_of[i] = None
+    group_ids: dict[Any, str] = {}
+    for g in group_of:
+        if g is not None and g not in group_ids:
+            group_ids[g] = f"g{len(group_ids)}"
+
+    # a Value graph before any backward has only zero grads: nothing to shade then
+    scalar_graph = isinstance(root.data, float)
+    shade = not scalar_graph or any(_raw(node.grad) != 0.0 for node in order if
+                                    isinstance(_raw(node.grad), float))
+
+    graph = VizGraph(nodes=[], edges=[], total=n, budget=budget, modules=modules)
+    groups: dict[Any, _Group] = {}
+    node_id: list[str] = [""] * n
+    for i, node in enumerate(order):
+        key = group_of[i]
+        if key is None:
+            vn = _node(node, i, names.get(i), _kind(node, i, root_i, names), fmt,
+                       show_data, show_grad, shade)
+            vn.module = module[i]
+            graph.nodes.append(vn)
+            node_id[i] = vn.id
+        else:
+            if key not in groups:
+                groups[key] = _Group(group_ids[key], key)
+                graph.nodes.append(groups[key].node)  # placed at its first member
+            groups[key].add(node, i, names.get(i), _kind(node, i, root_i, names), shade)
+            node_id[i] = group_ids[key]
+    for grp in groups.values():
+        grp.finish(fmt, module_prefix=grp.key[1] if grp.key[0] == "module" else "")
+    graph.groups = len(groups)
+    graph.hidden = sum(grp.node.members for grp in groups.values())
+
+    # edges: every engine edge between drawn nodes; merged (and counted) at a group
+    merged: dict[tuple[str, str], VizEdge] = {}
+    for i in range(n):
+        dst = node_id[i]
+        for p in parents[i]:
+            src = node_id[p]
+            if src == dst:
+                continue  # inside one group
+            if src[0] == "g" or dst[0] == "g":
+                e = merged.get((src, dst))
+                if e is not None:
+                    e.count += 1
+                    continue
+                e = merged[(src, dst)] = VizEdge(src, dst)
+            else:
+                e = VizEdge(src, dst)
+            graph.edges.append(e)
+
+    if graph.hidden:
+        graph.notes.append(f"collapsed: {graph.hidden} of {n} nodes hidden in {graph.groups} "
+                           f"groups (budget {budget})")
+    if any(node.op is not None and not node.parents for node in order):
+        graph.notes.append("inputs freed by backward(): draw before backward() or call "
+                           "backward(retain_graph=True)")
+    return graph
+
+
+def _kind(node: Any, i: int, root_i: int, names: Mapping[int, str]) -> str:
+    if i == root_i:
+        return "output"
+    if i in names:
+        return "param"
+    if node.op is None:
+        return "input" if node.requires_grad else "constant"
+    return "interior"
+
+
+def _node(node: Any, i: int, name: str | None, kind: str, fmt: Fmt, show_data: bool,
+          show_grad: bool, shade: bool) -> VizNode:
+    """Return the drawing node of one engine node, with its text and flags."""
+    data, grad = _raw(node.data), _raw(node.grad)
+    scalar = isinstance(data, float)
+    vn = VizNode(id=f"n{i}", kind=kind, title=name or node.label or "", op=node.op_name,
+                 scalar=scalar, index=i)
+    if node.op is not None:
+        vn.op_text = op_text(node.op_name, node.attrs, scalar, fmt)
+    if not scalar:
+        a = np.asarray(data)
+        vn.info.append(f"{tuple(a.shape)} {a.dtype}")
+    if show_data:
+        vn.data = format_number(data, fmt) if scalar else _array_text(np.asarray(data), fmt)
+    if show_grad:
+        if scalar:
+            vn.grad = format_number(grad, fmt)  # 0.0 is a real value: Values start at 0.0
+        elif grad is None:  # a constant needs no gradient: no line for it
+            vn.grad = "not computed" if node.requires_grad else ""
+        else:
+            vn.grad = _grad_text(np.asarray(grad), fmt)
+    if node.requires_grad and shade:
+        vn.grad_mag = _magnitude(grad)
+    bad = [f"{b} in data" for b in [_nonfinite(data)] if b]
+    bad += [f"{b} in grad" for b in [_nonfinite(grad)] if b]
+    vn.bad = "; ".join(bad)
+    if node.op is not None and not node.parents:
+        vn.info.append("inputs freed by backward()")
+    return vn
+
+
+class _Group:
+    """Accumulates the members of one group node."""
+
+    def __init__(self, gid: str, key: Any) -> None:
+        self.key = key
+        self.node = VizNode(id=gid, kind="group", title="", members=0)
+        self.ops: Counter[str] = Counter()
+        self.params: list[str] = []
+        self.depths: list[int] = []
+        self.mags: list[float] = []
+        self.bad = 0
+        self.has_output = False
+
+    def add(self, node: Any, i: int, name: str | None, kind: str, shade: bool) -> None:
+        self.node.members += 1
+        self.ops[node.op_name or kind] += 1
+        if name is not None:
+            self.params.append(name)
+        if node.requires_grad and shade:
+            m = _magnitude(_raw(node.grad))
+            if m is not None:
+                self.mags.append(m)
+        if _nonfinite(_raw(node.data)) or _nonfinite(_raw(node.grad)):
+            self.bad += 1
+
+    def finish(self, fmt: Fmt, module_prefix: str) -> None:
+        vn, key = self.node, self.key
+        top = ", ".join(f"{op} {c}" for op, c in self.ops.most_common(4))
+        more = ", ..." if len(self.ops) > 4 else ""
+        if key[0] == "module":
+            vn.title = key[1]
+            vn.module = key[1]
+            if self.params:
+                short = [p[len(module_prefix) + 1:] if p.startswith(module_prefix + ".") else p
+                         for p in self.params]
+                vn.info.append("params: " + ", ".join(short) if len(short) <= 4
+                               else f"{len(short)} params")
+        else:
+            _, lo, hi = key
+            vn.title = f"depth {lo}" if lo == hi else f"depth {lo}-{hi}"
+        vn.info.append(f"{vn.members} nodes: {top}{more}")
+        if self.mags:
+            finite = [m for m in self.mags if math.isfinite(m)]
+            vn.grad_mag = max(self.mags)
+            if finite:
+                vn.grad = (f"|grad| {format_number(min(finite), fmt)} .. "
+                           f"{format_number(max(finite), fmt)}")
+        if self.bad:
+            vn.bad = f"NaN/inf in {self.bad} node{'s' * (self.bad > 1)}"
+
+
+def _module_depth(module: list[str | None], parents: list[list[int]], root_i: int,
+                  budget: int) -> int:
+    """Return how many name components of the module paths to group by: the finest that
+    gives at most ``budget`` nodes and ``budget // 2`` edges, then the shortest names that
+    group alike (``layers.0`` rather than ``layers.0.neurons``)."""
+    n = len(module)
+    modules = {m for m in module if m is not None}
+    loose = sum(1 for i in range(n) if module[i] is None or i == root_i)
+
+    def key(i: int, depth: int) -> Any:
+        m = module[i]
+        return i if m is None or i == root_i else _truncate(m, depth)
+
+    def size(depth: int) -> tuple[int, int]:
+        groups = len({_truncate(m, depth) for m in modules})
+        edges = {(key(p, depth), key(i, depth)) for i in range(n) for p in parents[i]}
+        return groups + loose, sum(1 for a, b in edges if a != b)
+
+    depth = max(m.count(".") + 1 for m in modules)
+    while depth > 1:
+        nodes, edges = size(depth)
+        if nodes <= budget and edges <= budget // 2:  # a dense web of edges is unreadable
+            break
+        depth -= 1
+    count = len({_truncate(m, depth) for m in modules})
+    while depth > 1 and len({_truncate(m, depth - 1) for m in modules}) == count:
+        depth -= 1
+    return depth
+
+
+def _group_by_pattern(order: list[Any], parents: list[list[int]], nodes: list[int],
+                      group_of: list[Any], bands: int) -> None:
+    """Put ``nodes`` in at most ``bands`` groups of consecutive depths.
+
+    Depth is the longest path from a leaf; a leaf counts at the depth just before its
+    first consumer, so constants and inputs join the band that reads them. Every edge
+    goes from a band to the same or a later one, so the groups form a chain-like DAG
+    whose labels list the repeated ops.
+    """
+    n = len(order)
+    depth = [0] * n
+    for i in range(n):  # walk order: inputs first, so one pass suffices
+        ps = parents[i]
+        if ps:
+            depth[i] = 1 + max(depth[p] for p in ps)
+    leaf_depth = [n] * n
+    for i in range(n):
+        for p in parents[i]:
+            if not parents[p]:
+                leaf_depth[p] = min(leaf_depth[p], depth[i] - 1)
+    for i in range(n):
+        if not parents[i] and leaf_depth[i] < n:
+            depth[i] = leaf_depth[i]
+    if not nodes:
+        return
+    lo = min(depth[i] for i in nodes)
+    span = max(depth[i] for i in nodes) - lo + 1
+    bands = max(1, min(bands, span))
+    for i in nodes:
+        b = (depth[i] - lo) * bands // span
+        # band b holds depths lo + ceil(b * span / bands) ... up to the next band's start
+        start = lo + -(-b * span // bands)
+        end = lo + -(-(b + 1) * span // bands) - 1
+        group_of[i] = ("pattern", start, end)
