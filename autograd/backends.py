@@ -86,6 +86,10 @@ class NumpyOps:
         return np.maximum(x, 0)
 
     def pow(x, *, exponent):
+        if exponent == 2:  # np.power has no fast path for these: 10-30x slower
+            return x * x
+        if exponent == 3:
+            return x * x * x
         return np.power(x, exponent)
 
     def clip(x, *, min, max):
