@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import gc
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import Any, TypeVar
@@ -98,22 +99,23 @@ def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> lis
     Nodes are hashed by identity (both node types keep ``object.__hash__``).
     """
     stops = set(stop)
-    seen: set[Node] = set()
+    seen: set[Node] = set()  # expanded: its inputs were pushed
+    done: set[Node] = set()  # in order
     order: list[Node] = []
-    stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
+    stack = list(reversed(roots))
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)  # every input of node is in order already
-            continue
-        if node in seen:
+        node = stack[-1]
+        if node in seen:  # back on top: every input below it is done
+            stack.pop()
+            if node not in done:
+                done.add(node)
+                order.append(node)
             continue
         seen.add(node)
-        stack.append((node, True))
         if node not in stops:
             for p in reversed(node.parents):  # so that the first operand comes out first
                 if p not in seen and (p.requires_grad or not grad_only):
-                    stack.append((p, False))
+                    stack.append(p)
     return order
 
 
@@ -132,6 +134,17 @@ def backprop(
     every ``.grad`` alone and return the cotangent of each input (None where none reached).
     On error nothing is changed.
     """
+    gc_was_on = gc.isenabled()
+    gc.disable()  # backprop makes no reference cycles; collections here only rescan the graph
+    try:
+        return _backprop(roots, seeds, inputs, retain_graph, create_graph)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _backprop(roots: Sequence[Node], seeds: Sequence[Any], inputs: Sequence[Node] | None,
+              retain_graph: bool, create_graph: bool) -> list[Any] | None:
     order = walk(*roots, stop=inputs or ())
     cls = type(roots[0])
     if cls._frees_graph and any(n.parents is FREED for n in order):
