@@ -62,6 +62,12 @@ def _log_softmax(x, *, axis):
     return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 
 
+def _matmul(x, y):
+    if x.ndim > 2 and y.ndim == 2:  # one GEMM over all rows, not one per batch entry
+        return np.matmul(x.reshape(-1, x.shape[-1]), y).reshape(*x.shape[:-1], y.shape[-1])
+    return np.matmul(x, y)
+
+
 def _scatter_add(g, *, index, shape):
     out = np.zeros(shape, dtype=g.dtype)
     if any(isinstance(i, np.ndarray) for i in index):
@@ -75,7 +81,8 @@ class NumpyOps:
     """The same functions on numpy arrays."""
 
     exp, log, sqrt, tanh, abs, sign = np.exp, np.log, np.sqrt, np.tanh, np.abs, np.sign
-    equal, maximum, minimum, matmul = np.equal, np.maximum, np.minimum, np.matmul
+    equal, maximum, minimum = np.equal, np.maximum, np.minimum
+    matmul = _matmul
     sum, max, min, reshape, transpose = np.sum, np.max, np.min, np.reshape, np.transpose
     broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power
     sigmoid = _sigmoid

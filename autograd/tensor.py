@@ -484,7 +484,7 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
             raise ValueError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
                              "broadcast together") from None
         x, y = x.broadcast_to(batch + x.shape[-2:]), y.broadcast_to(batch + y.shape[-2:])
-    return _result(OPS["matmul"], np.matmul(x.data, y.data), (x, y), _NOATTRS)
+    return _result(OPS["matmul"], NumpyOps.matmul(x.data, y.data), (x, y), _NOATTRS)
 
 
 def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
