@@ -85,10 +85,12 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
         a = _const(a, b)
     if not isinstance(b, Tensor):
         b = _const(b, a)
-    if a.shape != b.shape and not (b.data.ndim == 0 and not b.requires_grad) and not (
-            a.data.ndim == 0 and not a.requires_grad):
+    ad, bd = a.data, b.data
+    if ad.shape != bd.shape and not (bd.ndim == 0 and not b.requires_grad) and not (
+            ad.ndim == 0 and not a.requires_grad):
         (a, b), _ = _broadcast(op, [a, b], _NOATTRS)  # a constant scalar needs no node
-    return _result(op, op.forward(NumpyOps, a.data, b.data), (a, b), _NOATTRS)
+        ad, bd = a.data, b.data
+    return _result(op, op.forward(NumpyOps, ad, bd), (a, b), _NOATTRS)
 
 
 def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
