@@ -182,13 +182,14 @@ class Tensor(Node):
 
     @staticmethod
     def _check(ct: Any, parent: Node, op: Op, i: int) -> Any:
-        if not isinstance(ct, Tensor):
-            ct = ct if type(ct) is np.ndarray else np.asarray(ct)
-            if ct.dtype != parent.data.dtype:
-                ct = ct.astype(parent.data.dtype)
-        if ct.shape != parent.data.shape:
+        data = parent.data
+        if type(ct) is not np.ndarray and not isinstance(ct, Tensor):
+            ct = np.asarray(ct)  # numpy returns scalars for 0-d results
+        if type(ct) is np.ndarray and ct.dtype is not data.dtype and ct.dtype != data.dtype:
+            ct = ct.astype(data.dtype)
+        if ct.shape != data.shape:
             raise RuntimeError(f"backward: the vjp of {op.name!r} for input {i} returned shape "
-                               f"{ct.shape}, but that input has shape {parent.data.shape}; "
+                               f"{ct.shape}, but that input has shape {data.shape}; "
                                "the op's rule is wrong")
         return ct
 
