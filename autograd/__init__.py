@@ -4,7 +4,7 @@ and gradient checking."""
 
 from .functional import grad, hessian, jacobian, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .graph import Node, backprop, enable_grad, is_grad_enabled, no_grad, walk
+from .graph import Node, backprop, enable_grad, gc_paused, is_grad_enabled, no_grad, walk
 from .ops import OPS, Op, defop
 from .tensor import (
     Tensor,
@@ -44,7 +44,7 @@ def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tenso
 
 __all__ = [
     "OPS", "GradcheckError", "Node", "Op", "Tensor", "Value", "arange", "backprop", "clip",
-    "concatenate", "defop", "enable_grad", "exp", "grad", "gradcheck", "gradgradcheck",
+    "concatenate", "defop", "enable_grad", "exp", "gc_paused", "grad", "gradcheck", "gradgradcheck",
     "hessian", "is_grad_enabled", "jacobian", "log", "matmul", "maximum", "minimum",
     "no_grad", "ones", "rand", "randn", "relu", "sigmoid", "sqrt", "stack", "tanh", "tensor",
     "value_and_grad", "vjp", "walk", "where", "zeros",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextvars
 import functools
 import gc
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 import numpy as np
@@ -61,6 +61,23 @@ class enable_grad(_GradMode):
     """Context manager and decorator: record the graph again, e.g. inside ``no_grad``."""
 
     enabled = True
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (if it was running).
+
+    Building or walking a graph makes no reference cycles (nodes point at their inputs
+    only, and are freed by reference counting), yet every collection the allocations
+    trigger rescans the whole live graph: for a scalar MLP step that is most of the time.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class _Freed(tuple):
@@ -134,13 +151,8 @@ def backprop(
     every ``.grad`` alone and return the cotangent of each input (None where none reached).
     On error nothing is changed.
     """
-    gc_was_on = gc.isenabled()
-    gc.disable()  # backprop makes no reference cycles; collections here only rescan the graph
-    try:
+    with gc_paused():
         return _backprop(roots, seeds, inputs, retain_graph, create_graph)
-    finally:
-        if gc_was_on:
-            gc.enable()
 
 
 def _backprop(roots: Sequence[Node], seeds: Sequence[Any], inputs: Sequence[Node] | None,

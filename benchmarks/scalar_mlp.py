@@ -25,8 +25,10 @@ LABELS = {
     "micrograd": "micrograd 0.1.0",
     "micrograd_gc_off": "micrograd, cyclic GC off in the sample (info)",
     "ours": "ours (autograd.Value)",
+    "ours_gc_paused": "ours, each step inside autograd.gc_paused() (info)",
 }
-REQUIRES = {"micrograd": ("micrograd",), "micrograd_gc_off": ("micrograd",), "ours": ("autograd",)}
+REQUIRES = {"micrograd": ("micrograd",), "micrograd_gc_off": ("micrograd",), "ours": ("autograd",),
+            "ours_gc_paused": ("autograd",)}
 EXPECTED_ERRORS: dict[str, tuple[str, ...]] = {}
 TOLERANCE = (1e-9, 1e-12)  # float64, same operations; only summation order may differ
 UNIT = ("ms/step", 1e3)
@@ -145,6 +147,20 @@ def setup_ours(case: dict[str, Any]) -> Any:
     return graph_step(Value, 0.0)
 
 
+def setup_ours_gc_paused(case: dict[str, Any]) -> Any:
+    """Ours as the demo runs it: the graph has no cycles and is freed by reference counting
+    within the step, so pausing the cyclic collector defers no work to later."""
+    from autograd import Value, gc_paused
+
+    inner = graph_step(Value, 0.0)
+
+    def step(want: bool = False) -> Any:
+        with gc_paused():
+            return inner(want)
+
+    return step
+
+
 def setup_floats(case: dict[str, Any]) -> Any:
     """The same step by hand: per-point forward keeping activations, backward by the chain
     rule, in micrograd's order of summation."""
@@ -206,7 +222,8 @@ def setup_floats(case: dict[str, Any]) -> Any:
 
 
 IMPLS = {"floats": setup_floats, "micrograd": setup_micrograd,
-         "micrograd_gc_off": setup_micrograd_gc_off, "ours": setup_ours}
+         "micrograd_gc_off": setup_micrograd_gc_off, "ours": setup_ours,
+         "ours_gc_paused": setup_ours_gc_paused}
 
 
 def targets(results: dict[str, dict[str, Any]], quick: bool) -> list[tuple[str, str, bool | None]]:

@@ -64,15 +64,19 @@ def train_scalar(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int)
     losses = []
     bar = tqdm(range(steps), desc="scalar MLP", unit="step")
     for k in bar:
-        scores = [model(x) for x in inputs]
-        data_loss = F.hinge_loss(scores, list(y))
-        loss = data_loss + 1e-4 * sum(p * p for p in params)
-        model.zero_grad()
-        loss.backward()
-        rate = lr * (1.0 - 0.9 * k / steps)
-        for p in params:
-            p.data -= rate * p.grad
-        losses.append(loss.data)
+        # a step builds ~65,000 Values without reference cycles, freed when the next step
+        # reassigns them: with the cyclic collector paused it runs 2-3x faster (its
+        # collections would rescan the whole graph, and every imported module's objects)
+        with ag.gc_paused():
+            scores = [model(x) for x in inputs]
+            data_loss = F.hinge_loss(scores, list(y))
+            loss = data_loss + 1e-4 * sum(p * p for p in params)
+            model.zero_grad()
+            loss.backward()
+            rate = lr * (1.0 - 0.9 * k / steps)
+            for p in params:
+                p.data -= rate * p.grad
+            losses.append(loss.data)
         bar.set_postfix(loss=f"{loss.data:.4f}")
 
     def score(points: np.ndarray) -> np.ndarray:
