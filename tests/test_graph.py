@@ -438,3 +438,30 @@ def test_failed_backward_changes_nothing(make, failing_op):
     # and the same branch backpropagates correctly on its own
     _scalar_out(branch).backward()
     np.testing.assert_array_equal(_grad(a), before[id(a)] + 7 + 5)
+
+
+def test_gc_paused_restores_the_collector_state():
+    import gc
+
+    from autograd import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block does not switch it back on early
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("an error inside the block")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+        x = Value(2.0)
+        (x * x).backward()
+        assert not gc.isenabled() and x.grad == 4.0
+    finally:
+        gc.enable()
