@@ -145,12 +145,17 @@ def _magnitude(g: Any) -> float | None:
         return float(np.sqrt(np.mean(a * a)))
 
 
-def _array_text(a: np.ndarray, fmt: Fmt) -> str:
-    """A short summary of an array: the value of a single element, else mean and std."""
+def _few(a: np.ndarray, fmt: Fmt) -> str | None:
+    """The text of an empty or one-element array, else None (summarise it instead)."""
     if a.size == 0:
         return "empty"
-    if a.size == 1:
-        return format_number(a.reshape(-1)[0], fmt)
+    return format_number(a.reshape(-1)[0], fmt) if a.size == 1 else None
+
+
+def _array_text(a: np.ndarray, fmt: Fmt) -> str:
+    """A short summary of an array: the value of a single element, else mean and std."""
+    if (text := _few(a, fmt)) is not None:
+        return text
     with np.errstate(all="ignore"):
         a = a.astype(np.float64, copy=False)
         return f"mean {format_number(a.mean(), fmt)}  std {format_number(a.std(), fmt)}"
@@ -158,10 +163,8 @@ def _array_text(a: np.ndarray, fmt: Fmt) -> str:
 
 def _grad_text(a: np.ndarray, fmt: Fmt) -> str:
     """A short summary of an array gradient: its value, or its norm and root mean square."""
-    if a.size == 0:
-        return "empty"
-    if a.size == 1:
-        return format_number(a.reshape(-1)[0], fmt)
+    if (text := _few(a, fmt)) is not None:
+        return text
     with np.errstate(all="ignore"):
         a = a.astype(np.float64, copy=False)
         norm = float(np.sqrt(np.sum(a * a)))
