@@ -18,9 +18,7 @@ _NEG, _POW, _POWER = OPS["neg"], OPS["pow"], OPS["power"]
 
 
 def _scalar(x: Any, what: str) -> float:
-    if type(x) is float or type(x) is int:
-        return float(x)
-    if isinstance(x, numbers.Real):
+    if type(x) in (float, int) or isinstance(x, numbers.Real):  # the common types first: fast
         return float(x)
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
         return float(x)
