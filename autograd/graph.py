@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .backends import FloatOps, GraphOps, ieee
+from .ops import Op
 
 _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
 
@@ -92,6 +93,15 @@ class Node:
 
     __slots__ = ("data", "grad", "parents", "op", "attrs", "label", "requires_grad",
                  "_retain", "_ct", "__weakref__")
+    data: Any
+    grad: Any
+    parents: tuple[Node, ...]
+    op: Op | None
+    attrs: dict[str, Any]
+    label: str
+    requires_grad: bool
+    _retain: bool
+    _ct: Any
     xp: Any = FloatOps  # the namespace that VJP rules get in ordinary backward
     _frees_graph = False
 
@@ -99,6 +109,13 @@ class Node:
     def op_name(self) -> str:
         """Return the name of the op that produced this node, ``""`` for a leaf."""
         return self.op.name if self.op is not None else ""
+
+    @property
+    def graph_freed(self) -> bool:
+        """Return True once ``backward()`` has released the graph behind this node (a
+        Tensor's, without ``retain_graph``): its inputs are gone and a second backward
+        through it raises."""
+        return self.parents is FREED
 
     @property
     def is_leaf(self) -> bool:
