@@ -2,25 +2,12 @@
 share one op table and one backward pass, with higher-order gradients, a functional API
 and gradient checking."""
 
+from .creation import arange, ones, rand, randn, tensor, zeros
 from .functional import grad, hessian, jacobian, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node, backprop, enable_grad, gc_paused, is_grad_enabled, no_grad, walk
 from .ops import OPS, Op, defop
-from .tensor import (
-    Tensor,
-    arange,
-    concatenate,
-    matmul,
-    maximum,
-    minimum,
-    ones,
-    rand,
-    randn,
-    stack,
-    tensor,
-    where,
-    zeros,
-)
+from .tensor import Tensor, concatenate, matmul, maximum, minimum, stack, where
 from .value import Value
 
 

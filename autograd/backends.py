@@ -9,11 +9,10 @@ Inputs are positional, attributes keywords, exactly as in the op table.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
-from .ops import OPS, Op
+from .ops import OPS, Op, Operand
 
 
 class FloatOps:
@@ -117,32 +116,19 @@ def ieee(fn, *args, **attrs):
 
 
 def _raw(x):
-    return x.data if hasattr(type(x), "_apply") else x
-
-
-def apply(op: Op, *args: Any, **attrs: Any) -> Any:
-    """Apply ``op`` to its inputs: a node of the inputs' type, or raw data if none is a node."""
-    for a in args:
-        if hasattr(type(a), "_apply"):
-            return type(a)._apply(op, *args, **attrs)
-    return op.forward(NumpyOps, *args, **attrs)
+    return x.data if isinstance(x, Operand) else x
 
 
 class _GraphOps:
-    """Each function applies the op of the same name to nodes, recording it. ``equal`` and
-    ``sign`` are not differentiable: they return raw data, used as constant masks."""
+    """Each attribute is the registered op of that name, so calling it records the op on
+    its node inputs. ``equal`` and ``sign`` are not differentiable: they return raw data,
+    used as constant masks."""
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Op:
         try:
-            op = OPS[name]
+            return OPS[name]  # looked up each time: a test may re-register a name
         except KeyError:
             raise AttributeError(f"GraphOps has no op named {name!r}") from None
-
-        def fn(*args, **attrs):
-            return apply(op, *args, **attrs)
-
-        setattr(self, name, fn)
-        return fn
 
     @staticmethod
     def equal(x, y):

@@ -108,7 +108,7 @@ def _result(x: Any, create: bool) -> Any:
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
     """Return a function giving ``(f(*args), gradient of f)`` with respect to ``argnums``."""
     single = isinstance(argnums, int)
-    nums: tuple[int, ...] = (argnums,) if single else tuple(argnums)  # type: ignore[arg-type]
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
     @functools.wraps(f)
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
@@ -169,7 +169,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             rows.append(_pullback(out, [node], seed, create)[0])
         if isinstance(node, Value):
             return _result(rows[0], create)
-        full = shape + node.shape
+        full = shape + node.data.shape
         if create:
             return stack(rows).reshape(full) if rows else Tensor(np.zeros(full))
         return np.stack([_raw(r) for r in rows]).reshape(full) if rows else np.zeros(full)

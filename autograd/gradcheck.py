@@ -137,7 +137,7 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: 
         for o, v in zip(result, vs):
             if isinstance(o, Node) and o.requires_grad:
                 roots.append(o)
-                seeds.append(Value(float(v)) if isinstance(o, Value) else Tensor(v.astype(o.dtype)))
+                seeds.append(Value(float(v)) if isinstance(o, Value) else Tensor(v.astype(o.data.dtype)))
         cts = backprop(roots, seeds, inputs=leaves, create_graph=True, retain_graph=True) if (
             roots) else [None] * len(leaves)
         return tuple(ct if ct is not None else

@@ -4,7 +4,9 @@ One algorithm serves the scalar ``Value`` and the array ``Tensor``. A node recor
 that produced it and its input nodes (``parents``, in operand order). ``backprop`` walks
 the graph once, in reverse topological order, handing each node's cotangent to its op's
 VJP rules with the raw data (fast) or, under ``create_graph``, with the nodes themselves
-(so the gradient is a graph too).
+(so the gradient is a graph too). What differs between the node types (how cotangents
+are checked and end up in ``.grad``, whether the graph is freed) is a hook on the node
+class, declared on ``Node``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .backends import FloatOps, GraphOps, ieee
-from .ops import Op
+from .backends import FloatOps, GraphOps
+from .ops import Op, Operand
 
 _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
 
@@ -86,10 +88,25 @@ class _Freed(tuple):
 
 
 FREED = _Freed()
+NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated
 
 
-class Node:
-    """What both node types share: data, grad, the producing op and its input nodes."""
+class Node(Operand):
+    """What both node types share: data, grad, the producing op and its input nodes.
+
+    The protocol the core relies on, which each node type (``Value``, ``Tensor``) fills in:
+
+    - ``xp``: the namespace VJP rules get in ordinary backward (``FloatOps``, ``NumpyOps``).
+    - ``_apply(op, *inputs, **attrs)``: compute ``op`` on the inputs, return the new node.
+    - ``_check_cotangent(ct, parent, op, i)``: validate (and cast) the cotangent that
+      input ``i`` of ``op`` receives and return it; None when cotangents need no check.
+    - ``_recover(error, rule, *args, **attrs)``: what a rule that raised an
+      ``ArithmeticError`` or ``ValueError`` returns instead; by default it re-raises.
+    - ``_deposit(order, seeds)``: after a successful pass, add the cotangents left in
+      the slots of ``order`` into ``.grad`` and empty the slots.
+    - ``_frees_graph``: whether backward releases the graph unless ``retain_graph``.
+    - ``_retain`` (per node): keep this interior node's cotangent as its ``.grad``.
+    """
 
     __slots__ = ("data", "grad", "parents", "op", "attrs", "label", "requires_grad",
                  "_retain", "_ct", "__weakref__")
@@ -101,9 +118,21 @@ class Node:
     label: str
     requires_grad: bool
     _retain: bool
-    _ct: Any
-    xp: Any = FloatOps  # the namespace that VJP rules get in ordinary backward
+    _ct: Any  # the cotangent pending during a backward pass
+
+    xp: Any = FloatOps
+    _check_cotangent: Callable[[Any, Node, Op, int], Any] | None = None
     _frees_graph = False
+
+    @staticmethod
+    def _recover(error: Exception, rule: Callable[..., Any], *args: Any, **attrs: Any) -> Any:
+        raise error
+
+    @classmethod
+    def _deposit(cls, order: Sequence[Node], seeds: Sequence[Any]) -> None:
+        for n in order:
+            if n._ct is not None:
+                n.grad, n._ct = n._ct if n.grad is None else n.grad + n._ct, None
 
     @property
     def op_name(self) -> str:
@@ -111,18 +140,16 @@ class Node:
         return self.op.name if self.op is not None else ""
 
     @property
+    def is_leaf(self) -> bool:
+        """Return True for a node no recorded op produced."""
+        return self.op is None
+
+    @property
     def graph_freed(self) -> bool:
         """Return True once ``backward()`` has released the graph behind this node (a
         Tensor's, without ``retain_graph``): its inputs are gone and a second backward
         through it raises."""
         return self.parents is FREED
-
-    @property
-    def is_leaf(self) -> bool:
-        """Return True for a node no recorded op produced."""
-        return self.op is None
-
-    _check: Callable[[Any, Node, Any, int], Any] | None = None  # validates a cotangent
 
 
 def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> list[Node]:
@@ -165,88 +192,30 @@ def backprop(
 
     Without ``inputs``, add the result into ``.grad`` of every node that keeps one (leaves;
     every Value; Tensors asked to ``retain_grad``) and return None. With ``inputs``, leave
-    every ``.grad`` alone and return the cotangent of each input (None where none reached).
+    every ``.grad`` alone and return the cotangent of each input (None where none reached):
+    the total derivative, through every path, as ``torch.autograd.grad``.
     On error nothing is changed.
     """
-    with gc_paused():
-        return _backprop(roots, seeds, inputs, retain_graph, create_graph)
-
-
-def _backprop(roots: Sequence[Node], seeds: Sequence[Any], inputs: Sequence[Node] | None,
-              retain_graph: bool, create_graph: bool) -> list[Any] | None:
-    order = walk(*roots, stop=inputs or ())
     cls = type(roots[0])
-    if cls._frees_graph and any(n.parents is FREED for n in order):
-        raise RuntimeError(
-            "backward: this graph was already freed by an earlier backward(); pass "
-            "retain_graph=True to the first backward() to backpropagate through it again")
-    if create_graph:
-        xp = GraphOps
-        for n in order:
-            if n.op is not None and n.op.once_differentiable:
-                raise RuntimeError(f"backward: op {n.op.name!r} is once_differentiable and "
-                                   "cannot build a graph of its gradient (create_graph=True)")
-    else:
-        xp = cls.xp
-    check = cls._check
-    stops = set(inputs) if inputs is not None else None
-    for root, seed in zip(roots, seeds):
-        root._ct = seed if root._ct is None else root._ct + seed
-    try:
-        with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
-            for node in reversed(order):
-                g = node._ct
-                if g is None:
-                    continue
-                parents = node.parents
-                # a cotangent that ends in .grad (or is returned) stays in its slot until
-                # the pass has succeeded; the others are spent here
-                if stops is not None:
-                    if node in stops:
-                        continue
-                    node._ct = None
-                elif parents and not node._retain:
-                    node._ct = None
-                if not parents:
-                    continue
-                op, attrs = node.op, node.attrs
-                if create_graph:
-                    args, out = parents, node
-                elif len(parents) == 2:  # unrolled: no list built for the common arities
-                    args, out = (parents[0].data, parents[1].data), node.data
-                elif len(parents) == 1:
-                    args, out = (parents[0].data,), node.data
-                else:
-                    args, out = [p.data for p in parents], node.data
-                for i, p in enumerate(parents):
-                    if p.requires_grad:
-                        rule = op.rules[i]
-                        try:
-                            ct = rule(xp, g, out, *args, **attrs)
-                        except (ArithmeticError, ValueError):
-                            if xp is not FloatOps:
-                                raise
-                            ct = ieee(rule, g, out, *args, **attrs)  # 1/0 -> inf, as numpy
-                        if check is not None:
-                            ct = check(ct, p, op, i)
-                        p._ct = ct if p._ct is None else p._ct + ct
-    except BaseException:
-        for n in order:
-            n._ct = None
-        raise
+    order = walk(*roots)
+    _refuse(cls, order, create_graph)
+    keep: Callable[[Node], bool] = _keeps_grad if inputs is None else set(inputs).__contains__
+    with gc_paused():
+        for root, seed in zip(roots, seeds):
+            root._ct = seed if root._ct is None else root._ct + seed
+        try:
+            with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
+                _propagate(order, keep, GraphOps if create_graph else cls.xp, cls, create_graph)
+        except BaseException:  # an interrupt too: no half-filled slots survive
+            for n in order:
+                n._ct = None
+            raise
     if inputs is not None:
         result = [n._ct for n in inputs]
         for n in inputs:
             n._ct = None
         return result
-    given = {id(_owner(s)) for s in seeds if type(s) is np.ndarray}
-    for n in order:
-        g = n._ct
-        if g is not None:
-            n._ct = None
-            grad = n.grad
-            n.grad = grad + g if type(grad) is float and type(g) is float else _accumulate(
-                grad, g, given)
+    cls._deposit(order, seeds)
     if cls._frees_graph and not retain_graph:
         for n in order:
             if n.parents:
@@ -254,20 +223,54 @@ def _backprop(roots: Sequence[Node], seeds: Sequence[Any], inputs: Sequence[Node
     return None
 
 
-def _owner(a: np.ndarray) -> Any:
-    return a if a.base is None else a.base
+def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
+    """Raise, before anything changes, for a pass that cannot run."""
+    if cls._frees_graph and any(n.parents is FREED for n in order):
+        raise RuntimeError(
+            "backward: this graph was already freed by an earlier backward(); pass "
+            "retain_graph=True to the first backward() to backpropagate through it again")
+    if create_graph:
+        for n in order:
+            if n.op is not None and n.op.once_differentiable:
+                raise RuntimeError(f"backward: op {n.op.name!r} is once_differentiable and "
+                                   "cannot build a graph of its gradient (create_graph=True)")
 
 
-def _accumulate(grad: Any, g: Any, given: set[int]) -> Any:
-    """Return ``grad + g``, or ``g`` for a first gradient. An array becomes a ``.grad`` as
-    it is unless its memory was already given out (to another grad, or as a seed) or is
-    read-only (a broadcast view): then a copy, so that two grads never share a buffer."""
-    if grad is None:
-        if type(g) is np.ndarray:
-            if id(_owner(g)) in given or not g.flags.writeable:
-                g = g.copy()
-            given.add(id(_owner(g)))
-        return g
-    if type(grad) is float and type(g) is not float and grad == 0.0:
-        return g  # a Value's first gradient that is itself a graph (create_graph)
-    return grad + g
+def _keeps_grad(node: Node) -> bool:
+    return node._retain or not node.parents
+
+
+def _propagate(order: Sequence[Node], keep: Callable[[Node], bool], xp: Any, cls: type[Node],
+               create_graph: bool) -> None:
+    """Hand each node's cotangent, in reverse topological order, to its op's VJP rules and
+    add what they return into the inputs' slots. A cotangent that ``keep`` claims stays in
+    its slot (it ends in ``.grad`` or is returned); the others are spent here."""
+    check, recover = cls._check_cotangent, cls._recover
+    for node in reversed(order):
+        g = node._ct
+        if g is None:
+            continue
+        if not keep(node):
+            node._ct = None
+        parents = node.parents
+        if not parents:
+            continue
+        op: Op = node.op  # type: ignore[assignment]  # a node with parents has an op
+        attrs = node.attrs
+        args: Sequence[Any]
+        if create_graph:
+            args, out = parents, node
+        else:
+            args, out = [p.data for p in parents], node.data
+        for i, p in enumerate(parents):
+            if p.requires_grad:
+                rule = op.rules[i]
+                try:
+                    ct = rule(xp, g, out, *args, **attrs)
+                except (ArithmeticError, ValueError) as e:
+                    ct = recover(e, rule, g, out, *args, **attrs)
+                if ct is None:
+                    continue
+                if check is not None:
+                    ct = check(ct, p, op, i)
+                p._ct = ct if p._ct is None else p._ct + ct

@@ -15,13 +15,13 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import NumpyOps
-from .graph import Node, _grad_enabled, backprop
+from .graph import NOATTRS, Node, _grad_enabled, backprop
 from .ops import OPS, Op
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = Union[int, Sequence[int], None]
-_NOATTRS: dict[str, Any] = {}  # shared by attribute-free nodes; never mutated
 _ADD, _SUB, _MUL, _DIV, _POWER = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["power"]
+_MATMUL = OPS["matmul"]
 
 
 def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
@@ -46,22 +46,27 @@ def _const(x: Any, like: Tensor) -> Tensor:
         arr = np.asarray(x, dtype=like.data.dtype)
     else:
         arr = _array(x, None, "Tensor operand", copy=False)
-    return _result(None, arr, (), _NOATTRS)
+    return _result(None, arr, (), NOATTRS)
 
 
-def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str, Any]) -> Tensor:
-    """Return a new Tensor for ``data``; it records ``op`` when grad mode is on and an input
-    needs a gradient."""
-    t = Tensor.__new__(Tensor)
-    t.data = data if type(data) is np.ndarray else np.asarray(data)
-    t.grad, t.label, t._retain, t._ct = None, "", False, None
+def _init(t: Tensor, data: np.ndarray, op: Op | None, parents: Sequence[Tensor],
+          attrs: dict[str, Any], requires_grad: bool = False, label: str = "") -> Tensor:
+    """Set every slot of the new Tensor ``t`` and return it: the one place that does. It
+    records ``op`` when grad mode is on and an input needs a gradient."""
+    t.data, t.grad, t.label, t._retain, t._ct = data, None, label, False, None
     if op is not None and _grad_enabled.get():
         for p in parents:
             if p.requires_grad:
                 t.parents, t.op, t.attrs, t.requires_grad = tuple(parents), op, attrs, True
                 return t
-    t.parents, t.op, t.attrs, t.requires_grad = (), None, _NOATTRS, False
+    t.parents, t.op, t.attrs, t.requires_grad = (), None, NOATTRS, requires_grad
     return t
+
+
+def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str, Any]) -> Tensor:
+    """Return a new Tensor for the result ``data`` of ``op`` on ``parents``."""
+    arr = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives scalars for 0-d
+    return _init(Tensor.__new__(Tensor), arr, op, parents, attrs)
 
 
 def _broadcast(op: Op, ts: list[Tensor], attrs: dict[str, Any]) -> tuple[list[Tensor], dict]:
@@ -88,9 +93,9 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
     ad, bd = a.data, b.data
     if ad.shape != bd.shape and not (bd.ndim == 0 and not b.requires_grad) and not (
             ad.ndim == 0 and not a.requires_grad):
-        (a, b), _ = _broadcast(op, [a, b], _NOATTRS)  # a constant scalar needs no node
+        (a, b), _ = _broadcast(op, [a, b], NOATTRS)  # a constant scalar needs no node
         ad, bd = a.data, b.data
-    return _result(op, op.forward(NumpyOps, ad, bd), (a, b), _NOATTRS)
+    return _result(op, op.forward(NumpyOps, ad, bd), (a, b), NOATTRS)
 
 
 def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
@@ -161,16 +166,9 @@ class Tensor(Node):
         if requires_grad and arr.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating point tensors can require grad, got dtype "
                             f"{arr.dtype}; pass dtype=float or floating point data")
-        self.data = arr
-        self.grad: Any = None
-        self.parents: tuple[Tensor, ...] = ()
-        self.op: Op | None = None
-        self.attrs = _NOATTRS
-        self.label = label
-        self.requires_grad = bool(requires_grad)
-        self._retain = False
-        self._ct = None
+        _init(self, arr, None, (), NOATTRS, bool(requires_grad), label)
 
+    # ------------------------------------------------------------ the node protocol
     @classmethod
     def _apply(cls, op: Op, *args: Any, **attrs: Any) -> Tensor:
         like = next(a for a in args if isinstance(a, Tensor))
@@ -178,10 +176,10 @@ class Tensor(Node):
         if op.broadcast:
             ts, attrs = _broadcast(op, ts, attrs)
         return _result(op, op.forward(NumpyOps, *[t.data for t in ts], **attrs), ts,
-                       attrs or _NOATTRS)
+                       attrs or NOATTRS)
 
     @staticmethod
-    def _check(ct: Any, parent: Node, op: Op, i: int) -> Any:
+    def _check_cotangent(ct: Any, parent: Node, op: Op, i: int) -> Any:
         data = parent.data
         if type(ct) is not np.ndarray and not isinstance(ct, Tensor):
             ct = np.asarray(ct)  # numpy returns scalars for 0-d results
@@ -192,6 +190,26 @@ class Tensor(Node):
                                f"{ct.shape}, but that input has shape {data.shape}; "
                                "the op's rule is wrong")
         return ct
+
+    @classmethod
+    def _deposit(cls, order: Sequence[Node], seeds: Sequence[Any]) -> None:
+        # An array becomes a ``.grad`` as it is unless its memory was already given out (to
+        # another grad, or as a seed) or is read-only (a broadcast view): then a copy, so
+        # that two grads never share a buffer and an in-place update of one is safe.
+        given = {id(_owner(s)) for s in seeds if type(s) is np.ndarray}
+        for n in order:
+            g = n._ct
+            if g is None:
+                continue
+            n._ct = None
+            if n.grad is not None:
+                n.grad = n.grad + g
+                continue
+            if type(g) is np.ndarray:
+                if id(_owner(g)) in given or not g.flags.writeable:
+                    g = g.copy()
+                given.add(id(_owner(g)))
+            n.grad = g
 
     # ------------------------------------------------------------ attributes
     shape = property(lambda self: self.data.shape, doc="The shape of the data.")
@@ -217,7 +235,7 @@ class Tensor(Node):
 
     def detach(self) -> Tensor:
         """Return a new leaf sharing this data, with no graph and no gradient."""
-        return _result(None, self.data, (), _NOATTRS)
+        return _result(None, self.data, (), NOATTRS)
 
     def retain_grad(self) -> Tensor:
         """Keep this interior tensor's ``.grad`` after backward, as a leaf's; return self."""
@@ -285,17 +303,17 @@ class Tensor(Node):
         return _binary(_POWER, self, other)
 
     # comparisons give plain boolean arrays: usable as constant masks, never differentiated
-    def __lt__(self, other: ArrayLike) -> np.ndarray: return self.data < _raw(other)  # type: ignore[override]
-    def __le__(self, other: ArrayLike) -> np.ndarray: return self.data <= _raw(other)  # type: ignore[override]
-    def __gt__(self, other: ArrayLike) -> np.ndarray: return self.data > _raw(other)  # type: ignore[override]
-    def __ge__(self, other: ArrayLike) -> np.ndarray: return self.data >= _raw(other)  # type: ignore[override]
+    def __lt__(self, other: ArrayLike) -> np.ndarray: return self.data < _raw(other)
+    def __le__(self, other: ArrayLike) -> np.ndarray: return self.data <= _raw(other)
+    def __gt__(self, other: ArrayLike) -> np.ndarray: return self.data > _raw(other)
+    def __ge__(self, other: ArrayLike) -> np.ndarray: return self.data >= _raw(other)
     def __eq__(self, other: object) -> np.ndarray: return self.data == _raw(other)  # type: ignore[override]
     def __ne__(self, other: object) -> np.ndarray: return self.data != _raw(other)  # type: ignore[override]
 
     # ------------------------------------------------------------ elementwise
     def _unary(self, name: str, **attrs: Any) -> Tensor:
         op = OPS[name]
-        return _result(op, op.forward(NumpyOps, self.data, **attrs), (self,), attrs or _NOATTRS)
+        return _result(op, op.forward(NumpyOps, self.data, **attrs), (self,), attrs or NOATTRS)
 
     def exp(self) -> Tensor: return self._unary("exp")
     def log(self) -> Tensor: return self._unary("log")
@@ -367,7 +385,7 @@ class Tensor(Node):
         return self._unary("log_softmax", axis=_axes(axis, self.ndim, "log_softmax")[0])
 
     # ------------------------------------------------------------ shape
-    def reshape(self, *shape: int) -> Tensor:
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """Return the same elements in a new shape (one entry may be -1)."""
         shape = _resolve_shape(_shape_args(shape), self.size, self.shape)
         return self if shape == self.shape else self._unary("reshape", shape=shape)
@@ -409,25 +427,23 @@ class Tensor(Node):
                 raise ValueError(f"squeeze: axis {axis} of shape {self.shape} is not of length 1")
         return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
 
-    def broadcast_to(self, *shape: int) -> Tensor:
+    def broadcast_to(self, *shape: int | Sequence[int]) -> Tensor:
         """Return the tensor broadcast to ``shape`` (numpy's rules)."""
-        shape = tuple(int(n) for n in _shape_args(shape))
+        target = tuple(int(n) for n in _shape_args(shape))
         try:
-            np.broadcast_shapes(self.shape, shape)
-            ok = len(shape) >= self.ndim and np.broadcast_shapes(self.shape, shape) == shape
+            ok = len(target) >= self.ndim and np.broadcast_shapes(self.shape, target) == target
         except ValueError:
             ok = False
         if not ok:
-            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}")
-        return self if shape == self.shape else self._unary("broadcast_to", shape=shape)
+            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {target}")
+        return self if target == self.shape else self._unary("broadcast_to", shape=target)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _index(index)
         try:
-            data = self.data[index]
+            return self._unary("getitem", index=index)
         except IndexError as e:
             raise IndexError(f"getitem: {e} (tensor of shape {self.shape})") from None
-        return _result(OPS["getitem"], data, (self,), {"index": index})
 
     def __len__(self) -> int:
         if not self.ndim:
@@ -487,7 +503,7 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
             raise ValueError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
                              "broadcast together") from None
         x, y = x.broadcast_to(batch + x.shape[-2:]), y.broadcast_to(batch + y.shape[-2:])
-    return _result(OPS["matmul"], NumpyOps.matmul(x.data, y.data), (x, y), _NOATTRS)
+    return _result(_MATMUL, _MATMUL.forward(NumpyOps, x.data, y.data), (x, y), NOATTRS)
 
 
 def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
@@ -534,42 +550,5 @@ def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     return _binary(OPS["minimum"], x if isinstance(y, Tensor) else _tensor(x), y)
 
 
-# ---------------------------------------------------------------- creation
-
-
-def tensor(data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Return a new leaf Tensor holding a copy of ``data`` (numpy's default dtypes:
-    float64 for Python floats, int64 for ints)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
-
-
-def zeros(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """Return a tensor of zeros."""
-    return Tensor(np.zeros(_shape_args(shape), dtype), requires_grad=requires_grad)
-
-
-def ones(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """Return a tensor of ones."""
-    return Tensor(np.ones(_shape_args(shape), dtype), requires_grad=requires_grad)
-
-
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
-    """Return evenly spaced values in ``[start, stop)``, as ``numpy.arange``."""
-    data = np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(
-        start, dtype=dtype)
-    return Tensor(data, requires_grad=requires_grad)
-
-
-def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
-          requires_grad: bool = False) -> Tensor:
-    """Return standard normal samples; ``rng`` is a seed or a ``numpy.random.Generator``."""
-    data = np.random.default_rng(rng).standard_normal(_shape_args(shape)).astype(dtype)
-    return Tensor(data, requires_grad=requires_grad)
-
-
-def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
-         requires_grad: bool = False) -> Tensor:
-    """Return uniform samples in [0, 1); ``rng`` is a seed or a ``numpy.random.Generator``."""
-    data = np.random.default_rng(rng).random(_shape_args(shape)).astype(dtype)
-    return Tensor(data, requires_grad=requires_grad)
+def _owner(a: np.ndarray) -> Any:
+    return a if a.base is None else a.base

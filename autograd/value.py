@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any, Union
 
 import numpy as np
 
 from .backends import FloatOps, ieee
-from .graph import Node, _grad_enabled, backprop
+from .graph import NOATTRS, Node, _grad_enabled, backprop
 from .ops import OPS, Op
 
 Scalar = Union["Value", float, int]
-_NOATTRS: dict[str, Any] = {}  # shared by attribute-free nodes; never mutated
 _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
 _NEG, _POW, _POWER = OPS["neg"], OPS["pow"], OPS["power"]
 
@@ -26,35 +26,36 @@ def _scalar(x: Any, what: str) -> float:
                     f"{x!r:.60}; a Value holds one Python float (use autograd.Tensor for arrays)")
 
 
+def _init(v: Value, data: float, op: Op | None, parents: tuple[Value, ...],
+          attrs: dict[str, Any], requires_grad: bool = True, label: str = "") -> Value:
+    """Set every slot of the new Value ``v`` and return it: the one place that does. Outside
+    grad mode, or for a leaf, no op is recorded."""
+    v.data, v.grad, v.label, v.requires_grad, v._retain, v._ct = (
+        data, 0.0, label, requires_grad, True, None)
+    if op is not None and _grad_enabled.get():
+        v.parents, v.op, v.attrs = parents, op, attrs
+    else:
+        v.parents, v.op, v.attrs = (), None, NOATTRS
+    return v
+
+
 def _lift(x: Any, op: Op) -> Value:
     """Return ``x`` as a Value: a number becomes a constant leaf (as in micrograd)."""
     if isinstance(x, Value):
         return x
-    v = Value.__new__(Value)
-    v.data = x if type(x) is float else _scalar(x, f"Value {op.name}")
     # an implicit constant needs no gradient: backward skips it (a third less work)
-    v.grad, v.label, v.requires_grad, v._retain, v._ct = 0.0, "", False, True, None
-    v.parents, v.op, v.attrs = (), None, _NOATTRS
-    return v
-
-
-def _node(op: Op, data: float, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
-    v = Value.__new__(Value)
-    v.data, v.grad, v.label, v.requires_grad, v._retain, v._ct = data, 0.0, "", True, True, None
-    if _grad_enabled.get():
-        v.parents, v.op, v.attrs = parents, op, attrs
-    else:
-        v.parents, v.op, v.attrs = (), None, _NOATTRS
-    return v
+    data = x if type(x) is float else _scalar(x, f"Value {op.name}")
+    return _init(Value.__new__(Value), data, None, (), NOATTRS, False)
 
 
 def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
     """Compute ``op`` on the parents' floats and return the new node."""
+    args = [p.data for p in parents]
     try:
-        data = op.forward(FloatOps, *[p.data for p in parents], **attrs)
+        data = op.forward(FloatOps, *args, **attrs)
     except (ArithmeticError, ValueError):
-        data = ieee(op.forward, *[p.data for p in parents], **attrs)  # inf or nan, as numpy
-    return _node(op, data, parents, attrs)
+        data = ieee(op.forward, *args, **attrs)  # inf or nan, as numpy
+    return _init(Value.__new__(Value), data, op, parents, attrs)
 
 
 def _binary(op: Op, a: Value, b: Any) -> Value:
@@ -65,7 +66,7 @@ def _binary(op: Op, a: Value, b: Any) -> Value:
         data = op.forward(FloatOps, a.data, b.data)
     except (ArithmeticError, ValueError):
         data = ieee(op.forward, a.data, b.data)
-    return _node(op, data, (a, b), _NOATTRS)
+    return _init(Value.__new__(Value), data, op, (a, b), NOATTRS)
 
 
 class Value(Node):
@@ -79,19 +80,28 @@ class Value(Node):
     __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
 
     def __init__(self, data: float, label: str = "") -> None:
-        self.data = _scalar(data, "Value")
-        self.grad: Any = 0.0
-        self.parents: tuple[Value, ...] = ()
-        self.op: Op | None = None
-        self.attrs = _NOATTRS
-        self.label = label
-        self.requires_grad = True
-        self._retain = True
-        self._ct = None
+        _init(self, _scalar(data, "Value"), None, (), NOATTRS, True, label)
 
+    # ------------------------------------------------------------ the node protocol
     @classmethod
     def _apply(cls, op: Op, *args: Any, **attrs: Any) -> Value:
-        return _make(op, tuple(_lift(a, op) for a in args), attrs or _NOATTRS)
+        return _make(op, tuple(_lift(a, op) for a in args), attrs or NOATTRS)
+
+    @staticmethod
+    def _recover(error: Exception, rule: Any, *args: Any, **attrs: Any) -> Any:
+        if any(isinstance(a, Node) for a in args):  # a graph of the gradient: not floats
+            raise error
+        return ieee(rule, *args, **attrs)  # 1/0 -> inf, as numpy
+
+    @classmethod
+    def _deposit(cls, order: Sequence[Node], seeds: Sequence[Any]) -> None:
+        for n in order:
+            g = n._ct
+            if g is not None:
+                n._ct, grad = None, n.grad
+                # a first gradient that is a graph (create_graph) replaces the 0.0, rather
+                # than becoming a node 0.0 + g
+                n.grad = grad + g if type(g) is float or type(grad) is not float or grad else g
 
     # arithmetic, one line per operator: operands in the order the user wrote them
     def __add__(self, other: Scalar) -> Value: return _binary(_ADD, self, other)
@@ -103,23 +113,23 @@ class Value(Node):
     def __truediv__(self, other: Scalar) -> Value: return _binary(_DIV, self, other)
     def __rtruediv__(self, other: Scalar) -> Value: return _binary(_DIV, _lift(other, _DIV), self)
     def __rpow__(self, other: Scalar) -> Value: return _binary(_POWER, _lift(other, _POWER), self)
-    def __neg__(self) -> Value: return _make(_NEG, (self,), _NOATTRS)
+    def __neg__(self) -> Value: return _make(_NEG, (self,), NOATTRS)
     def __pos__(self) -> Value: return self
 
     def __pow__(self, other: Scalar) -> Value:
         """``x ** c`` with a number ``c``, or ``x ** y`` differentiable in both."""
         if isinstance(other, Value):
-            return _make(_POWER, (self, other), _NOATTRS)
+            return _make(_POWER, (self, other), NOATTRS)
         c = other if type(other) in (int, float) else _scalar(other, "Value pow")
         return _make(_POW, (self,), {"exponent": c})
 
-    def exp(self) -> Value: return _make(OPS["exp"], (self,), _NOATTRS)
-    def log(self) -> Value: return _make(OPS["log"], (self,), _NOATTRS)
-    def sqrt(self) -> Value: return _make(OPS["sqrt"], (self,), _NOATTRS)
-    def tanh(self) -> Value: return _make(OPS["tanh"], (self,), _NOATTRS)
-    def sigmoid(self) -> Value: return _make(OPS["sigmoid"], (self,), _NOATTRS)
-    def relu(self) -> Value: return _make(OPS["relu"], (self,), _NOATTRS)
-    def __abs__(self) -> Value: return _make(OPS["abs"], (self,), _NOATTRS)
+    def exp(self) -> Value: return _make(OPS["exp"], (self,), NOATTRS)
+    def log(self) -> Value: return _make(OPS["log"], (self,), NOATTRS)
+    def sqrt(self) -> Value: return _make(OPS["sqrt"], (self,), NOATTRS)
+    def tanh(self) -> Value: return _make(OPS["tanh"], (self,), NOATTRS)
+    def sigmoid(self) -> Value: return _make(OPS["sigmoid"], (self,), NOATTRS)
+    def relu(self) -> Value: return _make(OPS["relu"], (self,), NOATTRS)
+    def __abs__(self) -> Value: return _make(OPS["abs"], (self,), NOATTRS)
     abs = __abs__
 
     # comparisons give plain bools and are not differentiated; == stays identity, so a

@@ -1,0 +1,39 @@
+"""Shape ops: reshape, transpose, broadcast_to and concatenate: they move elements, never
+change them, so each VJP is the inverse move (broadcast_to's sums the copies back).
+"""
+
+from __future__ import annotations
+
+from .registry import REAL, defop
+
+
+def _sum_to(xp, g, shape):
+    """Sum ``g`` over the axes that broadcasting to its shape added or stretched."""
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    return xp.reshape(xp.sum(g, axis=axes, keepdims=False), shape=shape)
+
+
+def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(sorted(range(len(axes)), key=axes.__getitem__))
+
+
+def _concatenate_vjp(xp, g, out, *xs, axis, index):
+    # each input gets back its own slice of the gradient
+    start = sum(x.shape[axis] for x in xs[:index])
+    where = (slice(None),) * axis + (slice(start, start + xs[index].shape[axis]),)
+    return xp.getitem(g, index=where)
+
+
+defop("reshape", lambda xp, x, *, shape: xp.reshape(x, shape=shape),
+      lambda xp, g, out, x, *, shape: xp.reshape(g, shape=x.shape),  # same elements, old shape
+      kind="reshape", domain=REAL)
+defop("transpose", lambda xp, x, *, axes: xp.transpose(x, axes=axes),
+      lambda xp, g, out, x, *, axes: xp.transpose(g, axes=_inverse(axes)),  # inverse permutation
+      kind="transpose", domain=REAL)
+defop("broadcast_to", lambda xp, x, *, shape: xp.broadcast_to(x, shape=shape),
+      lambda xp, g, out, x, *, shape: _sum_to(xp, g, x.shape),  # copies' gradients add up
+      kind="broadcast_to", domain=REAL)
+defop("concatenate", lambda xp, *xs, axis: xp.concatenate(xs, axis=axis),
+      _concatenate_vjp, arity=0, kind="concatenate", domain=REAL)
