@@ -16,6 +16,7 @@ import functools
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -88,6 +89,7 @@ class _Freed(tuple):
 
 
 FREED = _Freed()
+_retains: Callable[[Node], bool] = attrgetter("_retain")
 NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated
 
 
@@ -105,7 +107,8 @@ class Node(Operand):
     - ``_deposit(order, seeds)``: after a successful pass, add the cotangents left in
       the slots of ``order`` into ``.grad`` and empty the slots.
     - ``_frees_graph``: whether backward releases the graph unless ``retain_graph``.
-    - ``_retain`` (per node): keep this interior node's cotangent as its ``.grad``.
+    - ``_retain`` (per node): this node's cotangent ends in its ``.grad`` (leaves, every
+      Value, a Tensor after ``retain_grad()``).
     """
 
     __slots__ = ("data", "grad", "parents", "op", "attrs", "label", "requires_grad",
@@ -180,6 +183,7 @@ def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> lis
     return order
 
 
+@gc_paused()
 def backprop(
     roots: Sequence[Node],
     seeds: Sequence[Any],
@@ -199,17 +203,16 @@ def backprop(
     cls = type(roots[0])
     order = walk(*roots)
     _refuse(cls, order, create_graph)
-    keep: Callable[[Node], bool] = _keeps_grad if inputs is None else set(inputs).__contains__
-    with gc_paused():
-        for root, seed in zip(roots, seeds):
-            root._ct = seed if root._ct is None else root._ct + seed
-        try:
-            with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
-                _propagate(order, keep, GraphOps if create_graph else cls.xp, cls, create_graph)
-        except BaseException:  # an interrupt too: no half-filled slots survive
-            for n in order:
-                n._ct = None
-            raise
+    keep = _retains if inputs is None else set(inputs).__contains__
+    for root, seed in zip(roots, seeds):
+        root._ct = seed if root._ct is None else root._ct + seed
+    try:
+        with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
+            _propagate(order, keep, GraphOps if create_graph else cls.xp, cls, create_graph)
+    except BaseException:  # an interrupt too: no half-filled slots survive
+        for n in order:
+            n._ct = None
+        raise
     if inputs is not None:
         result = [n._ct for n in inputs]
         for n in inputs:
@@ -236,10 +239,6 @@ def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
                                    "cannot build a graph of its gradient (create_graph=True)")
 
 
-def _keeps_grad(node: Node) -> bool:
-    return node._retain or not node.parents
-
-
 def _propagate(order: Sequence[Node], keep: Callable[[Node], bool], xp: Any, cls: type[Node],
                create_graph: bool) -> None:
     """Hand each node's cotangent, in reverse topological order, to its op's VJP rules and
@@ -260,8 +259,11 @@ def _propagate(order: Sequence[Node], keep: Callable[[Node], bool], xp: Any, cls
         args: Sequence[Any]
         if create_graph:
             args, out = parents, node
-        else:
-            args, out = [p.data for p in parents], node.data
+        else:  # the inputs' data, unrolled for one and two inputs: no list built
+            n = len(parents)
+            args = (parents[0].data,) if n == 1 else (parents[0].data, parents[1].data) if (
+                n == 2) else [p.data for p in parents]
+            out = node.data
         for i, p in enumerate(parents):
             if p.requires_grad:
                 rule = op.rules[i]

@@ -53,13 +53,14 @@ def _init(t: Tensor, data: np.ndarray, op: Op | None, parents: Sequence[Tensor],
           attrs: dict[str, Any], requires_grad: bool = False, label: str = "") -> Tensor:
     """Set every slot of the new Tensor ``t`` and return it: the one place that does. It
     records ``op`` when grad mode is on and an input needs a gradient."""
-    t.data, t.grad, t.label, t._retain, t._ct = data, None, label, False, None
+    t.data, t.grad, t.label, t._ct = data, None, label, None
     if op is not None and _grad_enabled.get():
         for p in parents:
-            if p.requires_grad:
-                t.parents, t.op, t.attrs, t.requires_grad = tuple(parents), op, attrs, True
+            if p.requires_grad:  # an interior node: its .grad only after retain_grad()
+                t.parents, t.op, t.attrs, t.requires_grad, t._retain = (
+                    tuple(parents), op, attrs, True, False)
                 return t
-    t.parents, t.op, t.attrs, t.requires_grad = (), None, NOATTRS, requires_grad
+    t.parents, t.op, t.attrs, t.requires_grad, t._retain = (), None, NOATTRS, requires_grad, True
     return t
 
 
