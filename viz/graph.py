@@ -13,12 +13,16 @@ Pure Python and numpy: no graphviz here (``viz/dot.py`` turns a ``VizGraph`` int
   are in M (so the sums and the activation built on a layer's products join the layer,
   but a loss that also reads a target does not). An unlabelled one-number constant read
   only by nodes of M (a number lifted to a Value inside a neuron) joins M too.
+  A module's box is drawn inside the box of the nearest prefix that is a module or ends
+  in an index (``VizGraph.nesting``).
 - Collapsing: when the graph has more than ``budget`` nodes, nodes are merged into group
   nodes until the drawing fits: first one group per module (coarser modules when the
   finest give more than ``budget`` nodes or ``budget // 2`` edges), then, for the nodes
   left, one group per band of consecutive depths (depth = longest path from a leaf; at
   most ``PATTERN_BANDS`` bands), labelled with the ops repeated inside. The root stays
   visible. ``VizGraph.hidden`` counts the nodes folded into groups.
+- Freed graphs: a node whose ``graph_freed`` is True (a Tensor after ``backward()``
+  without ``retain_graph``) is marked, and the drawing gets a note saying how to keep it.
 - Gradient magnitude (used for shading): ``|grad|`` for a Value, the root mean square of
   the gradient for a Tensor, so layers of different sizes compare.
 
@@ -94,11 +98,8 @@ class VizGraph:
         return self.hidden > 0
 
     def nesting(self) -> dict[str, str | None]:
-        """Return the box drawn around each module's box (None: none), enclosing boxes included.
-
-        A module's box sits in the nearest prefix that is a module or ends in an index:
-        ``layers.0`` encloses ``layers.0.neurons.3`` even when no parameter is named so.
-        """
+        """Return the box drawn around each module's box (None: the top level), boxes that
+        only enclose others included: ``layers.0.neurons.3`` -> ``layers.0`` -> None."""
         known = set(self.modules)
         parent_of: dict[str, str | None] = {}
         for m in self.modules:
