@@ -218,7 +218,7 @@ def test_freed_graph_is_read_from_graph_freed_not_from_missing_inputs(monkeypatc
     assert "retain_graph=True" in src
     assert "inputs freed by backward()" in nodes["n3"]
     assert "inputs freed" not in nodes["n2"]
-    # a node without inputs whose engine does not say graph_freed is not drawn as freed
+    # a freed root has no inputs left; unless the engine says graph_freed, that is not read as freed
     loss, _ = tensor_mlp()
     loss.backward()
     monkeypatch.setattr(Tensor, "graph_freed", property(lambda self: False))

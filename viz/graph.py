@@ -520,7 +520,8 @@ class _Group:
         top = ", ".join(f"{op} {c}" for op, c in self.ops.most_common(4))
         more = ", ..." if len(self.ops) > 4 else ""
         if key[0] == "module":
-            vn.title = vn.module = prefix = key[1]
+            prefix = key[1]
+            vn.title = vn.module = prefix
             if self.params:
                 short = [p[len(prefix) + 1:] if p.startswith(prefix + ".") else p
                          for p in self.params]
