@@ -206,6 +206,25 @@ def test_freed_tensor_graph_is_noted_and_retain_graph_keeps_it():
     assert "retain_graph" not in src
 
 
+def test_freed_graph_is_read_from_graph_freed_not_from_missing_inputs(monkeypatch):
+    # a node whose engine says graph_freed while it still links its inputs (a skeleton
+    # kept after backward) is drawn as freed, inputs included
+    x = Tensor([1.0, 2.0], requires_grad=True, label="x")
+    y = (x * 2).sum()
+    monkeypatch.setattr(Tensor, "graph_freed", property(lambda self: self is y))
+    src = viz.draw_dot(y).source
+    nodes = dot_nodes(src)
+    assert len(nodes) == 4  # x, the constant 2, mul, sum
+    assert "retain_graph=True" in src
+    assert "inputs freed by backward()" in nodes["n3"]
+    assert "inputs freed" not in nodes["n2"]
+    # a freed root has no inputs left; unless the engine says graph_freed, that is not read as freed
+    loss, _ = tensor_mlp()
+    loss.backward()
+    monkeypatch.setattr(Tensor, "graph_freed", property(lambda self: False))
+    assert "freed" not in viz.draw_dot(loss).source
+
+
 def test_number_format_is_compact_and_configurable():
     x = Value(1e-7, label="tiny")
     y = x * 2.0
@@ -357,6 +376,23 @@ def test_scalar_mlp_neurons_nest_inside_layers():
     assert [where[t] for t in tanh1] == [["layers.0", "layers.0.neurons.0"],
                                          ["layers.0", "layers.0.neurons.1"]]
     assert where[f"n{len(ag.walk(loss, grad_only=False)) - 1}"] == []  # the loss
+
+
+def test_module_boxes_nest_in_the_nearest_module_or_indexed_prefix():
+    model = viz.VizGraph(nodes=[], edges=[], total=0, modules=[
+        "enc.block.0.attn", "enc.block.0", "head", "enc.block.1.mlp.proj"])
+    assert model.nesting() == {
+        "enc.block.0.attn": "enc.block.0", "enc.block.0": None, "head": None,
+        "enc.block.1.mlp.proj": "enc.block.1",  # an index ends the prefix: a box of its own
+        "enc.block.1": None}
+
+
+def test_module_paths_coarsen_to_the_finest_depth_that_fits_then_while_alike():
+    paths = ["layers.0.neurons.0", "layers.0.neurons.1", "layers.1.neurons.0"]
+    assert viz.graph.coarsen(paths, lambda depth: True) == 4  # neurons.0 and .1 differ
+    assert viz.graph.coarsen(paths, lambda depth: depth <= 3) == 2  # layers.0.neurons: alike
+    assert viz.graph.coarsen(paths, lambda depth: False) == 1
+    assert viz.graph.coarsen(["a.b.c"], lambda depth: True) == 1  # one module: all alike
 
 
 def test_module_of_heuristic():

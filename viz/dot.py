@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 import graphviz
 
-from .graph import Fmt, VizGraph, VizNode, build_graph
+import autograd
+
+from .graph import Fmt, Params, VizGraph, VizNode, build_graph
 
 GRAD_LOW, GRAD_HIGH = 1e-6, 1e4  # the ends of the shading scale (blue, red)
 _BLUE, _WHITE, _RED = (0x5b, 0x9b, 0xd5), (0xf7, 0xf7, 0xf7), (0xe8, 0x5d, 0x4a)
@@ -97,7 +98,7 @@ class VizDigraph(graphviz.Digraph):
         return self.viz_graph.hidden if self.viz_graph is not None else 0
 
 
-def draw_dot(root: Any, params: Any = None, *, rankdir: str = "LR", fmt: Fmt = "%.3g",
+def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR", fmt: Fmt = "%.3g",
              show_data: bool = True, show_grad: bool = True, budget: int = 300,
              collapse: str = "auto", clusters: bool = True, shade: bool = True,
              legend: bool = True, title: str | None = None) -> VizDigraph:
@@ -140,13 +141,7 @@ def to_digraph(model: VizGraph, *, rankdir: str = "LR", clusters: bool = True,
 
     # one body per cluster; nested clusters are attached to their parent, deepest first
     bodies: dict[str | None, graphviz.Digraph] = {None: g}
-    parent_of: dict[str, str | None] = {}
-    if clusters:
-        known = set(model.modules)
-        for m in model.modules:
-            while m is not None and m not in parent_of:  # the module, then its enclosing boxes
-                parent_of[m] = _enclosing(m, known)
-                m = parent_of[m]
+    parent_of = model.nesting() if clusters else {}
     used: list[str] = []
     for vn in model.nodes:
         body = g
@@ -184,17 +179,6 @@ def to_digraph(model: VizGraph, *, rankdir: str = "LR", clusters: bool = True,
         else:
             g.edge(e.src, dst)
     return g
-
-
-def _enclosing(module: str, known: set[str]) -> str | None:
-    """Return the box that encloses ``module``: the nearest prefix that is a module or ends
-    in an index (``layers.0`` encloses ``layers.0.neurons.3``), or None."""
-    parts = module.split(".")
-    for k in range(len(parts) - 1, 0, -1):
-        p = ".".join(parts[:k])
-        if p in known or parts[k - 1].isdigit():
-            return p
-    return None
 
 
 def _html(body: str) -> str:

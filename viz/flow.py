@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .graph import module_of, named
+from .graph import coarsen, module_of, named, numbers_of, truncate
 
 
 def _pairs(source: Any) -> list[tuple[str, Any]]:
@@ -37,8 +37,7 @@ def _pairs(source: Any) -> list[tuple[str, Any]]:
 
 def _norm(x: Any) -> float:
     """Return the L2 norm of a float or an array (of a node's numbers under create_graph)."""
-    x = getattr(x, "data", x) if not isinstance(x, (float, np.ndarray)) else x
-    a = np.asarray(x, dtype=np.float64)
+    a = np.asarray(numbers_of(x), dtype=np.float64)
     with np.errstate(all="ignore"):
         return float(np.sqrt(np.sum(a * a)))
 
@@ -49,17 +48,10 @@ def _pool(rows: list[tuple[str, float | None, float]], max_bars: int
     if len(rows) <= max_bars:
         return rows
     modules = [module_of(name) or name for name, _, _ in rows]
-    depth = max(m.count(".") + 1 for m in modules)
-    def count(depth: int) -> int:
-        return len({".".join(m.split(".")[:depth]) for m in modules})
-
-    while depth > 1 and count(depth) > max_bars:
-        depth -= 1
-    while depth > 1 and count(depth - 1) == count(depth):  # layers.0, not layers.0.neurons
-        depth -= 1
+    depth = coarsen(modules, lambda depth: len({truncate(m, depth) for m in modules}) <= max_bars)
     pooled: dict[str, list[Any]] = {}
     for m, (_, g, d) in zip(modules, rows):
-        key = ".".join(m.split(".")[:depth])
+        key = truncate(m, depth)
         acc = pooled.setdefault(key, [None, 0.0, 0])
         if g is not None:  # parameters without a gradient add nothing to the pooled norm
             acc[0] = (acc[0] or 0.0) + g * g

@@ -13,12 +13,16 @@ Pure Python and numpy: no graphviz here (``viz/dot.py`` turns a ``VizGraph`` int
   are in M (so the sums and the activation built on a layer's products join the layer,
   but a loss that also reads a target does not). An unlabelled one-number constant read
   only by nodes of M (a number lifted to a Value inside a neuron) joins M too.
+  A module's box is drawn inside the box of the nearest prefix that is a module or ends
+  in an index (``VizGraph.nesting``).
 - Collapsing: when the graph has more than ``budget`` nodes, nodes are merged into group
   nodes until the drawing fits: first one group per module (coarser modules when the
   finest give more than ``budget`` nodes or ``budget // 2`` edges), then, for the nodes
   left, one group per band of consecutive depths (depth = longest path from a leaf; at
   most ``PATTERN_BANDS`` bands), labelled with the ops repeated inside. The root stays
   visible. ``VizGraph.hidden`` counts the nodes folded into groups.
+- Freed graphs: a node whose ``graph_freed`` is True (a Tensor after ``backward()``
+  without ``retain_graph``) is marked, and the drawing gets a note saying how to keep it.
 - Gradient magnitude (used for shading): ``|grad|`` for a Value, the root mean square of
   the gradient for a Tensor, so layers of different sizes compare.
 
@@ -31,13 +35,14 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsFloat
 
 import numpy as np
 
 import autograd
 
 Fmt = str | Callable[[float], str]
+GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
 COLLAPSE_MODES = ("auto", "module", "pattern", "none")
 PATTERN_BANDS = 50  # at most this many depth bands when collapsing by pattern
 # micrograd's op symbols for the scalar drawing; other ops show their name
@@ -92,22 +97,34 @@ class VizGraph:
         """Return True when some nodes were folded into groups."""
         return self.hidden > 0
 
+    def nesting(self) -> dict[str, str | None]:
+        """Return the box drawn around each module's box (None: the top level), boxes that
+        only enclose others included: ``layers.0.neurons.3`` -> ``layers.0`` -> None."""
+        known = set(self.modules)
+        parent_of: dict[str, str | None] = {}
+        for m in self.modules:
+            box: str | None = m
+            while box is not None and box not in parent_of:  # the module, then its enclosers
+                parent_of[box] = _enclosing(box, known)
+                box = parent_of[box]
+        return parent_of
+
 
 # ---------------------------------------------------------------- numbers and summaries
 
 
-def format_number(x: float, fmt: Fmt = "%.3g") -> str:
+def format_number(x: SupportsFloat, fmt: Fmt = "%.3g") -> str:
     """Return ``x`` formatted with ``fmt`` (a %-format or a callable); nan and inf as such."""
-    x = float(x)
-    if math.isnan(x):
+    v = float(x)
+    if math.isnan(v):
         return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return fmt(x) if callable(fmt) else fmt % x
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return fmt(v) if callable(fmt) else fmt % v
 
 
-def _raw(x: Any) -> Any:
-    """The numbers of a data or grad slot: a float, an ndarray, or None.
+def numbers_of(x: Any) -> Any:
+    """Return the numbers of a data or grad slot: a float, an ndarray, or None.
 
     Under ``create_graph`` a gradient is itself a node; its numbers are its ``.data``.
     """
@@ -202,7 +219,10 @@ def op_text(op: str, attrs: Mapping[str, Any], scalar: bool, fmt: Fmt) -> str:
 # ---------------------------------------------------------------- parameters and modules
 
 
-def named(params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> list[tuple[str, Any]]:
+Params = Mapping[str, Any] | Iterable[tuple[str, Any]] | None
+
+
+def named(params: Params) -> list[tuple[str, Any]]:
     """Return ``params`` as a list of ``(name, node)`` pairs (from a dict, pairs, or None)."""
     if params is None:
         return []
@@ -225,15 +245,44 @@ def module_of(name: str) -> str | None:
     return ".".join(parts) or None
 
 
-def _truncate(module: str, depth: int) -> str:
+def truncate(module: str, depth: int) -> str:
+    """Return the first ``depth`` name components of a module path."""
     return ".".join(module.split(".")[:depth])
+
+
+def coarsen(modules: Iterable[str], fits: Callable[[int], bool]) -> int:
+    """Return how many name components of the module paths to group by.
+
+    The finest depth for which ``fits(depth)`` holds (else 1), then the shortest names that
+    group alike (``layers.0`` rather than ``layers.0.neurons`` when each layer has one).
+    """
+    paths = set(modules)
+    depth = max(m.count(".") + 1 for m in paths)
+    while depth > 1 and not fits(depth):
+        depth -= 1
+    count = len({truncate(m, depth) for m in paths})
+    while depth > 1 and len({truncate(m, depth - 1) for m in paths}) == count:
+        depth -= 1
+    return depth
+
+
+def _enclosing(module: str, known: set[str]) -> str | None:
+    """Return the box that encloses ``module``: the nearest prefix that is a module or ends
+    in an index (``layers.0`` encloses ``layers.0.neurons.3``), or None."""
+    parts = module.split(".")
+    for k in range(len(parts) - 1, 0, -1):
+        p = ".".join(parts[:k])
+        if p in known or parts[k - 1].isdigit():
+            return p
+    return None
 
 
 # ---------------------------------------------------------------- building
 
 
-def build_graph(root: Any, params: Any = None, *, fmt: Fmt = "%.3g", show_data: bool = True,
-                show_grad: bool = True, budget: int = 300, collapse: str = "auto") -> VizGraph:
+def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.3g",
+                show_data: bool = True, show_grad: bool = True, budget: int = 300,
+                collapse: str = "auto") -> VizGraph:
     """Return the drawable graph of everything ``root`` was computed from.
 
     ``budget`` counts graph nodes (a Value's op ellipse is not counted). ``collapse``:
@@ -248,18 +297,36 @@ def build_graph(root: Any, params: Any = None, *, fmt: Fmt = "%.3g", show_data: 
     if not isinstance(root, autograd.Node):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
     order = autograd.walk(root, grad_only=False)
-    n = len(order)
     index = {id(node): i for i, node in enumerate(order)}
     parents = [[index[id(p)] for p in node.parents] for node in order]
+    names = _param_names(params, index)
+    module = _modules(order, parents, names)
+    group_of = _groups(parents, module, budget, collapse)
+    graph = VizGraph(nodes=[], edges=[], total=len(order), budget=budget,
+                     modules=list(dict.fromkeys(m for m in module if m is not None)))
+    node_id = _add_nodes(graph, order, names, module, group_of, fmt, show_data, show_grad)
+    graph.edges = _edges(parents, node_id)
+    graph.notes = _notes(graph, order)
+    return graph
+
+
+def _param_names(params: Params, index: Mapping[int, int]) -> dict[int, str]:
+    """The name of each parameter in the graph, by walk index; the first name given wins."""
     names: dict[int, str] = {}
     for name, node in named(params):
         if id(node) in index:
             names.setdefault(index[id(node)], name)
+    return names
 
-    # modules, in walk order: inputs are decided before the nodes built from them
+
+def _modules(order: list[autograd.Node], parents: list[list[int]],
+             names: Mapping[int, str]) -> list[str | None]:
+    """The module of each node, by walk index (None: in no module)."""
+    # walk order: inputs are decided before the nodes built from them
     # A node built from a parameter joins the parameter's module; so does one built from a
     # node computed from that module's parameters alone (W.T, a broadcast bias), so that
     # x @ W.T + b lands in W's module.
+    n = len(order)
     module: list[str | None] = [None] * n
     of_params = [False] * n  # computed from one module's parameters only
     for i in range(n):
@@ -285,74 +352,78 @@ def build_graph(root: Any, params: Any = None, *, fmt: Fmt = "%.3g", show_data: 
     for i in range(n):
         for p in parents[i]:
             c = order[p]
-            if (not parents[p] and p not in names and not c.requires_grad and not c.label
+            if (c.is_leaf and p not in names and not c.requires_grad and not c.label
                     and np.size(c.data) == 1):
                 readers.setdefault(p, set()).add(module[i])
     for p, ms in readers.items():
         if len(ms) == 1:
             module[p] = next(iter(ms))
-    modules = list(dict.fromkeys(m for m in module if m is not None))
+    return module
 
-    # which nodes go into which group
+
+def _groups(parents: list[list[int]], module: list[str | None], budget: int,
+            collapse: str) -> list[GroupKey | None]:
+    """The group of each node, by walk index (None: drawn on its own); the root has none."""
+    n = len(module)
     root_i = n - 1
     mode = collapse
     if mode == "auto":
         mode = "module" if n > budget else "none"
-    group_of: list[Any] = [None] * n  # a hashable group key, None: drawn on its own
-    if mode == "module" and modules:
-        depth = _module_depth(module, parents, root_i, budget)
-        for i in range(n):
-            if module[i] is not None and i != root_i:
-                group_of[i] = ("module", _truncate(module[i], depth))
+    group_of: list[GroupKey | None] = [None] * n
+    if mode == "module" and any(m is not None for m in module):
+        depth = _module_depth(module, parents, budget)
+        for i, m in enumerate(module):
+            if m is not None and i != root_i:
+                group_of[i] = ("module", truncate(m, depth))
     if mode in ("module", "pattern"):
         loose_nodes = [i for i in range(n) if group_of[i] is None and i != root_i]
         fixed = len({g for g in group_of if g is not None}) + 1  # + the root
         if mode == "pattern" or fixed + len(loose_nodes) > budget:
-            _group_by_pattern(order, parents, loose_nodes, group_of,
+            _group_by_pattern(parents, loose_nodes, group_of,
                               max(1, min(PATTERN_BANDS, budget - fixed)))
-
     # groups of one node are drawn as that node
     sizes = Counter(g for g in group_of if g is not None)
-    for i in range(n):
-        if group_of[i] is not None and sizes[group_of[i]] == 1:
-            group_of[i] = None
-    group_ids: dict[Any, str] = {}
-    for g in group_of:
-        if g is not None and g not in group_ids:
-            group_ids[g] = f"g{len(group_ids)}"
+    return [g if g is not None and sizes[g] > 1 else None for g in group_of]
 
+
+def _add_nodes(graph: VizGraph, order: list[autograd.Node], names: Mapping[int, str],
+               module: list[str | None], group_of: list[GroupKey | None], fmt: Fmt,
+               show_data: bool, show_grad: bool) -> list[str]:
+    """Add the drawing's nodes and groups to ``graph``; return the drawn id of each node."""
+    root_i = len(order) - 1
     # a Value graph before any backward has only zero grads: nothing to shade then
-    scalar_graph = isinstance(root.data, float)
-    shade = not scalar_graph or any(_raw(node.grad) != 0.0 for node in order if
-                                    isinstance(_raw(node.grad), float))
-
-    graph = VizGraph(nodes=[], edges=[], total=n, budget=budget, modules=modules)
-    groups: dict[Any, _Group] = {}
-    node_id: list[str] = [""] * n
+    shade = not isinstance(order[root_i].data, float) or any(
+        numbers_of(node.grad) != 0.0 for node in order if isinstance(numbers_of(node.grad), float))
+    groups: dict[GroupKey, _Group] = {}
+    node_id: list[str] = []
     for i, node in enumerate(order):
+        kind = _kind(node, i, root_i, names)
         key = group_of[i]
         if key is None:
-            vn = _node(node, i, names.get(i), _kind(node, i, root_i, names), fmt,
-                       show_data, show_grad, shade)
+            vn = _node(node, i, names.get(i), kind, fmt, show_data, show_grad, shade)
             vn.module = module[i]
             graph.nodes.append(vn)
-            node_id[i] = vn.id
         else:
             if key not in groups:
-                groups[key] = _Group(group_ids[key], key)
+                groups[key] = _Group(f"g{len(groups)}", key)
                 graph.nodes.append(groups[key].node)  # placed at its first member
-            groups[key].add(node, i, names.get(i), _kind(node, i, root_i, names), shade)
-            node_id[i] = group_ids[key]
+            groups[key].add(node, names.get(i), kind, shade)
+            vn = groups[key].node
+        node_id.append(vn.id)
     for grp in groups.values():
-        grp.finish(fmt, module_prefix=grp.key[1] if grp.key[0] == "module" else "")
+        grp.finish(fmt)
     graph.groups = len(groups)
     graph.hidden = sum(grp.node.members for grp in groups.values())
+    return node_id
 
-    # edges: every engine edge between drawn nodes; merged (and counted) at a group
+
+def _edges(parents: list[list[int]], node_id: list[str]) -> list[VizEdge]:
+    """Every engine edge between drawn nodes; the edges at a group are merged and counted."""
+    edges: list[VizEdge] = []
     merged: dict[tuple[str, str], VizEdge] = {}
-    for i in range(n):
+    for i, ps in enumerate(parents):
         dst = node_id[i]
-        for p in parents[i]:
+        for p in ps:
             src = node_id[p]
             if src == dst:
                 continue  # inside one group
@@ -364,35 +435,40 @@ def build_graph(root: Any, params: Any = None, *, fmt: Fmt = "%.3g", show_data: 
                 e = merged[(src, dst)] = VizEdge(src, dst)
             else:
                 e = VizEdge(src, dst)
-            graph.edges.append(e)
+            edges.append(e)
+    return edges
 
+
+def _notes(graph: VizGraph, order: list[autograd.Node]) -> list[str]:
+    """The notes drawn above the graph: what collapsing hid, and a freed graph."""
+    notes = []
     if graph.hidden:
-        graph.notes.append(f"collapsed: {graph.hidden} of {n} nodes hidden in {graph.groups} "
-                           f"groups (budget {budget})")
-    if any(node.op is not None and not node.parents for node in order):
-        graph.notes.append("inputs freed by backward(): draw before backward() or call "
-                           "backward(retain_graph=True)")
-    return graph
+        notes.append(f"collapsed: {graph.hidden} of {graph.total} nodes hidden in "
+                     f"{graph.groups} groups (budget {graph.budget})")
+    if any(node.graph_freed for node in order):
+        notes.append("inputs freed by backward(): draw before backward() or call "
+                     "backward(retain_graph=True)")
+    return notes
 
 
-def _kind(node: Any, i: int, root_i: int, names: Mapping[int, str]) -> str:
+def _kind(node: autograd.Node, i: int, root_i: int, names: Mapping[int, str]) -> str:
     if i == root_i:
         return "output"
     if i in names:
         return "param"
-    if node.op is None:
+    if node.is_leaf:
         return "input" if node.requires_grad else "constant"
     return "interior"
 
 
-def _node(node: Any, i: int, name: str | None, kind: str, fmt: Fmt, show_data: bool,
+def _node(node: autograd.Node, i: int, name: str | None, kind: str, fmt: Fmt, show_data: bool,
           show_grad: bool, shade: bool) -> VizNode:
     """Return the drawing node of one engine node, with its text and flags."""
-    data, grad = _raw(node.data), _raw(node.grad)
+    data, grad = numbers_of(node.data), numbers_of(node.grad)
     scalar = isinstance(data, float)
     vn = VizNode(id=f"n{i}", kind=kind, title=name or node.label or "", op=node.op_name,
                  scalar=scalar, index=i)
-    if node.op is not None:
+    if not node.is_leaf:
         vn.op_text = op_text(node.op_name, node.attrs, scalar, fmt)
     if not scalar:
         a = np.asarray(data)
@@ -411,7 +487,7 @@ def _node(node: Any, i: int, name: str | None, kind: str, fmt: Fmt, show_data: b
     bad = [f"{b} in data" for b in [_nonfinite(data)] if b]
     bad += [f"{b} in grad" for b in [_nonfinite(grad)] if b]
     vn.bad = "; ".join(bad)
-    if node.op is not None and not node.parents:
+    if node.graph_freed:
         vn.info.append("inputs freed by backward()")
     return vn
 
@@ -419,37 +495,35 @@ def _node(node: Any, i: int, name: str | None, kind: str, fmt: Fmt, show_data: b
 class _Group:
     """Accumulates the members of one group node."""
 
-    def __init__(self, gid: str, key: Any) -> None:
+    def __init__(self, gid: str, key: GroupKey) -> None:
         self.key = key
         self.node = VizNode(id=gid, kind="group", title="", members=0)
         self.ops: Counter[str] = Counter()
         self.params: list[str] = []
-        self.depths: list[int] = []
         self.mags: list[float] = []
         self.bad = 0
-        self.has_output = False
 
-    def add(self, node: Any, i: int, name: str | None, kind: str, shade: bool) -> None:
+    def add(self, node: autograd.Node, name: str | None, kind: str, shade: bool) -> None:
         self.node.members += 1
         self.ops[node.op_name or kind] += 1
         if name is not None:
             self.params.append(name)
         if node.requires_grad and shade:
-            m = _magnitude(_raw(node.grad))
+            m = _magnitude(numbers_of(node.grad))
             if m is not None:
                 self.mags.append(m)
-        if _nonfinite(_raw(node.data)) or _nonfinite(_raw(node.grad)):
+        if _nonfinite(numbers_of(node.data)) or _nonfinite(numbers_of(node.grad)):
             self.bad += 1
 
-    def finish(self, fmt: Fmt, module_prefix: str) -> None:
+    def finish(self, fmt: Fmt) -> None:
         vn, key = self.node, self.key
         top = ", ".join(f"{op} {c}" for op, c in self.ops.most_common(4))
         more = ", ..." if len(self.ops) > 4 else ""
         if key[0] == "module":
-            vn.title = key[1]
-            vn.module = key[1]
+            prefix = key[1]
+            vn.title = vn.module = prefix
             if self.params:
-                short = [p[len(module_prefix) + 1:] if p.startswith(module_prefix + ".") else p
+                short = [p[len(prefix) + 1:] if p.startswith(prefix + ".") else p
                          for p in self.params]
                 vn.info.append("params: " + ", ".join(short) if len(short) <= 4
                                else f"{len(short)} params")
@@ -467,38 +541,29 @@ class _Group:
             vn.bad = f"NaN/inf in {self.bad} node{'s' * (self.bad > 1)}"
 
 
-def _module_depth(module: list[str | None], parents: list[list[int]], root_i: int,
-                  budget: int) -> int:
+def _module_depth(module: list[str | None], parents: list[list[int]], budget: int) -> int:
     """Return how many name components of the module paths to group by: the finest that
-    gives at most ``budget`` nodes and ``budget // 2`` edges, then the shortest names that
-    group alike (``layers.0`` rather than ``layers.0.neurons``)."""
+    gives at most ``budget`` nodes and ``budget // 2`` edges, coarsened as in ``coarsen``."""
     n = len(module)
+    root_i = n - 1
     modules = {m for m in module if m is not None}
     loose = sum(1 for i in range(n) if module[i] is None or i == root_i)
 
-    def key(i: int, depth: int) -> Any:
+    def key(i: int, depth: int) -> int | str:
         m = module[i]
-        return i if m is None or i == root_i else _truncate(m, depth)
+        return i if m is None or i == root_i else truncate(m, depth)
 
-    def size(depth: int) -> tuple[int, int]:
-        groups = len({_truncate(m, depth) for m in modules})
+    def fits(depth: int) -> bool:
+        if len({truncate(m, depth) for m in modules}) + loose > budget:
+            return False
         edges = {(key(p, depth), key(i, depth)) for i in range(n) for p in parents[i]}
-        return groups + loose, sum(1 for a, b in edges if a != b)
+        return sum(1 for a, b in edges if a != b) <= budget // 2  # a dense web is unreadable
 
-    depth = max(m.count(".") + 1 for m in modules)
-    while depth > 1:
-        nodes, edges = size(depth)
-        if nodes <= budget and edges <= budget // 2:  # a dense web of edges is unreadable
-            break
-        depth -= 1
-    count = len({_truncate(m, depth) for m in modules})
-    while depth > 1 and len({_truncate(m, depth - 1) for m in modules}) == count:
-        depth -= 1
-    return depth
+    return coarsen(modules, fits)
 
 
-def _group_by_pattern(order: list[Any], parents: list[list[int]], nodes: list[int],
-                      group_of: list[Any], bands: int) -> None:
+def _group_by_pattern(parents: list[list[int]], nodes: list[int],
+                      group_of: list[GroupKey | None], bands: int) -> None:
     """Put ``nodes`` in at most ``bands`` groups of consecutive depths.
 
     Depth is the longest path from a leaf; a leaf counts at the depth just before its
@@ -506,7 +571,7 @@ def _group_by_pattern(order: list[Any], parents: list[list[int]], nodes: list[in
     goes from a band to the same or a later one, so the groups form a chain-like DAG
     whose labels list the repeated ops.
     """
-    n = len(order)
+    n = len(parents)
     depth = [0] * n
     for i in range(n):  # walk order: inputs first, so one pass suffices
         ps = parents[i]
