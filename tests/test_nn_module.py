@@ -184,6 +184,20 @@ def test_shared_parameter_and_module_are_listed_once():
     assert np.array_equal(m.b.weight.data, np.full((3, 3), 7.0))
 
 
+def test_named_modules_without_remove_duplicate_lists_every_path_and_cuts_cycles():
+    class Holder(Module):
+        def __init__(self):
+            self.a = nn.Linear(1, 1, rng=0)
+            self.b = self.a  # shared
+
+    m = Holder()
+    m.c = [m]  # a cycle: m inside itself
+    assert [n for n, _ in m.named_modules()] == ["", "a"]
+    assert [n for n, _ in m.named_modules(remove_duplicate=False)] == ["", "a", "b"]
+    assert [n for n, _ in m.named_parameters(remove_duplicate=False)] == [
+        "a.weight", "a.bias", "b.weight", "b.bias"]
+
+
 def test_num_parameters_counts_scalars():
     assert nn.Linear(4, 3).num_parameters() == 4 * 3 + 3
     assert nn.scalar.Neuron(5, rng=0).num_parameters() == 6
@@ -222,6 +236,21 @@ def test_zero_grad_without_set_to_none_zeroes_in_place():
     buf = lin.weight.grad
     lin.zero_grad(set_to_none=False)
     assert lin.weight.grad is buf and np.array_equal(buf, np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("zero", [lambda m: m.zero_grad(set_to_none=False),
+                                  lambda m: nn.optim.SGD(m.parameters(), lr=0.1).zero_grad(
+                                      set_to_none=False)], ids=["Module", "Optimizer"])
+def test_zero_grad_without_set_to_none_after_create_graph(zero):
+    # backward(create_graph=True) leaves Tensor gradients (with a graph) in .grad; both
+    # zero_grads replace them by zero arrays of the parameter's shape and dtype
+    lin = nn.Linear(2, 2, rng=0, dtype=np.float32)
+    (lin(np.ones((1, 2))) ** 2).sum().backward(create_graph=True)
+    assert isinstance(lin.weight.grad, Tensor) and np.any(lin.weight.grad.data != 0)
+    zero(lin)
+    for p in (lin.weight, lin.bias):
+        assert isinstance(p.grad, np.ndarray) and p.grad.dtype == np.float32
+        assert np.array_equal(p.grad, np.zeros(p.shape))
 
 
 def test_train_and_eval_reach_every_module():
