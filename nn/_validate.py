@@ -4,6 +4,7 @@ error message, ``"<who>: <name> must be <rule>, got <value>"``."""
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any, Union
 
 import numpy as np
@@ -61,11 +62,16 @@ def check_label_smoothing(x: Any, who: str) -> float:
     return float(x)
 
 
+def one_of(x: Any, names: Sequence[str | None], who: str, name: str) -> Any:
+    """Return ``x``, or raise ValueError unless it is one of ``names`` (strings or None)."""
+    ok = (x is None or isinstance(x, str)) and x in names  # no elementwise == on arrays
+    check(ok, who, name, x, "one of " + ", ".join(map(repr, names)))
+    return x
+
+
 def check_reduction(x: Any, who: str) -> str:
     """Return ``x``, or raise ValueError unless it is "mean", "sum" or "none"."""
-    check(isinstance(x, str) and x in REDUCTIONS, who, "reduction",
-          x, "one of 'mean', 'sum', 'none'")
-    return x
+    return one_of(x, REDUCTIONS, who, "reduction")
 
 
 def generator(rng: Any, who: str) -> np.random.Generator:

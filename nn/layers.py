@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from autograd import Tensor, Value
 
-from ._validate import RNG, check, drop_probability, generator, integer, positive
+from ._validate import RNG, drop_probability, generator, integer, one_of, positive
 from .module import Module, Parameter
 
 
@@ -63,11 +63,14 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
+_Seq = TypeVar("_Seq", bound="_ModuleSequence")
+
+
 class _ModuleSequence(Module):
     """What Sequential and ModuleList share: modules registered as ``"0"``, ``"1"``, ...,
     in order; sized and iterable."""
 
-    def append(self, module: Module) -> Any:
+    def append(self: _Seq, module: Module) -> _Seq:
         """Add ``module`` at the end; return self."""
         if not isinstance(module, Module):
             raise TypeError(f"{type(self).__name__}: every item must be an nn.Module, got "
@@ -165,8 +168,7 @@ class MLP(Sequential):
 
     def __init__(self, in_features: int, hidden_sizes: Sequence[int] | int, out_features: int,
                  activation: str = "relu", rng: RNG = None, dtype: Any = np.float64) -> None:
-        check(isinstance(activation, str) and activation in ACTIVATIONS, "MLP", "activation",
-              activation, f"one of {sorted(ACTIVATIONS)}")
+        one_of(activation, sorted(ACTIVATIONS), "MLP", "activation")
         hidden = [hidden_sizes] if isinstance(hidden_sizes, (int, np.integer)) else list(hidden_sizes)
         sizes = [in_features, *hidden, out_features]
         for n in sizes:

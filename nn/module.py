@@ -185,8 +185,7 @@ class Module:
         shared module under each of its names (cycles are cut: a module never appears
         inside itself)."""
         seen: set[int] = set()
-        none: frozenset[int] = frozenset()
-        stack: list[tuple[str, Module, frozenset[int]]] = [(prefix, self, none)]
+        stack: list[tuple[str, Module, frozenset[int]]] = [(prefix, self, frozenset())]
         while stack:  # iterative: deep nesting cannot hit the recursion limit
             name, m, above = stack.pop()
             if remove_duplicate:

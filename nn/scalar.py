@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import Value
 
-from ._validate import RNG, check, generator, integer
+from ._validate import RNG, generator, integer, one_of
 from .layers import ACTIVATIONS
 from .module import Module
 
@@ -36,11 +36,8 @@ def _scalar_rng(rng: RNG) -> np.random.Generator | None:
 def _activation(activation: Any, who: str) -> str | None:
     """Return the name of an activation of ``nn.layers.ACTIVATIONS``, or None for a linear
     unit (given as None or "linear"); raise ValueError for any other value."""
-    if activation is None or activation == "linear":
-        return None
-    check(isinstance(activation, str) and activation in ACTIVATIONS, who, "activation",
-          activation, f"one of {sorted(ACTIVATIONS)}, 'linear' or None")
-    return activation
+    one_of(activation, [*sorted(ACTIVATIONS), "linear", None], who, "activation")
+    return None if activation == "linear" else activation
 
 
 class Neuron(Module):
