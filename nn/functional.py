@@ -14,8 +14,9 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from ._validate import check_label_smoothing, check_reduction, is_real
+
 Reduction = str
-_REDUCTIONS = ("mean", "sum", "none")
 ScalarLoss = Union[Value, list]
 
 
@@ -50,12 +51,6 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
 # ---------------------------------------------------------------- helpers
 
 
-def _check_reduction(reduction: Any, fn: str) -> None:
-    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
-        raise ValueError(f"{fn}: reduction must be one of 'mean', 'sum', 'none', "
-                         f"got {reduction!r}")
-
-
 def _reduce(loss: Tensor, reduction: Reduction) -> Tensor:
     if reduction == "mean":
         return loss.mean()
@@ -64,8 +59,7 @@ def _reduce(loss: Tensor, reduction: Reduction) -> Tensor:
 
 def _tensor_input(x: Any, fn: str) -> Tensor:
     """Return ``x`` as a floating point Tensor (array-likes become constants)."""
-    if isinstance(x, Value) or (isinstance(x, (list, tuple)) and any(
-            isinstance(v, Value) for v in x)):
+    if _is_values(x):
         raise TypeError(f"{fn}: takes Tensors, got Value data; only mse_loss and hinge_loss "
                         "accept Values (use autograd.Tensor for arrays)")
     t = x if isinstance(x, Tensor) else Tensor(x)
@@ -81,8 +75,7 @@ def _target(y: Any, like: Tensor, fn: str) -> Tensor:
         if y.dtype.kind not in "biuf":
             raise TypeError(f"{fn}: target must be numeric, got dtype {y.dtype}")
         return y
-    if isinstance(y, Value) or (isinstance(y, (list, tuple)) and any(
-            isinstance(v, Value) for v in y)):
+    if _is_values(y):
         raise TypeError(f"{fn}: a Value target needs Value inputs; the input is a Tensor")
     return Tensor(np.asarray(y, dtype=like.dtype))
 
@@ -117,14 +110,11 @@ def _value_pairs(input: Any, target: Any, fn: str) -> tuple[list[Any], list[Any]
         if not isinstance(v, (Value, numbers.Real)):
             raise TypeError(f"{fn}: input elements must be Values or numbers, "
                             f"got {type(v).__name__}")
-    ys = [y if isinstance(y, Value) else _real(y, fn) for y in ys]
-    return xs, ys
-
-
-def _real(y: Any, fn: str) -> float:
-    if isinstance(y, (bool, np.bool_)) or not isinstance(y, numbers.Real):
-        raise TypeError(f"{fn}: targets must be real numbers or Values, got {type(y).__name__} {y!r}")
-    return float(y)
+    for y in ys:
+        if not (isinstance(y, Value) or is_real(y)):
+            raise TypeError(f"{fn}: targets must be real numbers or Values, got "
+                            f"{type(y).__name__} {y!r}")
+    return xs, [y if isinstance(y, Value) else float(y) for y in ys]
 
 
 def _reduce_values(losses: list[Any], reduction: Reduction) -> ScalarLoss:
@@ -144,7 +134,7 @@ def mse_loss(input: Any, target: Any, reduction: Reduction = "mean") -> Any:
     ``input`` is a Tensor (``target`` of the same shape), or a Value / list of Values
     (``target`` one number or Value per input); ``"none"`` then gives a list of Values.
     """
-    _check_reduction(reduction, "mse_loss")
+    check_reduction(reduction, "mse_loss")
     if _is_values(input):
         xs, ys = _value_pairs(input, target, "mse_loss")
         if not xs:
@@ -164,7 +154,7 @@ def hinge_loss(scores: Any, targets: Any, reduction: Reduction = "mean") -> Any:
     Value / list of Values (one target each); ``"none"`` then gives a list of Values.
     """
     fn = "hinge_loss"
-    _check_reduction(reduction, fn)
+    check_reduction(reduction, fn)
     if _is_values(scores):
         xs, ys = _value_pairs(scores, targets, fn)
         if not xs:
@@ -208,7 +198,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: Redu
     term: ``(1 - y) * x + (1 + (pos_weight - 1) * y) * log(1 + exp(-x))`` (PyTorch's form).
     """
     fn = "binary_cross_entropy_with_logits"
-    _check_reduction(reduction, fn)
+    check_reduction(reduction, fn)
     x = _tensor_input(input, fn)
     y = _target(target, x, fn)
     _same_shape(x, y, fn)
@@ -239,20 +229,18 @@ def cross_entropy(input: Tensor, target: Any, reduction: Reduction = "mean",
     ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution.
     """
     fn = "cross_entropy"
-    _check_reduction(reduction, fn)
+    check_reduction(reduction, fn)
     x = _tensor_input(input, fn)
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have a class axis, got a 0-d tensor; "
                          "pass logits of shape (C,) or (N, C)")
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real) or not (
-            0.0 <= label_smoothing <= 1.0):
-        raise ValueError(f"{fn}: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+    check_label_smoothing(label_smoothing, fn)
     axis = 1 if x.ndim > 1 else 0
     n_classes = x.shape[axis]
     logp = x.log_softmax(axis=axis)
     if isinstance(target, Tensor):
         t = target
-    elif isinstance(target, Value) or _is_values(target):
+    elif _is_values(target):
         raise TypeError(f"{fn}: target must be an array or a Tensor, not Values")
     else:
         t = Tensor(np.asarray(target))
@@ -285,7 +273,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: Reduction = "mean",
     # cannot make 0 * -inf = nan): class axis last, then one index array per axis
     last = logp if axis == logp.ndim - 1 else logp.transpose(
         *[a for a in range(logp.ndim) if a != axis], axis)
-    nll = -last[(*np.indices(idx.shape), idx)]
+    nll = -last[tuple(np.indices(idx.shape)) + (idx,)]
     if label_smoothing:
         nll = nll * (1 - label_smoothing) - logp.mean(axis=axis) * label_smoothing
     return _reduce(nll, reduction)

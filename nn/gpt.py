@@ -14,7 +14,6 @@ blocks with residual connections, a final LayerNorm and an untied unembedding.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,18 @@ import autograd
 from autograd import Tensor
 
 from . import functional as F
-from .layers import RNG, Dropout, Embedding, LayerNorm, Linear, ModuleList, _generator
+from ._validate import (
+    RNG,
+    check,
+    drop_probability,
+    generator,
+    integer,
+    is_integer,
+    is_real,
+    nonnegative,
+    positive,
+)
+from .layers import Dropout, Embedding, LayerNorm, Linear, ModuleList
 from .module import Module
 
 __all__ = [
@@ -33,12 +43,6 @@ __all__ = [
     "WeightTable", "bigram_baseline", "format_bytes", "gelu", "generate", "next_token_probs",
     "storage_bytes", "weight_table",
 ]
-
-
-def _positive(x: Any, name: str) -> int:
-    if not isinstance(x, numbers.Integral) or isinstance(x, bool) or x < 1:
-        raise ValueError(f"GPTConfig: {name} must be a positive integer, got {x!r}")
-    return int(x)
 
 
 @dataclass
@@ -61,16 +65,16 @@ class GPTConfig:
 
     def __post_init__(self) -> None:
         for name in ("n_vocab", "n_ctx", "d_embed", "n_heads", "n_layers"):
-            setattr(self, name, _positive(getattr(self, name), name))
+            setattr(self, name, integer(getattr(self, name), "GPTConfig", name, minimum=1))
         if self.d_head is None:
             if self.d_embed % self.n_heads:
                 raise ValueError(f"GPTConfig: d_embed={self.d_embed} is not divisible by "
                                  f"n_heads={self.n_heads}; give d_head explicitly")
             self.d_head = self.d_embed // self.n_heads
-        self.d_head = _positive(self.d_head, "d_head")
-        self.d_mlp = _positive(4 * self.d_embed if self.d_mlp is None else self.d_mlp, "d_mlp")
-        if not isinstance(self.dropout, numbers.Real) or not 0 <= self.dropout < 1:
-            raise ValueError(f"GPTConfig: dropout must be in [0, 1), got {self.dropout!r}")
+        self.d_head = integer(self.d_head, "GPTConfig", "d_head", minimum=1)
+        d_mlp = 4 * self.d_embed if self.d_mlp is None else self.d_mlp
+        self.d_mlp = integer(d_mlp, "GPTConfig", "d_mlp", minimum=1)
+        drop_probability(self.dropout, "GPTConfig", "dropout")
 
     @classmethod
     def gpt3(cls, **overrides: Any) -> GPTConfig:
@@ -99,6 +103,12 @@ def _linear(d_in: int, d_out: int, bias: bool, std: float, g: np.random.Generato
     return lin
 
 
+def _widths(c: GPTConfig) -> tuple[int, int]:
+    """Return ``(d_head, d_mlp)``: ints, since ``__post_init__`` replaces a None by the default."""
+    assert c.d_head is not None and c.d_mlp is not None  # narrows the types for mypy
+    return c.d_head, c.d_mlp
+
+
 def _residual_std(config: GPTConfig) -> float:
     # GPT-2: the projections that write into the residual stream are scaled by
     # 1/sqrt(2 n_layers) so the stream's variance does not grow with depth
@@ -113,9 +123,10 @@ class CausalSelfAttention(Module):
 
     def __init__(self, config: GPTConfig, rng: RNG = None) -> None:
         super().__init__()
-        g = _generator(rng, "CausalSelfAttention")
-        c, inner = config, config.n_heads * config.d_head
-        self.n_heads, self.d_head = c.n_heads, c.d_head
+        g = generator(rng, "CausalSelfAttention")
+        c, (d_head, _) = config, _widths(config)
+        inner = c.n_heads * d_head
+        self.n_heads, self.d_head = c.n_heads, d_head
         self.query = _linear(c.d_embed, inner, c.bias, 0.02, g, c.dtype)
         self.key = _linear(c.d_embed, inner, c.bias, 0.02, g, c.dtype)
         self.value = _linear(c.d_embed, inner, c.bias, 0.02, g, c.dtype)
@@ -151,10 +162,10 @@ class MLP(Module):
 
     def __init__(self, config: GPTConfig, rng: RNG = None) -> None:
         super().__init__()
-        g = _generator(rng, "MLP")
-        c = config
-        self.up = _linear(c.d_embed, c.d_mlp, c.bias, 0.02, g, c.dtype)
-        self.down = _linear(c.d_mlp, c.d_embed, c.bias, _residual_std(c), g, c.dtype)
+        g = generator(rng, "MLP")
+        c, (_, d_mlp) = config, _widths(config)
+        self.up = _linear(c.d_embed, d_mlp, c.bias, 0.02, g, c.dtype)
+        self.down = _linear(d_mlp, c.d_embed, c.bias, _residual_std(c), g, c.dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         """Return ``down(gelu(up(x)))``."""
@@ -166,7 +177,7 @@ class Block(Module):
 
     def __init__(self, config: GPTConfig, rng: RNG = None) -> None:
         super().__init__()
-        g = _generator(rng, "Block")
+        g = generator(rng, "Block")
         c = config
         self.ln1 = LayerNorm(c.d_embed, bias=c.bias, dtype=c.dtype)
         self.attn = CausalSelfAttention(c, rng=g)
@@ -191,7 +202,7 @@ class GPT(Module):
         super().__init__()
         if not isinstance(config, GPTConfig):
             raise TypeError(f"GPT: expected a GPTConfig, got {type(config).__name__}")
-        g = _generator(rng, "GPT")
+        g = generator(rng, "GPT")
         c = self.config = config
         self.token_embedding = Embedding(c.n_vocab, c.d_embed, rng=g, dtype=c.dtype)
         self.position_embedding = Embedding(c.n_ctx, c.d_embed, rng=g, dtype=c.dtype)
@@ -247,18 +258,11 @@ class GPT(Module):
 # ---------------------------------------------------------------- sampling
 
 
-def _check_sampling(temperature: Any, top_k: Any, max_new_tokens: Any) -> None:
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (
-            math.isfinite(temperature) and temperature >= 0):
-        raise ValueError(f"generate: temperature must be a finite number >= 0 (0: greedy), got "
-                         f"{temperature!r}")
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral)
-                              or top_k < 1):
-        raise ValueError(f"generate: top_k must be None or an integer >= 1, got {top_k!r}")
-    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, numbers.Integral) or (
-            max_new_tokens < 0):
-        raise ValueError(f"generate: max_new_tokens must be an integer >= 0, got "
-                         f"{max_new_tokens!r}")
+def _check_sampling(temperature: Any, top_k: Any, who: str) -> None:
+    check(is_real(temperature) and math.isfinite(temperature) and temperature >= 0, who,
+          "temperature", temperature, "a finite number >= 0 (0: greedy)")
+    check(top_k is None or is_integer(top_k) and top_k >= 1, who, "top_k", top_k,
+          "None or an integer >= 1")
 
 
 def next_token_probs(logits: np.ndarray, temperature: float = 1.0,
@@ -266,7 +270,7 @@ def next_token_probs(logits: np.ndarray, temperature: float = 1.0,
     """Return the next-token distribution for one position's ``logits`` (n_vocab,):
     the softmax of ``logits / temperature`` restricted to the ``top_k`` largest logits
     (ties with the k-th kept). Temperature 0 gives all mass to the first largest logit."""
-    _check_sampling(temperature, top_k, 0)
+    _check_sampling(temperature, top_k, "next_token_probs")
     z = np.asarray(logits, dtype=np.float64)
     if temperature == 0:
         p = np.zeros_like(z)
@@ -290,14 +294,15 @@ def generate(model: GPT, prompt: Sequence[int] | np.ndarray, max_new_tokens: int
     ``numpy.random.Generator`` made from ``seed`` (temperature 0: greedy, no randomness).
     Runs under ``no_grad`` with the model in eval mode (its mode is restored after).
     """
-    _check_sampling(temperature, top_k, max_new_tokens)
+    _check_sampling(temperature, top_k, "generate")
+    integer(max_new_tokens, "generate", "max_new_tokens")
     if not isinstance(model, GPT):
         raise TypeError(f"generate: expected a GPT, got {type(model).__name__}")
     ids = np.asarray(prompt)
     if ids.ndim != 1 or ids.size == 0 or ids.dtype.kind not in "iu":
         raise ValueError(f"generate: prompt must be a non-empty 1-D sequence of token ids, got "
                          f"shape {ids.shape}, dtype {ids.dtype}")
-    rng = _generator(seed, "generate")
+    rng = generator(seed, "generate")
     seq = [int(i) for i in ids]
     n_ctx, was_training = model.config.n_ctx, model.training
     model.eval()
@@ -366,8 +371,7 @@ def bigram_baseline(train_ids: np.ndarray, test_ids: np.ndarray, n_vocab: int,
     tr, te = np.asarray(train_ids), np.asarray(test_ids)
     if tr.size < 2 or te.size < 2:
         raise ValueError("bigram_baseline: needs at least two ids in each sequence")
-    if not alpha > 0:
-        raise ValueError(f"bigram_baseline: alpha must be > 0, got {alpha!r}")
+    positive(alpha, "bigram_baseline", "alpha")
     counts = np.zeros((n_vocab, n_vocab))
     np.add.at(counts, (tr[:-1], tr[1:]), 1)
     logp = np.log(counts + alpha) - np.log(counts.sum(1, keepdims=True) + alpha * n_vocab)
@@ -394,9 +398,8 @@ class WeightRow:
 def storage_bytes(n_weights: float, bytes_per_weight: float = 2) -> int:
     """Return the bytes that ``n_weights`` weights take at ``bytes_per_weight`` each (2 for
     float16/bfloat16): 70e9 weights at 2 bytes are 140e9 bytes (140 GB)."""
-    if not n_weights >= 0 or not bytes_per_weight > 0:
-        raise ValueError(f"storage_bytes: need n_weights >= 0 and bytes_per_weight > 0, got "
-                         f"{n_weights!r}, {bytes_per_weight!r}")
+    nonnegative(n_weights, "storage_bytes", "n_weights")
+    positive(bytes_per_weight, "storage_bytes", "bytes_per_weight")
     return round(n_weights * bytes_per_weight)
 
 
@@ -469,8 +472,8 @@ def weight_table(config: GPTConfig) -> WeightTable:
     and one down-projection (d_embed x d_mlp); plus the embedding and the unembedding
     (n_vocab x d_embed each). Shapes are (out, in), as the arrays are stored here.
     """
-    c = config
-    L, H, D, E, M, V = c.n_layers, c.n_heads, c.d_head, c.d_embed, c.d_mlp, c.n_vocab
+    c, (D, M) = config, _widths(config)
+    L, H, E, V = c.n_layers, c.n_heads, c.d_embed, c.n_vocab
     rows = [
         WeightRow("embedding", 1, (V, E)),
         WeightRow("key", L * H, (D, E)),

@@ -9,31 +9,15 @@ Every layer that draws random numbers takes ``rng``: a seed, a ``numpy.random.Ge
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Union
+from typing import Any, TypeVar
 
 import numpy as np
 
 from autograd import Tensor, Value
 
+from ._validate import RNG, drop_probability, generator, integer, one_of, positive
 from .module import Module, Parameter
-
-RNG = Union[int, np.random.Generator, None]
-
-
-def _generator(rng: RNG, who: str) -> np.random.Generator:
-    if rng is not None and not isinstance(rng, (numbers.Integral, np.random.Generator)) or (
-            isinstance(rng, bool)):
-        raise TypeError(f"{who}: rng must be an int seed, a numpy.random.Generator or None, "
-                        f"got {type(rng).__name__}")
-    return np.random.default_rng(rng)  # a Generator is returned as is, not copied
-
-
-def _count(n: Any, name: str, who: str, minimum: int = 0) -> int:
-    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < minimum:
-        raise ValueError(f"{who}: {name} must be an integer >= {minimum}, got {n!r}")
-    return int(n)
 
 
 def _tensor(x: Any, who: str) -> Tensor:
@@ -57,9 +41,9 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, rng: RNG = None,
                  dtype: Any = np.float64) -> None:
         super().__init__()
-        self.in_features = _count(in_features, "in_features", "Linear")
-        self.out_features = _count(out_features, "out_features", "Linear")
-        g = _generator(rng, "Linear")
+        self.in_features = integer(in_features, "Linear", "in_features")
+        self.out_features = integer(out_features, "Linear", "out_features")
+        g = generator(rng, "Linear")
         bound = 1 / math.sqrt(in_features) if in_features else 0.0
         self.weight = Parameter(g.uniform(-bound, bound, (out_features, in_features)), dtype=dtype)
         self.bias = Parameter(g.uniform(-bound, bound, out_features), dtype=dtype) if bias else None
@@ -79,16 +63,14 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
-class Sequential(Module):
-    """Modules applied in order; the i-th is registered as ``"i"`` (state_dict keys
-    ``0.weight``, ...). Indexable (an int or a slice), sized and iterable."""
+_Seq = TypeVar("_Seq", bound="_ModuleSequence")
 
-    def __init__(self, *modules: Module) -> None:
-        super().__init__()
-        for m in modules:
-            self.append(m)
 
-    def append(self, module: Module) -> Sequential:
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules registered as ``"0"``, ``"1"``, ...,
+    in order; sized and iterable."""
+
+    def append(self: _Seq, module: Module) -> _Seq:
         """Add ``module`` at the end; return self."""
         if not isinstance(module, Module):
             raise TypeError(f"{type(self).__name__}: every item must be an nn.Module, got "
@@ -105,6 +87,16 @@ class Sequential(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._list())
+
+
+class Sequential(_ModuleSequence):
+    """Modules applied in order; the i-th is registered as ``"i"`` (state_dict keys
+    ``0.weight``, ...). Indexable (an int or a slice), sized and iterable."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        for m in modules:
+            self.append(m)
 
     def __getitem__(self, index: int | slice) -> Any:
         mods = self._list()
@@ -123,18 +115,13 @@ class Sequential(Module):
         return x
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules registered as ``"0"``, ``"1"``, ...; it has no forward."""
 
     def __init__(self, modules: Iterable[Module] = ()) -> None:
         super().__init__()
         for m in modules:
             self.append(m)
-
-    append = Sequential.append
-    _list = Sequential._list
-    __len__ = Sequential.__len__
-    __iter__ = Sequential.__iter__
 
     def __getitem__(self, index: int | slice) -> Any:
         mods = self._list()
@@ -181,14 +168,12 @@ class MLP(Sequential):
 
     def __init__(self, in_features: int, hidden_sizes: Sequence[int] | int, out_features: int,
                  activation: str = "relu", rng: RNG = None, dtype: Any = np.float64) -> None:
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, got "
-                             f"{activation!r}")
-        hidden = [hidden_sizes] if isinstance(hidden_sizes, numbers.Integral) else list(hidden_sizes)
+        one_of(activation, sorted(ACTIVATIONS), "MLP", "activation")
+        hidden = [hidden_sizes] if isinstance(hidden_sizes, (int, np.integer)) else list(hidden_sizes)
         sizes = [in_features, *hidden, out_features]
         for n in sizes:
-            _count(n, "every size", "MLP", minimum=1)
-        g = _generator(rng, "MLP")  # one generator, drawn layer by layer: reproducible
+            integer(n, "MLP", "every size", minimum=1)
+        g = generator(rng, "MLP")  # one generator, drawn layer by layer: reproducible
         mods: list[Module] = []
         for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
             mods.append(Linear(a, b, rng=g, dtype=dtype))
@@ -204,9 +189,9 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int, rng: RNG = None,
                  dtype: Any = np.float64) -> None:
         super().__init__()
-        self.num_embeddings = _count(num_embeddings, "num_embeddings", "Embedding", minimum=1)
-        self.embedding_dim = _count(embedding_dim, "embedding_dim", "Embedding")
-        g = _generator(rng, "Embedding")
+        self.num_embeddings = integer(num_embeddings, "Embedding", "num_embeddings", minimum=1)
+        self.embedding_dim = integer(embedding_dim, "Embedding", "embedding_dim")
+        g = generator(rng, "Embedding")
         self.weight = Parameter(g.standard_normal((num_embeddings, embedding_dim)), dtype=dtype)
 
     def forward(self, indices: Any) -> Tensor:
@@ -234,12 +219,10 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True,
                  dtype: Any = np.float64) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else tuple(
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(
             normalized_shape)
-        self.normalized_shape = tuple(_count(n, "normalized_shape", "LayerNorm", 1) for n in shape)
-        if not eps > 0:
-            raise ValueError(f"LayerNorm: eps must be > 0, got {eps!r}")
-        self.eps = float(eps)
+        self.normalized_shape = tuple(integer(n, "LayerNorm", "normalized_shape", 1) for n in shape)
+        self.eps = positive(eps, "LayerNorm", "eps")
         self.elementwise_affine = bool(elementwise_affine)
         self.weight = Parameter(np.ones(self.normalized_shape), dtype=dtype) if (
             elementwise_affine) else None
@@ -272,10 +255,8 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, rng: RNG = None) -> None:
         super().__init__()
-        if not isinstance(p, numbers.Real) or isinstance(p, bool) or not 0 <= p < 1:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1), got {p!r}")
-        self.p = float(p)
-        self._rng = _generator(rng, "Dropout")
+        self.p: float = drop_probability(p, "Dropout")
+        self._rng: np.random.Generator = generator(rng, "Dropout")
 
     def forward(self, x: Any) -> Tensor:
         """Return ``x * mask / (1 - p)`` in training, ``x`` in eval."""

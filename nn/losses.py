@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import functional as F
+from ._validate import check_label_smoothing, check_reduction
 from .module import Module
 
 
@@ -13,8 +14,7 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction, type(self).__name__)
-        self.reduction = reduction
+        self.reduction = check_reduction(reduction, type(self).__name__)
 
     def extra_repr(self) -> str:
         """Return the settings shown in the module's repr."""
@@ -55,11 +55,7 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
-        if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) or not (
-                0.0 <= label_smoothing <= 1.0):
-            raise ValueError(f"CrossEntropyLoss: label_smoothing must be a number in [0, 1], "
-                             f"got {label_smoothing!r}")
-        self.label_smoothing = float(label_smoothing)
+        self.label_smoothing = check_label_smoothing(label_smoothing, "CrossEntropyLoss")
 
     def extra_repr(self) -> str:
         """Return the settings shown in the module's repr."""

@@ -19,7 +19,7 @@ call ``Module.__init__`` (micrograd's modules do not).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Union
 
 import numpy as np
@@ -73,6 +73,22 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
+def zero_grads(params: Iterable[Any], set_to_none: bool = True) -> None:
+    """Reset each parameter's gradient and return None: a Value's to 0.0; a Tensor's to
+    None, or with ``set_to_none=False`` to zeros (in place when it is an array; a
+    gradient Tensor left by ``backward(create_graph=True)`` is replaced by a zero array,
+    dropping its graph, as PyTorch detaches it). A None gradient stays None."""
+    for p in params:
+        if isinstance(p, Value):
+            p.grad = 0.0
+        elif set_to_none or p.grad is None:
+            p.grad = None
+        elif isinstance(p.grad, np.ndarray):
+            p.grad[...] = 0
+        else:
+            p.grad = np.zeros_like(p.data)
+
+
 def _shape(p: Param) -> tuple[int, ...]:
     return () if isinstance(p, Value) else p.shape
 
@@ -82,6 +98,10 @@ class Module:
     and define ``forward``; calling the module calls ``forward``."""
 
     training: bool = True  # a class default, so subclasses need not call __init__
+    # created by _ensure on first use (declared here for the type checker only): name ->
+    # parameter, submodule, or a registered list of either
+    _parameters: OrderedDict[str, Any]
+    _modules: OrderedDict[str, Any]
 
     def __init__(self) -> None:
         self._ensure()
@@ -158,18 +178,25 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+    def named_modules(self, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """Yield ``(dotted_name, module)`` for this module (name ``prefix``) and every
-        submodule, depth first, each module once."""
+        submodule, depth first: each module once, or with ``remove_duplicate=False`` a
+        shared module under each of its names (cycles are cut: a module never appears
+        inside itself)."""
         seen: set[int] = set()
-        stack: list[tuple[str, Module]] = [(prefix, self)]
+        stack: list[tuple[str, Module, frozenset[int]]] = [(prefix, self, frozenset())]
         while stack:  # iterative: deep nesting cannot hit the recursion limit
-            name, m = stack.pop()
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
+            name, m, above = stack.pop()
+            if remove_duplicate:
+                if id(m) in seen:
+                    continue
+                seen.add(id(m))
+            else:  # the modules on the path down to m, so that a cycle ends
+                above = above | {id(m)}
             yield name, m
-            kids = [(f"{name}.{n}" if name else n, c) for n, c in m._own_children()]
+            kids = [(f"{name}.{n}" if name else n, c, above) for n, c in m._own_children()
+                    if id(c) not in above]
             stack.extend(reversed(kids))
 
     def modules(self) -> Iterator[Module]:
@@ -183,9 +210,7 @@ class Module:
         first, then each submodule's; a shared parameter once, under its first name,
         unless ``remove_duplicate=False``."""
         seen: set[int] = set()
-        mods = self.named_modules(prefix) if recurse else iter([(prefix, self)])
-        if not remove_duplicate and recurse:
-            mods = _all_modules(self, prefix)
+        mods = self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
         for mname, m in mods:
             for pname, p in m._own_parameters():
                 if remove_duplicate:
@@ -204,15 +229,8 @@ class Module:
 
     # ------------------------------------------------------------ training state
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients: a Tensor's to None (or zeros in place when
-        ``set_to_none=False``), a Value's to 0.0."""
-        for p in self.parameters():
-            if isinstance(p, Value):
-                p.grad = 0.0
-            elif set_to_none or p.grad is None:
-                p.grad = None
-            else:
-                p.grad[...] = 0
+        """Reset the gradients of ``parameters()``; see ``zero_grads``."""
+        zero_grads(self.parameters(), set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         """Set ``training`` on this module and every submodule; return self."""
@@ -313,15 +331,3 @@ class Module:
         lines = (extra.split("\n") if extra else []) + kids
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
-
-def _all_modules(root: Module, prefix: str) -> Iterator[tuple[str, Module]]:
-    """Yield every ``(dotted_name, module)`` path, a shared module under each of its names
-    (cycles are cut: a module never appears inside itself)."""
-    stack: list[tuple[str, Module, frozenset[int]]] = [(prefix, root, frozenset())]
-    while stack:
-        name, m, above = stack.pop()
-        yield name, m
-        inner = above | {id(m)}
-        kids = [(f"{name}.{n}" if name else n, c, inner) for n, c in m._own_children()
-                if id(c) not in inner]
-        stack.extend(reversed(kids))

@@ -10,25 +10,18 @@ error leaves all parameters and all state unchanged.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
 from autograd import Tensor, Value, enable_grad
 
-Param = Any  # a Tensor or a Value
+from ._validate import check, integer, is_real, nonnegative
+from .module import zero_grads
+
+Param = Union[Tensor, Value]  # any leaf Tensor, not only an nn.Parameter
 State = dict[str, Any]
-
-
-def _real(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
-
-
-def _require(ok: bool, who: str, name: str, value: Any, rule: str) -> None:
-    if not ok:
-        raise ValueError(f"{who}: invalid {name} {value!r}; it must be {rule}")
 
 
 class Optimizer:
@@ -54,8 +47,7 @@ class Optimizer:
 
     def _validate(self, group: dict[str, Any]) -> None:
         """Raise ValueError naming a bad hyperparameter of ``group`` (subclasses extend)."""
-        lr = group["lr"]
-        _require(_real(lr) and lr >= 0, type(self).__name__, "lr", lr, "a number >= 0")
+        nonnegative(group["lr"], type(self).__name__, "lr")
 
     def add_param_group(self, group: dict[str, Any]) -> None:
         """Add a dict with "params" (and optional hyperparameters; defaults fill the rest)."""
@@ -92,17 +84,8 @@ class Optimizer:
         self.param_groups.append(new)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients: Tensor grads to None (or zeros in place), Value grads to 0.0."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if isinstance(p, Value):
-                    p.grad = 0.0
-                elif set_to_none or p.grad is None:
-                    p.grad = None
-                elif isinstance(p.grad, np.ndarray):
-                    p.grad[...] = 0
-                else:
-                    p.grad = np.zeros_like(p.data)
+        """Reset the gradients of every group's parameters; see ``nn.module.zero_grads``."""
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def _grad(self, p: Param, where: str) -> Any:
         """Return the gradient of ``p`` as a float or an ndarray of its dtype (None: skip),
@@ -111,7 +94,7 @@ class Optimizer:
         g = p.grad
         if isinstance(p, Value):
             g = g.data if isinstance(g, Value) else g
-            if not _real(g):
+            if not is_real(g):
                 raise TypeError(f"{name}.step: the gradient of {where} is {type(g).__name__} "
                                 f"{g!r:.40}, not a number; nothing was updated")
             return float(g)
@@ -236,9 +219,9 @@ class SGD(Optimizer):
     def _validate(self, group: dict[str, Any]) -> None:
         super()._validate(group)
         m, d, wd = group["momentum"], group["dampening"], group["weight_decay"]
-        _require(_real(m) and m >= 0, "SGD", "momentum", m, "a number >= 0")
-        _require(_real(d), "SGD", "dampening", d, "a number")
-        _require(_real(wd) and wd >= 0, "SGD", "weight_decay", wd, "a number >= 0")
+        nonnegative(m, "SGD", "momentum")
+        check(is_real(d), "SGD", "dampening", d, "a number")
+        nonnegative(wd, "SGD", "weight_decay")
         if group["nesterov"] and (m <= 0 or d != 0):
             raise ValueError(f"SGD: nesterov=True requires momentum > 0 and dampening = 0, got "
                              f"momentum={m!r}, dampening={d!r}")
@@ -272,13 +255,13 @@ class Adam(Optimizer):
     def _validate(self, group: dict[str, Any]) -> None:
         super()._validate(group)
         who = type(self).__name__
-        betas, eps, wd = group["betas"], group["eps"], group["weight_decay"]
-        ok = isinstance(betas, (tuple, list)) and len(betas) == 2
-        _require(ok, who, "betas", betas, "a pair (beta1, beta2)")
+        betas = group["betas"]
+        check(isinstance(betas, (tuple, list)) and len(betas) == 2, who, "betas", betas,
+              "a pair (beta1, beta2)")
         for i, b in enumerate(betas):
-            _require(_real(b) and 0 <= b < 1, who, f"betas[{i}]", b, "a number in [0, 1)")
-        _require(_real(eps) and eps >= 0, who, "eps", eps, "a number >= 0")
-        _require(_real(wd) and wd >= 0, who, "weight_decay", wd, "a number >= 0")
+            check(is_real(b) and 0 <= b < 1, who, f"betas[{i}]", b, "a number in [0, 1)")
+        nonnegative(group["eps"], who, "eps")
+        nonnegative(group["weight_decay"], who, "weight_decay")
 
     def _update(self, x: Any, g: Any, state: State, group: dict[str, Any]) -> tuple[Any, State]:
         lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
@@ -347,20 +330,13 @@ class LRScheduler:
         return list(self._last_lr)
 
 
-def _positive_int(x: Any, who: str, name: str) -> int:
-    _require(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x > 0,
-             who, name, x, "a positive integer")
-    return int(x)
-
-
 class StepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs:
     ``lr = base_lr * gamma ** (epoch // step_size)``."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = _positive_int(step_size, "StepLR", "step_size")
-        _require(_real(gamma) and gamma >= 0, "StepLR", "gamma", gamma, "a number >= 0")
-        self.gamma = float(gamma)
+        self.step_size = integer(step_size, "StepLR", "step_size", minimum=1)
+        self.gamma = nonnegative(gamma, "StepLR", "gamma")
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
@@ -378,10 +354,8 @@ class CosineAnnealingLR(LRScheduler):
     as a cosine (rising again) past ``T_max``, as PyTorch's."""
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
-        self.T_max = _positive_int(T_max, "CosineAnnealingLR", "T_max")
-        _require(_real(eta_min) and eta_min >= 0, "CosineAnnealingLR", "eta_min", eta_min,
-                 "a number >= 0")
-        self.eta_min = float(eta_min)
+        self.T_max = integer(T_max, "CosineAnnealingLR", "T_max", minimum=1)
+        self.eta_min = nonnegative(eta_min, "CosineAnnealingLR", "eta_min")
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:

@@ -21,16 +21,23 @@ import numpy as np
 
 from autograd import Value
 
-from .layers import RNG, _count, _generator
+from ._validate import RNG, generator, integer, one_of
+from .layers import ACTIVATIONS
 from .module import Module
 
 _MUL = Value.__mul__
-_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", None: "Linear"}
 
 
 def _scalar_rng(rng: RNG) -> np.random.Generator | None:
     """None stays None (Python's ``random``, as micrograd); a seed becomes one Generator."""
-    return None if rng is None else _generator(rng, "nn.scalar")
+    return None if rng is None else generator(rng, "nn.scalar")
+
+
+def _activation(activation: Any, who: str) -> str | None:
+    """Return the name of an activation of ``nn.layers.ACTIVATIONS``, or None for a linear
+    unit (given as None or "linear"); raise ValueError for any other value."""
+    one_of(activation, [*sorted(ACTIVATIONS), "linear", None], who, "activation")
+    return None if activation == "linear" else activation
 
 
 class Neuron(Module):
@@ -43,12 +50,8 @@ class Neuron(Module):
 
     def __init__(self, nin: int, activation: str | None = "relu", nonlin: bool | None = None,
                  rng: RNG = None) -> None:
-        nin = _count(nin, "nin", "Neuron", minimum=1)
-        if activation == "linear":
-            activation = None
-        if activation not in _NAMES:
-            raise ValueError(f"Neuron: activation must be 'relu', 'tanh', 'sigmoid' or None, "
-                             f"got {activation!r}")
+        nin = integer(nin, "Neuron", "nin", minimum=1)
+        activation = _activation(activation, "Neuron")
         if nonlin is not None and not nonlin:
             activation = None
         self.activation = activation
@@ -72,13 +75,12 @@ class Neuron(Module):
         # micrograd's sum((wi * xi for ...), b): the same nodes in the same order, a tenth
         # faster by calling Value's own __mul__ from C
         act = sum(map(_MUL, self.w, x), self.b)
-        a = self.activation
-        if a is None:
-            return act
-        return act.relu() if a == "relu" else act.tanh() if a == "tanh" else act.sigmoid()
+        # an activation's name is also the name of its Value method
+        return act if self.activation is None else getattr(act, self.activation)()
 
     def __repr__(self) -> str:
-        return f"{_NAMES[self.activation]}Neuron({len(self.w)})"
+        kind = "Linear" if self.activation is None else ACTIVATIONS[self.activation].__name__
+        return f"{kind}Neuron({len(self.w)})"
 
 
 class Layer(Module):
@@ -86,7 +88,7 @@ class Layer(Module):
     Return a list of Values, or one Value when ``nout == 1`` (micrograd's behaviour)."""
 
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
-        nout = _count(nout, "nout", "Layer", minimum=1)
+        nout = integer(nout, "Layer", "nout", minimum=1)
         kwargs["rng"] = _scalar_rng(kwargs.get("rng"))  # one generator for all the neurons
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
@@ -103,12 +105,10 @@ class MLP(Module):
     """Layers of sizes ``nouts`` on ``nin`` inputs: ``activation`` in every layer but the
     last, which is linear (micrograd's ``MLP``)."""
 
-    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu",
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "relu",
                  rng: RNG = None) -> None:
         nouts = list(nouts)
-        if activation not in ("relu", "tanh", "sigmoid", None):
-            raise ValueError(f"MLP: activation must be 'relu', 'tanh', 'sigmoid' or None, got "
-                             f"{activation!r}")
+        activation = _activation(activation, "MLP")
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
         g = _scalar_rng(rng)
@@ -118,9 +118,10 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Any]) -> Value | list[Value]:
         """Return the last layer's output for the inputs ``x``."""
+        out: Any = x
         for layer in self.layers:
-            x = layer(x)
-        return x
+            out = layer(out)
+        return out
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

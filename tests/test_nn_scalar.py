@@ -204,3 +204,18 @@ def test_scalar_state_dict_names():
         "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b",
         "layers.0.neurons.1.w.0", "layers.0.neurons.1.w.1", "layers.0.neurons.1.b",
         "layers.1.neurons.0.w.0", "layers.1.neurons.0.w.1", "layers.1.neurons.0.b"]
+
+
+def test_neuron_and_mlp_take_the_same_activation_names():
+    # one rule for both: the names of nn.layers.ACTIVATIONS, "linear" or None
+    for act in ("relu", "tanh", "sigmoid", "linear", None):
+        m = MLP(2, [3, 1], activation=act, rng=0)
+        assert m.layers[0].neurons[0].activation == Neuron(2, activation=act).activation
+    assert repr(MLP(2, [1], activation="linear", rng=0)) == "MLP of [Layer of [LinearNeuron(2)]]"
+    assert repr(Neuron(2, activation="sigmoid", rng=0)) == "SigmoidNeuron(2)"
+    names = "activation must be one of 'relu', 'sigmoid', 'tanh', 'linear', None, got"
+    for bad in ("gelu", "ReLU", 1):
+        with pytest.raises(ValueError, match="Neuron: " + names):
+            Neuron(2, activation=bad)
+        with pytest.raises(ValueError, match="MLP: " + names):
+            MLP(2, [1], activation=bad)

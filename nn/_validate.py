@@ -1,0 +1,84 @@
+"""The argument checks shared by the nn modules: one predicate per rule, and one form of
+error message, ``"<who>: <name> must be <rule>, got <value>"``."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any, Union
+
+import numpy as np
+
+RNG = Union[int, np.random.Generator, None]
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def is_real(x: Any) -> bool:
+    """Return True for a real number (numpy's too), False for a bool."""
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
+def is_integer(x: Any) -> bool:
+    """Return True for an integer (numpy's too), False for a bool."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
+
+
+def check(ok: Any, who: str, name: str, value: Any, rule: str) -> None:
+    """Return None when ``ok``; otherwise raise ValueError naming ``who``, the argument,
+    the rule it breaks and its value."""
+    if not ok:
+        raise ValueError(f"{who}: {name} must be {rule}, got {value!r}")
+
+
+def integer(x: Any, who: str, name: str, minimum: int = 0) -> int:
+    """Return ``x`` as an int, or raise ValueError unless it is an integer >= ``minimum``."""
+    check(is_integer(x) and x >= minimum, who, name, x, f"an integer >= {minimum}")
+    return int(x)
+
+
+def nonnegative(x: Any, who: str, name: str) -> float:
+    """Return ``x`` as a float, or raise ValueError unless it is a number >= 0."""
+    check(is_real(x) and x >= 0, who, name, x, "a number >= 0")
+    return float(x)
+
+
+def positive(x: Any, who: str, name: str) -> float:
+    """Return ``x`` as a float, or raise ValueError unless it is a number > 0."""
+    check(is_real(x) and x > 0, who, name, x, "a number > 0")
+    return float(x)
+
+
+def drop_probability(p: Any, who: str, name: str = "p") -> float:
+    """Return a dropout probability as a float: in [0, 1), since inverted dropout scales the
+    kept elements by 1 / (1 - p)."""
+    check(is_real(p) and 0 <= p < 1, who, name, p, "a probability in [0, 1)")
+    return float(p)
+
+
+def check_label_smoothing(x: Any, who: str) -> float:
+    """Return ``label_smoothing`` as a float, or raise ValueError unless it is a number in
+    [0, 1] (PyTorch's range)."""
+    check(is_real(x) and 0.0 <= x <= 1.0, who, "label_smoothing", x, "a number in [0, 1]")
+    return float(x)
+
+
+def one_of(x: Any, names: Sequence[str | None], who: str, name: str) -> Any:
+    """Return ``x``, or raise ValueError unless it is one of ``names`` (strings or None)."""
+    ok = (x is None or isinstance(x, str)) and x in names  # no elementwise == on arrays
+    check(ok, who, name, x, "one of " + ", ".join(map(repr, names)))
+    return x
+
+
+def check_reduction(x: Any, who: str) -> str:
+    """Return ``x``, or raise ValueError unless it is "mean", "sum" or "none"."""
+    return one_of(x, REDUCTIONS, who, "reduction")
+
+
+def generator(rng: Any, who: str) -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` for ``rng``: an int seed, a Generator (returned
+    as is, not copied, so one generator can seed a whole model in order) or None (fresh
+    entropy); anything else raises TypeError."""
+    if not (rng is None or is_integer(rng) or isinstance(rng, np.random.Generator)):
+        raise TypeError(f"{who}: rng must be an int seed, a numpy.random.Generator or None, "
+                        f"got {type(rng).__name__}")
+    return np.random.default_rng(rng)
