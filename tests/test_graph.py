@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from autograd import OPS, Tensor, Value, defop, enable_grad, is_grad_enabled, no_grad, walk
+from autograd import Tensor, Value, defop, enable_grad, is_grad_enabled, no_grad, walk
 
 # ---------------------------------------------------------------- both node types
 
@@ -397,19 +397,13 @@ class Boom(Exception):
 
 
 @pytest.fixture
-def failing_op():
-    """A user op whose VJP raises; removed from the registry afterwards so the registry-driven
-    op tests never see it."""
-    name = "_test_graph_failing_vjp"
+def failing_op(scratch_ops):
+    """A user op whose VJP raises."""
 
     def vjp(xp, g, out, x):
         raise Boom("vjp failed")
 
-    op = defop(name, lambda xp, x: x * 1.0, vjp)
-    try:
-        yield op
-    finally:
-        OPS.pop(name, None)
+    return defop("test_graph_failing_vjp", lambda xp, x: x * 1.0, vjp)
 
 
 @pytest.mark.parametrize("make", [_value, _tensor])
