@@ -4,8 +4,9 @@ graphs with shared subexpressions, all against central finite differences."""
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import autograd as ag
 from autograd import Tensor, Value, gradcheck, gradgradcheck
@@ -16,11 +17,17 @@ TOL = {"atol": 1e-6, "rtol": 1e-5}
 
 
 @st.composite
-def array_and_axis(draw, min_dims=0):
+def array_and_axis(draw, min_dims=0, tuples=False):
+    """An array and an axis for it: None, an int (negative too) or, with ``tuples``, a tuple
+    of ints in any order."""
     shape = draw(shapes(min_dims=min_dims))
     x = draw(arrays(shape))
-    axis = draw(st.none() | st.integers(-len(shape), len(shape) - 1) if shape else st.none())
-    return x, axis
+    axis = st.none()
+    if shape:
+        axis |= st.integers(-len(shape), len(shape) - 1)
+        if tuples:
+            axis |= hnp.valid_tuple_axes(len(shape))
+    return x, draw(axis)
 
 
 REDUCTIONS = {
@@ -35,8 +42,16 @@ NUMPY = {
 }
 
 
+# a 3-D array and axes that mix signs and orders, which the draws above may not reach
+X3 = np.random.default_rng(1).uniform(-3.0, 3.0, (2, 3, 4))
+
+
 @pytest.mark.parametrize("name", sorted(REDUCTIONS))
-@given(case=array_and_axis(), keepdims=st.booleans())
+@given(case=array_and_axis(tuples=True), keepdims=st.booleans())
+@example(case=(X3, (-1, 0)), keepdims=False)
+@example(case=(X3, (0, 2)), keepdims=True)
+@example(case=(X3, (0, 1, 2)), keepdims=False)
+@example(case=(X3, -3), keepdims=True)
 def test_composite_reductions(name, case, keepdims):
     x, axis = case
     f = lambda t: REDUCTIONS[name](t, axis, keepdims)  # noqa: E731
@@ -48,6 +63,7 @@ def test_composite_reductions(name, case, keepdims):
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 @given(case=array_and_axis(min_dims=1))
+@example(case=(np.random.default_rng(4).standard_normal((3, 2)), 0))  # across rows, for sure
 def test_softmax_family(name, case):
     x, axis = case
     axis = -1 if axis is None else axis
