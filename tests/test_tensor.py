@@ -508,10 +508,3 @@ def test_data_is_copied_on_construction():
 def test_repr_does_not_crash(make):
     text = repr(make())
     assert text.startswith("Tensor(")
-
-
-def test_tensors_hash_by_identity():
-    a, b = Tensor([1.0, 2.0]), Tensor([1.0, 2.0])
-    d = {a: "a", b: "b"}
-    assert len(d) == 2 and d[a] == "a" and d[b] == "b"
-    assert len({a, b, a}) == 2

@@ -226,14 +226,6 @@ def test_log_of_negative_gives_nan():
 # ---------------------------------------------------------------- identity, grads, attributes
 
 
-def test_values_hash_by_identity():
-    a, b = Value(1.0), Value(1.0)
-    d = {a: "a", b: "b"}
-    assert len(d) == 2
-    assert d[a] == "a" and d[b] == "b"
-    assert len({a, b, a}) == 2
-
-
 def _graph():
     a, b = Value(1.5, label="a"), Value(-0.5, label="b")
     c = a * b
