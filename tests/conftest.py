@@ -1,7 +1,9 @@
 """Hypothesis profiles: "ci" (the default: small, reproducible) and "dev" (more examples).
+
 Pick one with the HYPOTHESIS_PROFILE environment variable.
 
-Also the one clean-up for tests that register throw-away ops with ``defop``.
+Also the one clean-up for tests that register throw-away ops with ``defop``, and a guard
+that fails any test leaving the op registry changed.
 """
 
 import os

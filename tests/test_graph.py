@@ -1,6 +1,6 @@
 """The graph core shared by Value and Tensor: accumulation on reused nodes, operand order,
-hashing by identity, grad mode (also across threads), detach, deep graphs, walk order, leaves, retain_grad,
-graph freeing, and backward that fails without side effects."""
+hashing by identity, grad mode (also across threads), detach, deep graphs, walk order,
+leaves, retain_grad, graph freeing, and backward that fails without side effects."""
 
 import sys
 import threading
