@@ -28,6 +28,8 @@ def _leaf(x: Any) -> tuple[Node, bool]:
     if isinstance(x, Node):
         if x.requires_grad:
             return x, True
+        if isinstance(x, Value):
+            return Value(x.data), False  # a constant Value is a number: a float comes back
         return Tensor(x.data, requires_grad=True), True
     if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
         return Value(x), False  # a Python number; numpy scalars become 0-d Tensors

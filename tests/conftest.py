@@ -1,11 +1,17 @@
 """Hypothesis profiles: "ci" (the default: small, reproducible) and "dev" (more examples).
 
 Pick one with the HYPOTHESIS_PROFILE environment variable.
+
+Also the one clean-up for tests that register throw-away ops with ``defop``, and a guard
+that fails any test leaving the op registry changed.
 """
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from autograd import OPS
 
 # deadline=None: numpy's first calls (imports, ufunc setup) can take long, and timing is
 # not what these tests check
@@ -15,3 +21,24 @@ settings.register_profile(
                            HealthCheck.filter_too_much])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def scratch_ops():
+    """For a test that registers ops of its own with ``defop``: afterwards the registry is
+    as it was, so the registry-driven suite never sees them."""
+    before = dict(OPS)
+    yield
+    for name in set(OPS) - set(before):
+        del OPS[name]
+    OPS.update(before)  # in case a test replaced a built-in op
+
+
+@pytest.fixture(autouse=True)
+def _registry_unchanged():
+    """Fail the test that leaves the registry changed (an op registered without
+    ``scratch_ops``, or a clean-up that does not work)."""
+    before = dict(OPS)
+    yield
+    changed = sorted(n for n in set(OPS) | set(before) if OPS.get(n) is not before.get(n))
+    assert not changed, f"the test left these ops changed in autograd.OPS: {changed}"

@@ -1,5 +1,6 @@
 """Bad input gets a clear error, of the right type, and leaves everything as it was."""
 
+import operator
 import re
 
 import numpy as np
@@ -68,7 +69,7 @@ def test_tensor_operand_of_non_numeric_data_is_type_error(bad):
     _assert_still_usable(a, b)
 
 
-@pytest.mark.parametrize("bad", ["a", [1.0, 2.0], None, 1j, object()])
+@pytest.mark.parametrize("bad", ["a", [1.0, 2.0], [1, 2], None, 1j, object(), np.array([1.0, 2.0])])
 def test_value_of_non_real_is_type_error(bad):
     with pytest.raises(TypeError):
         Value(bad)
@@ -80,14 +81,17 @@ def test_value_of_non_real_is_type_error(bad):
     assert v.data == 2.0 and v.grad == 0.0
 
 
-def test_value_and_tensor_do_not_mix():
-    v, t = Value(2.0), Tensor([1.0], requires_grad=True)
+@pytest.mark.parametrize("fn", [operator.add, operator.sub, operator.mul, operator.truediv,
+                                operator.pow])
+def test_value_and_tensor_do_not_mix(fn):
+    v, t = Value(2.0), Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError):
-        v + t
+        fn(v, t)
     with pytest.raises(TypeError):
-        t * v
+        fn(t, v)
     with pytest.raises(TypeError):
         Tensor(v)
+    assert v.grad == 0.0 and t.grad is None
 
 
 # ---------------------------------------------------------------- shapes

@@ -77,6 +77,22 @@ def test_results_are_raw_for_raw_inputs():
     assert type(grad(lambda t: (t * t).sum())(np.ones(3))) is np.ndarray
 
 
+def test_constant_value_input_is_treated_like_its_float():
+    c = Value(2.0)
+    c.requires_grad = False
+    # 8 and 12 are exact in float64; 1e-14 leaves room for a rounding or two in pow
+    g = grad(lambda v: v**3)(c)
+    assert type(g) is float and g == pytest.approx(12.0, rel=1e-14)
+    value, g = value_and_grad(lambda v: v**3)(c)
+    assert type(value) is float and type(g) is float
+    assert (value, g) == (pytest.approx(8.0, rel=1e-14), pytest.approx(12.0, rel=1e-14))
+    second = grad(grad(lambda v: v**3))(c)
+    assert type(second) is float and second == pytest.approx(12.0, rel=1e-14)
+    h = hessian(lambda v: v**3)(c)
+    assert type(h) is float and h == pytest.approx(12.0, rel=1e-14)
+    assert c.grad == 0.0 and c.requires_grad is False
+
+
 def test_jacobian_and_hessian_of_scalar_value_function():
     assert jacobian(lambda v: v**3)(2.0) == pytest.approx(12.0, rel=1e-14)
     assert hessian(lambda v: v**3)(2.0) == pytest.approx(12.0, rel=1e-14)

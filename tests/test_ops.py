@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import OPS, Tensor, Value, gradcheck, gradgradcheck
+from autograd import OPS, Tensor, gradcheck, gradgradcheck
 from autograd.testing import KINDS, check_vjp, op_cases
 
 # Independent numpy statements of what each op computes. A new op without one fails
@@ -104,29 +104,3 @@ def test_full_jacobian(name, data):
 def test_second_order(name, data):
     inputs, attrs = data.draw(op_cases(OPS[name]))
     assert gradgradcheck(_apply(name, attrs), *inputs, atol=1e-6, rtol=1e-5)
-
-
-VALUE_OPS = [n for n in NAMES if OPS[n].value]
-
-
-def test_value_ops_are_the_scalar_surface():
-    assert set(VALUE_OPS) >= {"add", "sub", "mul", "div", "pow", "power", "neg", "exp", "log",
-                              "tanh", "sigmoid", "relu"}
-
-
-@pytest.mark.parametrize("name", VALUE_OPS)
-@given(data=st.data())
-def test_value_agrees_with_tensor(name, data):
-    """The float path (math) and the array path (numpy) give the same data and grads."""
-    op = OPS[name]
-    inputs, attrs = data.draw(op_cases(op))
-    scalars = [float(np.ravel(x)[0]) for x in inputs]
-    values = [Value(s) for s in scalars]
-    tensors = [Tensor(np.float64(s), requires_grad=True) for s in scalars]
-    v_out, t_out = op(*values, **attrs), op(*tensors, **attrs)
-    assert isinstance(v_out, Value) and t_out.shape == ()
-    np.testing.assert_allclose(v_out.data, t_out.data, rtol=1e-13, atol=1e-15)
-    v_out.backward()
-    t_out.backward()
-    for v, t in zip(values, tensors):
-        np.testing.assert_allclose(v.grad, t.grad, rtol=1e-13, atol=1e-15)
