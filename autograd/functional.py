@@ -32,7 +32,7 @@ def _leaf(x: Any) -> tuple[Node, bool]:
             return Value(x.data), False  # a constant Value is a number: a float comes back
         return Tensor(x.data, requires_grad=True), True
     if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
-        return Value(x), False  # a Python number; numpy scalars become 0-d Tensors
+        return Value(float(x)), False  # a Python number; numpy scalars become 0-d Tensors
     arr = np.asarray(x)
     if arr.dtype.kind in "biu":
         raise TypeError(f"grad: cannot differentiate with respect to integer data "
