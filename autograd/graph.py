@@ -16,7 +16,6 @@ import functools
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -89,7 +88,6 @@ class _Freed(tuple):
 
 
 FREED = _Freed()
-_retains: Callable[[Node], bool] = attrgetter("_retain")
 NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated
 
 
@@ -133,9 +131,7 @@ class Node(Operand):
 
     @classmethod
     def _deposit(cls, order: Sequence[Node], seeds: Sequence[Any]) -> None:
-        for n in order:
-            if n._ct is not None:
-                n.grad, n._ct = n._ct if n.grad is None else n.grad + n._ct, None
+        raise NotImplementedError(f"{cls.__name__} does not say how gradients are deposited")
 
     @property
     def op_name(self) -> str:
@@ -203,12 +199,12 @@ def backprop(
     cls = type(roots[0])
     order = walk(*roots)
     _refuse(cls, order, create_graph)
-    keep = _retains if inputs is None else set(inputs).__contains__
+    wanted = None if inputs is None else set(inputs)
     for root, seed in zip(roots, seeds):
         root._ct = seed if root._ct is None else root._ct + seed
     try:
         with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
-            _propagate(order, keep, GraphOps if create_graph else cls.xp, cls, create_graph)
+            _propagate(order, wanted, GraphOps if create_graph else cls.xp, cls, create_graph)
     except BaseException:  # an interrupt too: no half-filled slots survive
         for n in order:
             n._ct = None
@@ -239,17 +235,18 @@ def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
                                    "cannot build a graph of its gradient (create_graph=True)")
 
 
-def _propagate(order: Sequence[Node], keep: Callable[[Node], bool], xp: Any, cls: type[Node],
+def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: type[Node],
                create_graph: bool) -> None:
     """Hand each node's cotangent, in reverse topological order, to its op's VJP rules and
-    add what they return into the inputs' slots. A cotangent that ``keep`` claims stays in
-    its slot (it ends in ``.grad`` or is returned); the others are spent here."""
+    add what they return into the inputs' slots. A cotangent that is a result stays in its
+    slot: that of a node in ``wanted``, or without ``wanted`` of a node whose cotangent
+    ends in its ``.grad`` (``_retain``); the others are spent here."""
     check, recover = cls._check_cotangent, cls._recover
     for node in reversed(order):
         g = node._ct
         if g is None:
             continue
-        if not keep(node):
+        if not (node._retain if wanted is None else node in wanted):  # the one slot policy
             node._ct = None
         parents = node.parents
         if not parents:

@@ -27,11 +27,11 @@ def _scalar(x: Any, what: str) -> float:
 
 
 def _init(v: Value, data: float, op: Op | None, parents: tuple[Value, ...],
-          attrs: dict[str, Any], requires_grad: bool = True, label: str = "") -> Value:
+          attrs: dict[str, Any]) -> Value:
     """Set every slot of the new Value ``v`` and return it: the one place that does. Outside
-    grad mode, or for a leaf, no op is recorded."""
-    v.data, v.grad, v.label, v.requires_grad, v._retain, v._ct = (
-        data, 0.0, label, requires_grad, True, None)
+    grad mode, or for a leaf (``op`` None), no op is recorded. (Five positional arguments:
+    this runs once per node of every scalar model.)"""
+    v.data, v.grad, v.label, v.requires_grad, v._retain, v._ct = data, 0.0, "", True, True, None
     if op is not None and _grad_enabled.get():
         v.parents, v.op, v.attrs = parents, op, attrs
     else:
@@ -39,13 +39,18 @@ def _init(v: Value, data: float, op: Op | None, parents: tuple[Value, ...],
     return v
 
 
+def _constant(x: Any, op: Op) -> Value:
+    """Return the number ``x`` as a constant leaf (as in micrograd). An implicit constant
+    needs no gradient: backward skips it (a third less work)."""
+    v = _init(Value.__new__(Value), x if type(x) is float else _scalar(x, f"Value {op.name}"),
+              None, (), NOATTRS)
+    v.requires_grad = False
+    return v
+
+
 def _lift(x: Any, op: Op) -> Value:
-    """Return ``x`` as a Value: a number becomes a constant leaf (as in micrograd)."""
-    if isinstance(x, Value):
-        return x
-    # an implicit constant needs no gradient: backward skips it (a third less work)
-    data = x if type(x) is float else _scalar(x, f"Value {op.name}")
-    return _init(Value.__new__(Value), data, None, (), NOATTRS, False)
+    """Return ``x`` as a Value: a number becomes a constant leaf."""
+    return x if isinstance(x, Value) else _constant(x, op)
 
 
 def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
@@ -61,7 +66,7 @@ def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
 def _binary(op: Op, a: Value, b: Any) -> Value:
     """``_make`` for the arithmetic operators: the hot path of every scalar model."""
     if not isinstance(b, Value):
-        b = _lift(b, op)
+        b = _constant(b, op)
     try:
         data = op.forward(FloatOps, a.data, b.data)
     except (ArithmeticError, ValueError):
@@ -80,7 +85,8 @@ class Value(Node):
     __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
 
     def __init__(self, data: float, label: str = "") -> None:
-        _init(self, _scalar(data, "Value"), None, (), NOATTRS, True, label)
+        _init(self, _scalar(data, "Value"), None, (), NOATTRS)
+        self.label = label
 
     # ------------------------------------------------------------ the node protocol
     @classmethod
@@ -105,14 +111,14 @@ class Value(Node):
 
     # arithmetic, one line per operator: operands in the order the user wrote them
     def __add__(self, other: Scalar) -> Value: return _binary(_ADD, self, other)
-    def __radd__(self, other: Scalar) -> Value: return _binary(_ADD, _lift(other, _ADD), self)
+    def __radd__(self, other: Scalar) -> Value: return _binary(_ADD, _constant(other, _ADD), self)
     def __sub__(self, other: Scalar) -> Value: return _binary(_SUB, self, other)
-    def __rsub__(self, other: Scalar) -> Value: return _binary(_SUB, _lift(other, _SUB), self)
+    def __rsub__(self, other: Scalar) -> Value: return _binary(_SUB, _constant(other, _SUB), self)
     def __mul__(self, other: Scalar) -> Value: return _binary(_MUL, self, other)
-    def __rmul__(self, other: Scalar) -> Value: return _binary(_MUL, _lift(other, _MUL), self)
+    def __rmul__(self, other: Scalar) -> Value: return _binary(_MUL, _constant(other, _MUL), self)
     def __truediv__(self, other: Scalar) -> Value: return _binary(_DIV, self, other)
-    def __rtruediv__(self, other: Scalar) -> Value: return _binary(_DIV, _lift(other, _DIV), self)
-    def __rpow__(self, other: Scalar) -> Value: return _binary(_POWER, _lift(other, _POWER), self)
+    def __rtruediv__(self, other: Scalar) -> Value: return _binary(_DIV, _constant(other, _DIV), self)
+    def __rpow__(self, other: Scalar) -> Value: return _binary(_POWER, _constant(other, _POWER), self)
     def __neg__(self) -> Value: return _make(_NEG, (self,), NOATTRS)
     def __pos__(self) -> Value: return self
 
