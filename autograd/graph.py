@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .backends import FloatOps, GraphOps
+from .backends import GraphOps
 from .ops import Op, Operand
 
 _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
@@ -121,7 +121,7 @@ class Node(Operand):
     _retain: bool
     _ct: Any  # the cotangent pending during a backward pass
 
-    xp: Any = FloatOps
+    xp: Any
     _check_cotangent: Callable[[Any, Node, Op, int], Any] | None = None
     _frees_graph = False
 

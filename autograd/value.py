@@ -83,6 +83,7 @@ class Value(Node):
 
     __slots__ = ()
     __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
+    xp = FloatOps
 
     def __init__(self, data: float, label: str = "") -> None:
         _init(self, _scalar(data, "Value"), None, (), NOATTRS)

@@ -66,9 +66,19 @@ def test_graphops_hands_out_the_registered_ops():
         GraphOps.nope  # noqa: B018
 
 
+HOOKS = ("xp", "_apply", "_check_cotangent", "_recover", "_deposit", "_frees_graph")
+
+
 def test_node_protocol_is_declared_on_node():
-    for hook in ("xp", "_apply", "_check_cotangent", "_recover", "_deposit", "_frees_graph"):
-        assert hook in vars(Node) or any(hook in vars(b) for b in Node.__mro__[1:]), hook
+    declared = set(Node.__annotations__) | {n for c in Node.__mro__ for n in vars(c)}
+    assert set(HOOKS) <= declared
+    assert "_retain" in Node.__slots__
+
+
+@pytest.mark.parametrize("cls", [Value, Tensor])
+def test_each_node_type_fills_in_the_protocol(cls):
+    for hook in ("xp", "_apply", "_deposit"):  # the hooks without a default
+        assert hook in vars(cls), hook
     assert Tensor._frees_graph and not Value._frees_graph
 
 
