@@ -99,6 +99,35 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
     return _result(op, op.forward(NumpyOps, ad, bd), (a, b), NOATTRS)
 
 
+def _spelled(name: str, numpy_name: str, numpy_value: Any, torch_name: str, torch_value: Any,
+             default: Any) -> Any:
+    """Return the argument that numpy spells ``numpy_name`` and torch ``torch_name``
+    (axis/dim, keepdims/keepdim): whichever was given (None means not given), else
+    ``default``. Giving both is a TypeError, as in torch."""
+    if torch_value is None:
+        return default if numpy_value is None else numpy_value
+    if numpy_value is not None:
+        raise TypeError(f"{name}: got both {numpy_name}= and {torch_name}=; they are the same "
+                        f"argument (numpy's and torch's spelling), give one")
+    return torch_value
+
+
+def _reduction(name: str, ndim: int, axis: Axis, dim: Axis, keepdims: bool | None,
+               keepdim: bool | None) -> tuple[tuple[int, ...], bool]:
+    """Return the normalised axes and keepdims of a reduction called with either spelling."""
+    axes = _axes(_spelled(name, "axis", axis, "dim", dim, None), ndim, name)
+    return axes, bool(_spelled(name, "keepdims", keepdims, "keepdim", keepdim, False))
+
+
+def _one_axis(name: str, ndim: int, axis: Any, dim: Any, default: Any) -> int:
+    """Return the one non-negative axis of an op that takes a single ``axis``/``dim``."""
+    a = _spelled(name, "axis", axis, "dim", dim, default)
+    if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+        raise TypeError(f"{name}: {'dim' if dim is not None else 'axis'} must be one int, "
+                        f"got {a!r}")
+    return _axes(int(a), ndim, name)[0]
+
+
 def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
     """Normalise ``axis`` to a sorted tuple of non-negative axes, or raise naming it."""
     if axis is None:
@@ -332,34 +361,41 @@ class Tensor(Node):
         return self._unary("clip", min=lo, max=hi)
 
     # ------------------------------------------------------------ reductions
-    def _reduce(self, name: str, axis: Axis, keepdims: bool) -> Tensor:
-        axes = _axes(axis, self.ndim, name)
+    # Each takes numpy's axis=/keepdims= or torch's dim=/keepdim= (see _reduction).
+    def _reduce(self, name: str, axes: tuple[int, ...], keepdims: bool) -> Tensor:
         if name != "sum" and any(self.shape[a] == 0 for a in axes):
             raise ValueError(f"{name}: cannot reduce an empty axis (shape {self.shape})")
-        return self._unary(name, axis=axes, keepdims=bool(keepdims))
+        return self._unary(name, axis=axes, keepdims=keepdims)
 
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """Return the sum over ``axis`` (all axes by default)."""
-        return self._reduce("sum", axis, keepdims)
+        return self._reduce("sum", *_reduction("sum", self.ndim, axis, dim, keepdims, keepdim))
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def max(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """Return the maximum over ``axis``; tied maxima share the gradient evenly."""
-        return self._reduce("max", axis, keepdims)
+        return self._reduce("max", *_reduction("max", self.ndim, axis, dim, keepdims, keepdim))
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def min(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """Return the minimum over ``axis``; tied minima share the gradient evenly."""
-        return self._reduce("min", axis, keepdims)
+        return self._reduce("min", *_reduction("min", self.ndim, axis, dim, keepdims, keepdim))
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
+             keepdim: bool | None = None) -> Tensor:
         """Return the mean over ``axis``."""
-        n = int(np.prod([self.shape[a] for a in _axes(axis, self.ndim, "mean")]))
-        return self.sum(axis, keepdims) / n
+        axes, keep = _reduction("mean", self.ndim, axis, dim, keepdims, keepdim)
+        n = int(np.prod([self.shape[a] for a in axes]))
+        return self.sum(axes, keep) / n
 
-    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool | None = None, *,
+            dim: Axis = None, keepdim: bool | None = None) -> Tensor:
         """Return the variance over ``axis`` (numpy's ``ddof=0`` by default)."""
-        n = int(np.prod([self.shape[a] for a in _axes(axis, self.ndim, "var")]))
-        d = self - self.mean(axis, keepdims=True)
-        return (d * d).sum(axis, keepdims) / (n - ddof)
+        axes, keep = _reduction("var", self.ndim, axis, dim, keepdims, keepdim)
+        n = int(np.prod([self.shape[a] for a in axes]))
+        d = self - self.mean(axes, keepdims=True)
+        return (d * d).sum(axes, keep) / (n - ddof)
 
     def _finite_max(self, axes: tuple[int, ...]) -> np.ndarray:
         # a constant shift that keeps exp() from overflowing; the results below do not
@@ -367,23 +403,25 @@ class Tensor(Node):
         m = np.max(self.data, axis=axes, keepdims=True)
         return np.where(np.isfinite(m), m, 0)
 
-    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def logsumexp(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
+                  keepdim: bool | None = None) -> Tensor:
         """Return ``log(sum(exp(x)))`` over ``axis``, stable for large inputs."""
-        axes = _axes(axis, self.ndim, "logsumexp")
+        axes, keep = _reduction("logsumexp", self.ndim, axis, dim, keepdims, keepdim)
         m = self._finite_max(axes)
         lse = (self - m).exp().sum(axes, keepdims=True).log() + m
-        return lse if keepdims else lse.reshape(
+        return lse if keep else lse.reshape(
             tuple(n for i, n in enumerate(lse.shape) if i not in axes))
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """Return ``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs."""
-        return self.log_softmax(axis).exp()
+    def softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Return ``exp(x) / sum(exp(x))`` along ``axis`` (default -1), stable for large inputs."""
+        return self.log_softmax(axis, dim=dim).exp()
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """Return ``x - logsumexp(x)`` along ``axis``, stable for large inputs."""
-        if not isinstance(axis, (int, np.integer)):
-            raise TypeError(f"log_softmax: axis must be one int, got {axis!r}")
-        return self._unary("log_softmax", axis=_axes(axis, self.ndim, "log_softmax")[0])
+    def log_softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Return ``x - logsumexp(x)`` along ``axis`` (default -1), stable for large inputs."""
+        return self._unary("log_softmax", axis=_one_axis("log_softmax", self.ndim, axis, dim, -1))
+
+    # ------------------------------------------------------------ scans and sorting
+    # (cumsum, sort, topk... : issue 10 adds them here)
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
@@ -446,6 +484,13 @@ class Tensor(Node):
         except IndexError as e:
             raise IndexError(f"getitem: {e} (tensor of shape {self.shape})") from None
 
+    # ------------------------------------------------------------ indexing and masking
+    # (gather, scatter, masked_fill, index_select... : issue 10 adds them here)
+
+    # ------------------------------------------------------------ linear algebra
+    # (dot, outer... as methods: issue 10 adds them here)
+
+    # ------------------------------------------------------------ Python and numpy protocols
     def __len__(self) -> int:
         if not self.ndim:
             raise TypeError("len() of a 0-d tensor")
@@ -480,7 +525,7 @@ def _tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(_array(x, None, "Tensor operand", copy=False))
 
 
-# ---------------------------------------------------------------- functions
+# ---------------------------------------------------------------- functions: linear algebra
 
 
 def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
@@ -507,28 +552,36 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
     return _result(_MATMUL, _MATMUL.forward(NumpyOps, x.data, y.data), (x, y), NOATTRS)
 
 
-def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
-    """Return the tensors joined along an existing ``axis``."""
+# ---------------------------------------------------------------- functions: shape
+
+
+def concatenate(tensors: Sequence[ArrayLike], axis: int | None = None, *,
+                dim: int | None = None) -> Tensor:
+    """Return the tensors joined along an existing ``axis`` (default 0)."""
     ts = [_tensor(t) for t in tensors]
     if not ts:
         raise ValueError("concatenate: needs at least one tensor")
     if any(t.ndim != ts[0].ndim for t in ts) or ts[0].ndim == 0:
         raise ValueError(f"concatenate: tensors must have the same number (>= 1) of dimensions, "
                          f"got shapes {[t.shape for t in ts]}")
-    a = _axes(axis, ts[0].ndim, "concatenate")[0]
+    a = _one_axis("concatenate", ts[0].ndim, axis, dim, 0)
     if any(t.shape[:a] + t.shape[a + 1:] != ts[0].shape[:a] + ts[0].shape[a + 1:] for t in ts):
-        raise ValueError(f"concatenate: shapes {[t.shape for t in ts]} differ outside axis {axis}")
+        raise ValueError(f"concatenate: shapes {[t.shape for t in ts]} differ outside axis {a}")
     return Tensor._apply(OPS["concatenate"], *ts, axis=a)
 
 
-def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
-    """Return the tensors joined along a new ``axis``."""
+def stack(tensors: Sequence[ArrayLike], axis: int | None = None, *,
+          dim: int | None = None) -> Tensor:
+    """Return the tensors joined along a new ``axis`` (default 0)."""
     ts = [_tensor(t) for t in tensors]
     if not ts or any(t.shape != ts[0].shape for t in ts):
         raise ValueError(f"stack: needs one or more tensors of one shape, got "
                          f"{[t.shape for t in ts]}")
-    a = _axes(axis, ts[0].ndim + 1, "stack")[0]
+    a = _one_axis("stack", ts[0].ndim + 1, axis, dim, 0)
     return concatenate([t.expand_dims(a) for t in ts], axis=a)
+
+
+# ---------------------------------------------------------------- functions: elementwise
 
 
 def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
@@ -553,3 +606,9 @@ def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
 
 def _owner(a: np.ndarray) -> Any:
     return a if a.base is None else a.base
+
+
+# ---------------------------------------------------------------- functions: reductions and scans
+
+
+# ---------------------------------------------------------------- functions: indexing and masking

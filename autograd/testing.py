@@ -175,6 +175,9 @@ def _matmul(draw: Any, op: Op) -> Case:
     return _inputs(draw, op, [(*batch, n, k), (*y_batch, k, m)]), {}
 
 
+# New kinds live in their family's section at the end of this file, each strategy followed
+# by its ``register_kind`` call.
+
 KINDS: dict[str, Callable[[Op], st.SearchStrategy[Case]]] = {
     "elementwise": _elementwise, "pow": _pow, "clip": _clip, "where": _where,
     "reduce": _reduce, "softmax": _softmax, "reshape": _reshape, "transpose": _transpose,
@@ -223,3 +226,18 @@ def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.rando
     if not abs(analytic - numeric) <= atol + rtol * abs(numeric):
         raise GradcheckError(f"check_vjp: <v, J u> is {analytic!r} by backprop but {numeric!r} "
                              "by central differences")
+
+
+# ---------------------------------------------------------------- elementwise kinds
+
+
+# ---------------------------------------------------------------- reduction kinds
+
+
+# ---------------------------------------------------------------- scan and sorting kinds
+
+
+# ---------------------------------------------------------------- indexing kinds
+
+
+# ---------------------------------------------------------------- linear algebra kinds

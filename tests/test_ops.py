@@ -13,6 +13,7 @@ from autograd.testing import KINDS, check_vjp, op_cases
 # Independent numpy statements of what each op computes. A new op without one fails
 # test_every_op_is_testable, so no op joins the registry untested.
 REFERENCE = {
+    # ------------------------------------------------ elementwise
     "neg": lambda x: -x,
     "exp": np.exp,
     "log": np.log,
@@ -31,17 +32,33 @@ REFERENCE = {
     "maximum": lambda x, y: np.where(x > y, x, y),
     "minimum": lambda x, y: np.where(x < y, x, y),
     "where": lambda x, y, condition: condition * x + (~condition) * y,
+    # ------------------------------------------------ elementwise (issue 10 adds here)
+
+    # ------------------------------------------------ reductions
     "sum": lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
     "max": lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
     "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
+    # ------------------------------------------------ reductions (issue 10 adds here)
+
+    # ------------------------------------------------ scans and sorting (issue 10 adds here)
+
+    # ------------------------------------------------ shape
     "reshape": lambda x, shape: np.ravel(x).reshape(shape),
     "transpose": lambda x, axes: np.moveaxis(x, axes, range(len(axes))),
     "broadcast_to": lambda x, shape: x + np.zeros(shape),
+    "concatenate": lambda *xs, axis: np.concatenate(xs, axis=axis),
+    # ------------------------------------------------ shape (issue 10 adds here)
+
+    # ------------------------------------------------ indexing
     "getitem": lambda x, index: x[index],
     "scatter_add": lambda g, index, shape: _scatter_loop(g, index, shape),
-    "concatenate": lambda *xs, axis: np.concatenate(xs, axis=axis),
+    # ------------------------------------------------ indexing (issue 10 adds here)
+
+    # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
+    # ------------------------------------------------ linear algebra (issue 10 adds here)
+
 }
 
 # Ops whose second derivative is not checked, with the reason. Empty: every op is twice
