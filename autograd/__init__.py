@@ -17,6 +17,7 @@ from .value import Value
 # reductions and scans
 # indexing and masking
 # linear algebra
+from .tensor import bmm, dot, einsum, inner, mm, mv, outer, tensordot
 # shape
 # creation and randomness
 

@@ -63,8 +63,14 @@ def _log_softmax(x, *, axis):
 
 def _matmul(x, y):
     if x.ndim > 2 and y.ndim == 2:  # one GEMM over all rows, not one per batch entry
-        return np.matmul(x.reshape(-1, x.shape[-1]), y).reshape(*x.shape[:-1], y.shape[-1])
+        rows = int(np.prod(x.shape[:-1]))  # not -1: that fails when a side is 0
+        return np.matmul(x.reshape(rows, x.shape[-1]), y).reshape(*x.shape[:-1], y.shape[-1])
     return np.matmul(x, y)
+
+
+def _einsum(*xs, subscripts):
+    # optimize: contractions go through tensordot (one GEMM) and a good pairwise order
+    return np.einsum(subscripts, *xs, optimize=len(xs) > 1)
 
 
 def _scatter_add(g, *, index, shape):
@@ -82,6 +88,7 @@ class NumpyOps:
     exp, log, sqrt, tanh, abs, sign = np.exp, np.log, np.sqrt, np.tanh, np.abs, np.sign
     equal, maximum, minimum = np.equal, np.maximum, np.minimum
     matmul = _matmul
+    einsum = _einsum
     sum, max, min, reshape, transpose = np.sum, np.max, np.min, np.reshape, np.transpose
     broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power
     sigmoid = _sigmoid

@@ -241,3 +241,22 @@ def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.rando
 
 
 # ---------------------------------------------------------------- linear algebra kinds
+
+# explicit, normalised einsum subscripts (what the primitive receives): contractions, traces,
+# diagonals, outer products, transposes, sums, batches, three operands
+EINSUM_SUBSCRIPTS = (
+    "ij,jk->ik", "i,i->", "i,j->ij", "ij->ji", "ij->", "ij->j", "ii->", "ii->i", "iij->ji",
+    "bij,bjk->bik", "ijk,jl,lk->il", "ij,ij->ij", "i,ij,j->", "iji->j", "ab,cd->abcd", "->",
+)
+
+
+@st.composite
+def _einsum(draw: Any, op: Op) -> Case:
+    subscripts = draw(st.sampled_from(EINSUM_SUBSCRIPTS))
+    sizes = {c: draw(st.integers(1, 3)) for c in sorted(set(subscripts) - set(",->"))}
+    terms = subscripts.split("->")[0].split(",")
+    shapes = [tuple(sizes[c] for c in t) for t in terms]
+    return _inputs(draw, op, shapes), {"subscripts": subscripts}
+
+
+register_kind("einsum", _einsum)

@@ -2,6 +2,8 @@
 own metadata, is checked forward against numpy and to first and second order against
 central finite differences in float64."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -58,6 +60,7 @@ REFERENCE = {
     # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
     # ------------------------------------------------ linear algebra (issue 10 adds here)
+    "einsum": lambda *xs, subscripts: _einsum_loop(subscripts, xs),
 
 }
 
@@ -75,6 +78,22 @@ def _scatter_loop(g, index, shape):
     for p, v in zip(np.ravel(positions), np.ravel(g)):
         out.flat[p] += v
     return out
+
+
+def _einsum_loop(subscripts, xs):
+    """Einstein summation by an explicit loop over every assignment of the letters."""
+    ins, out = subscripts.split("->")
+    terms = ins.split(",")
+    sizes = {c: n for t, x in zip(terms, xs) for c, n in zip(t, np.shape(x))}
+    letters = sorted(sizes)
+    result = np.zeros(tuple(sizes[c] for c in out))
+    for values in itertools.product(*(range(sizes[c]) for c in letters)):
+        at = dict(zip(letters, values))
+        term = 1.0
+        for t, x in zip(terms, xs):
+            term *= np.asarray(x)[tuple(at[c] for c in t)]
+        result[tuple(at[c] for c in out)] += term
+    return result
 
 
 def _apply(name, attrs):

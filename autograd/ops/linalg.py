@@ -1,10 +1,14 @@
-"""Linear algebra: matmul.
+"""Linear algebra: matmul and einsum.
 
 Both inputs are at least 2-D, and either their batch shapes are equal or y is 2-D
 (the Tensor function turns 1-D operands and other batch broadcasting into shape ops).
 """
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 from .registry import REAL, defop
 
@@ -23,7 +27,8 @@ def _matmul_vjp_y(xp, g, out, x, y):
     # dY = X^T G, summed over the batch when one 2-D y serves every batch
     if x.ndim != y.ndim:
         k, m = y.shape
-        x, g = xp.reshape(x, shape=(x.size // k, k)), xp.reshape(g, shape=(g.size // m, m))
+        rows = math.prod(x.shape[:-1])  # not size // k: k or m may be 0
+        x, g = xp.reshape(x, shape=(rows, k)), xp.reshape(g, shape=(rows, m))
     if _transposed(y):  # y is W.T: compute (G^T X)^T, so that W's gradient gets W's layout
         return xp.transpose(xp.matmul(xp.transpose(g, axes=_swap(g.ndim)), x), axes=_swap(x.ndim))
     return xp.matmul(xp.transpose(x, axes=_swap(x.ndim)), g)
@@ -33,3 +38,53 @@ defop("matmul", lambda xp, x, y: xp.matmul(x, y),
       (lambda xp, g, out, x, y: xp.matmul(g, xp.transpose(y, axes=_swap(y.ndim))),  # dX = G Y^T
        _matmul_vjp_y),
       kind="matmul", domain=REAL)
+
+
+# ---------------------------------------------------------------- einsum
+# ``subscripts`` is explicit and normalised by the Tensor function: "ab,bc->ac" with one
+# letter per axis, no "...", an output of distinct letters, and each letter of one size in
+# every operand that has it (size-1 broadcasting was squeezed away first). One primitive
+# rather than a composite of transposes and matmuls: any contraction is one call, and its
+# VJP for each operand is itself an einsum, so every order of derivative is an einsum too.
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_vjp(xp, g, out, *xs, subscripts, index):
+    # d/dx_i of einsum(x_1..x_n) contracts g with the other operands into x_i's letters.
+    # A letter that x_i repeats (a diagonal, "ii->i") is renamed to a fresh letter tied to
+    # the first by an identity matrix (the cotangent is put back on the diagonal); a letter
+    # only x_i has (summed out, "ij->i") comes from a vector of ones (a broadcast of g).
+    ins, result = subscripts.split("->")
+    terms = ins.split(",")
+    target = terms[index]
+    fresh = iter(c for c in _LETTERS if c not in subscripts)
+    sizes = dict(zip(target, xs[index].shape))
+    new, consts, subs = [], [], []
+    for c in target:
+        if c in new:
+            d = next(fresh)
+            consts.append(_eye(sizes[c], xs[index].dtype))
+            subs.append(c + d)
+            c = d
+        new.append(c)
+    have = set(result).union(*(t for j, t in enumerate(terms) if j != index), *subs)
+    for c in dict.fromkeys(target):
+        if c not in have:
+            consts.append(_ones(sizes[c], xs[index].dtype))
+            subs.append(c)
+    others = [x for j, x in enumerate(xs) if j != index]
+    spec = ",".join([result, *(t for j, t in enumerate(terms) if j != index), *subs])
+    return xp.einsum(g, *others, *consts, subscripts=f"{spec}->{''.join(new)}")
+
+
+def _eye(n, dtype):
+    return np.eye(n, dtype=dtype)  # a constant: no gradient flows into it
+
+
+def _ones(n, dtype):
+    return np.ones(n, dtype=dtype)  # a constant: no gradient flows into it
+
+
+defop("einsum", lambda xp, *xs, subscripts: xp.einsum(*xs, subscripts=subscripts),
+      _einsum_vjp, arity=0, kind="einsum", domain=REAL)
