@@ -17,9 +17,10 @@ from .value import Value
 # reductions and scans
 # indexing and masking
 # linear algebra
-from .tensor import bmm, dot, einsum, inner, mm, mv, outer, tensordot
+from .tensor import bmm, dot, einsum, inner, mm, mv, outer, tensordot  # noqa: F401  # exported by __all__
 # shape
 # creation and randomness
+from .creation import default_generator, empty, empty_like, eye, from_numpy, full, full_like, initial_seed, linspace, logspace, manual_seed, normal, ones_like, rand_like, randint, randn_like, seed, zeros_like  # noqa: E501, F401  # one line per family; exported by __all__
 
 
 def _method(name: str):

@@ -1,16 +1,134 @@
-"""Tensor creation: ``tensor``, ``zeros``, ``ones``, ``arange``, ``randn``, ``rand``.
+"""Tensor creation and randomness: ``tensor``, ``from_numpy``, ``zeros``/``ones``/``full``/
+``empty`` (and their ``*_like``), ``eye``, ``arange``, ``linspace``, ``logspace``, the random
+draws ``randn``, ``rand``, ``randint``, ``normal`` (and ``rand_like``, ``randn_like``), and the
+global random stream: ``manual_seed``, ``seed``, ``initial_seed``, ``default_generator``.
 
-Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``, and random
-draws take ``rng``, a seed or a ``numpy.random.Generator``, so results are reproducible.
+Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``. The default
+floating point dtype is numpy's float64 (torch's is float32): floats are float64 unless
+``dtype=`` says otherwise. Random draws take ``rng``, a seed or a
+``numpy.random.Generator`` (used as is, never touching the global stream); with
+``rng=None`` they draw from the one project-wide Generator, which ``manual_seed(n)`` reseeds
+in place, so that every random creation, nn initialiser and Dropout mask is reproducible.
 """
 
 from __future__ import annotations
 
+import numbers
+import random
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .tensor import ArrayLike, Tensor, _shape_args
+from .graph import NOATTRS
+from .tensor import ArrayLike, Tensor, _array, _result, _shape_args
+
+# ---------------------------------------------------------------- the global random stream
+
+
+def _fresh_seed() -> int:
+    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
+
+
+_INITIAL_SEED = _fresh_seed()
+_GENERATOR = np.random.Generator(np.random.PCG64(_INITIAL_SEED))
+
+
+def default_generator() -> np.random.Generator:
+    """Return the project-wide Generator that draws with ``rng=None`` (one object for the
+    whole session: ``manual_seed`` reseeds it in place)."""
+    return _GENERATOR
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Reseed the global random stream with ``seed`` and return its Generator (as
+    ``torch.manual_seed``). Afterwards the global stream draws what
+    ``numpy.random.default_rng(seed)`` would. It also seeds Python's ``random``, which
+    ``nn.scalar`` uses with ``rng=None`` (micrograd's draws)."""
+    global _INITIAL_SEED
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+    n = int(seed) % 2**64  # torch takes negative seeds too, modulo 2**64
+    _GENERATOR.bit_generator.state = np.random.PCG64(n).state
+    _INITIAL_SEED = n
+    random.seed(n)
+    return _GENERATOR
+
+
+def seed() -> int:
+    """Reseed the global random stream from fresh entropy and return the new seed."""
+    n = _fresh_seed()
+    manual_seed(n)
+    return n
+
+
+def initial_seed() -> int:
+    """Return the seed the global random stream was last seeded with."""
+    return _INITIAL_SEED
+
+
+def generator(rng: Any, who: str = "rng") -> np.random.Generator:
+    """Return the Generator that ``rng`` names: None is the global stream, an int a new
+    Generator seeded with it, a Generator itself (not copied). Anything else: TypeError."""
+    if rng is None:
+        return _GENERATOR
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"{who}: rng must be an int seed, a numpy.random.Generator or None, got "
+                    f"{type(rng).__name__}")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _size(name: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
+    shape = _shape_args(shape)
+    if len(shape) == 1 and isinstance(shape[0], np.ndarray):
+        shape = tuple(shape[0].tolist())
+    out = []
+    for n in shape:
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+            raise TypeError(f"{name}: a size must be ints, got {shape!r}")
+        if n < 0:
+            raise ValueError(f"{name}: negative dimension in size {tuple(shape)}")
+        out.append(int(n))
+    return tuple(out)
+
+
+def _leaf(name: str, data: np.ndarray, requires_grad: bool) -> Tensor:
+    if requires_grad and data.dtype.kind != "f":
+        raise TypeError(f"{name}: only floating point tensors can require grad, got dtype "
+                        f"{data.dtype}; pass a floating point dtype=")
+    return Tensor(data, requires_grad=requires_grad) if requires_grad else _result(
+        None, data, (), NOATTRS)
+
+
+def _float_dtype(name: str, dtype: Any) -> np.dtype:
+    dt = np.dtype(np.float64 if dtype is None else dtype)
+    if dt.kind != "f":
+        raise TypeError(f"{name}: draws floating point numbers, dtype {dt} is not floating "
+                        "point")
+    return dt
+
+
+def _or(dtype: Any, default: Any) -> Any:
+    return default if dtype is None else dtype  # not ``or``: a numpy dtype is falsy
+
+
+def _fill_dtype(value: Any) -> Any:
+    """torch's dtype for a Python fill value: bool, int64, or the default float (float64)."""
+    if isinstance(value, (bool, np.bool_)):
+        return np.bool_
+    if isinstance(value, numbers.Integral):
+        return np.int64
+    if isinstance(value, np.generic):
+        return value.dtype
+    return np.float64
+
+
+# ---------------------------------------------------------------- from data
 
 
 def tensor(data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
@@ -19,33 +137,207 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> T
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
+def from_numpy(array: np.ndarray) -> Tensor:
+    """Return a leaf Tensor sharing ``array``'s memory (as ``torch.from_numpy``): writes to
+    either show in the other. Only numeric and bool arrays."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: dtype {array.dtype} is not supported; use bool, integer "
+                        "or floating point arrays")
+    return _result(None, array, (), NOATTRS)
+
+
+# ---------------------------------------------------------------- constant fills
+
+
 def zeros(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of zeros."""
-    return Tensor(np.zeros(_shape_args(shape), dtype), requires_grad=requires_grad)
+    return _leaf("zeros", np.zeros(_size("zeros", shape), dtype), requires_grad)
 
 
 def ones(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ones."""
-    return Tensor(np.ones(_shape_args(shape), dtype), requires_grad=requires_grad)
+    return _leaf("ones", np.ones(_size("ones", shape), dtype), requires_grad)
 
 
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
-    """Return evenly spaced values in ``[start, stop)``, as ``numpy.arange``."""
-    data = np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(
-        start, dtype=dtype)
-    return Tensor(data, requires_grad=requires_grad)
+def empty(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """Return a tensor of ``shape`` whose contents are unspecified (zeros here)."""
+    return _leaf("empty", np.zeros(_size("empty", shape), dtype), requires_grad)
+
+
+def full(size: int | Sequence[int], fill_value: Any, dtype: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """Return a tensor of ``size`` filled with ``fill_value``; without ``dtype`` it is
+    torch's inference: bool for a bool, int64 for an int, float64 for a float."""
+    shape = _size("full", tuple(size) if isinstance(size, (tuple, list)) else (size,))
+    dt = _fill_dtype(fill_value) if dtype is None else dtype
+    return _leaf("full", np.full(shape, fill_value, dtype=dt), requires_grad)
+
+
+def _like(name: str, t: ArrayLike) -> np.ndarray:
+    return t.data if isinstance(t, Tensor) else _array(t, None, name, copy=False)
+
+
+def zeros_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Return zeros of ``t``'s shape and (unless ``dtype``) dtype."""
+    d = _like("zeros_like", t)
+    return _leaf("zeros_like", np.zeros(d.shape, _or(dtype, d.dtype)), requires_grad)
+
+
+def ones_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Return ones of ``t``'s shape and (unless ``dtype``) dtype."""
+    d = _like("ones_like", t)
+    return _leaf("ones_like", np.ones(d.shape, _or(dtype, d.dtype)), requires_grad)
+
+
+def empty_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Return a tensor of ``t``'s shape and dtype, contents unspecified (zeros here)."""
+    return zeros_like(t, dtype, requires_grad)
+
+
+def full_like(t: ArrayLike, fill_value: Any, dtype: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """Return ``fill_value`` in ``t``'s shape and (unless ``dtype``) ``t``'s dtype, so a
+    float fill of an int tensor truncates, as in torch."""
+    d = _like("full_like", t)
+    dt = np.dtype(d.dtype if dtype is None else dtype)
+    value = int(fill_value) if dt.kind in "iu" and isinstance(fill_value, float) else fill_value
+    return _leaf("full_like", np.full(d.shape, value, dtype=dt), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = np.float64,
+        requires_grad: bool = False) -> Tensor:
+    """Return the ``n`` x ``m`` (default square) identity matrix."""
+    for k in (n,) if m is None else (n, m):
+        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 0:
+            raise ValueError(f"eye: n and m must be integers >= 0, got n={n!r}, m={m!r}")
+    return _leaf("eye", np.eye(int(n), None if m is None else int(m), dtype=dtype),
+                 requires_grad)
+
+
+# ---------------------------------------------------------------- ranges
+
+
+def arange(start: float = 0, end: float | None = None, step: float = 1, dtype: Any = None,
+           requires_grad: bool = False, *, stop: float | None = None) -> Tensor:
+    """Return ``[start, start + step, ...)`` up to ``end`` (``arange(n)`` is ``0..n-1``).
+
+    Without ``dtype`` it is torch's inference: int64 when start, end and step are all
+    integers, else float64 (this project's default float). ``stop=`` is numpy's spelling
+    of ``end``."""
+    if stop is not None:
+        if end is not None:
+            raise TypeError("arange: got both end= and stop=; they are the same argument "
+                            "(torch's and numpy's spelling), give one")
+        end = stop
+    if end is None:
+        start, end = 0, start
+    bounds = (start, end, step)
+    for v in bounds:
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
+            raise TypeError(f"arange: start, end and step must be numbers, got {bounds!r}")
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise ValueError(f"arange: the bounds start={start}, end={end} are inconsistent with "
+                         f"the sign of step={step}")
+    if dtype is None:
+        dtype = np.int64 if all(isinstance(v, numbers.Integral) for v in bounds) else np.float64
+    return _leaf("arange", np.arange(start, end, step, dtype=dtype), requires_grad)
+
+
+def _steps(name: str, steps: Any) -> int:
+    if not isinstance(steps, numbers.Integral) or isinstance(steps, bool) or steps < 0:
+        raise ValueError(f"{name}: steps must be an integer >= 0, got {steps!r}")
+    return int(steps)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """Return ``steps`` evenly spaced values from ``start`` to ``end``, both included
+    (float64 unless ``dtype``; an integer dtype truncates toward zero, as torch)."""
+    data = np.linspace(float(start), float(end), _steps("linspace", steps))
+    return _leaf("linspace", data.astype(np.float64 if dtype is None else dtype), requires_grad)
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """Return ``base ** linspace(start, end, steps)`` (float64 unless ``dtype``)."""
+    exps = np.linspace(float(start), float(end), _steps("logspace", steps))
+    return _leaf("logspace", (float(base) ** exps).astype(_or(dtype, np.float64)), requires_grad)
+
+
+# ---------------------------------------------------------------- random draws
 
 
 def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
           requires_grad: bool = False) -> Tensor:
-    """Return standard normal samples; ``rng`` is a seed or a ``numpy.random.Generator``."""
-    data = np.random.default_rng(rng).standard_normal(_shape_args(shape)).astype(dtype)
-    return Tensor(data, requires_grad=requires_grad)
+    """Return standard normal samples; ``rng`` is a seed or a ``numpy.random.Generator``
+    (None: the global stream, see ``manual_seed``)."""
+    dt = _float_dtype("randn", dtype)
+    data = generator(rng, "randn").standard_normal(_size("randn", shape)).astype(dt)
+    return _leaf("randn", data, requires_grad)
 
 
 def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
          requires_grad: bool = False) -> Tensor:
-    """Return uniform samples in [0, 1); ``rng`` is a seed or a ``numpy.random.Generator``."""
-    data = np.random.default_rng(rng).random(_shape_args(shape)).astype(dtype)
-    return Tensor(data, requires_grad=requires_grad)
+    """Return uniform samples in [0, 1); ``rng`` is a seed or a ``numpy.random.Generator``
+    (None: the global stream, see ``manual_seed``)."""
+    dt = _float_dtype("rand", dtype)
+    data = generator(rng, "rand").random(_size("rand", shape)).astype(dt)
+    return _leaf("rand", data, requires_grad)
+
+
+def randn_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator | None = None,
+               requires_grad: bool = False) -> Tensor:
+    """Return standard normal samples of ``t``'s shape and (floating) dtype."""
+    d = _like("randn_like", t)
+    return randn(*d.shape, rng=rng, dtype=_float_dtype("randn_like", _or(dtype, d.dtype)),
+                 requires_grad=requires_grad)
+
+
+def rand_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator | None = None,
+              requires_grad: bool = False) -> Tensor:
+    """Return uniform samples in [0, 1) of ``t``'s shape and (floating) dtype."""
+    d = _like("rand_like", t)
+    return rand(*d.shape, rng=rng, dtype=_float_dtype("rand_like", _or(dtype, d.dtype)),
+                requires_grad=requires_grad)
+
+
+def randint(low: int = 0, high: int | Sequence[int] | None = None,
+            size: Sequence[int] | None = None, *, dtype: Any = np.int64,
+            rng: int | np.random.Generator | None = None, requires_grad: bool = False) -> Tensor:
+    """Return integers drawn uniformly from ``[low, high)``: ``randint(high, size)`` or
+    ``randint(low, high, size)``, as torch (int64 unless ``dtype``)."""
+    lo: Any = low
+    hi: Any = high
+    if size is None and isinstance(hi, (tuple, list)):
+        lo, hi, size = 0, lo, hi  # randint(high, size)
+    elif hi is None:
+        lo, hi = 0, lo  # randint(high, size=...)
+    low, high = lo, hi
+    if size is None:
+        raise TypeError("randint: size is required: randint(high, size) or "
+                        "randint(low, high, size)")
+    for v in (low, high):
+        if not isinstance(v, numbers.Integral) or isinstance(v, bool):
+            raise TypeError(f"randint: low and high must be integers, got {low!r}, {high!r}")
+    if not lo < hi:
+        raise ValueError(f"randint: low must be less than high, got low={low}, high={high}")
+    shape = _size("randint", tuple(size) if isinstance(size, (tuple, list)) else (size,))
+    data = generator(rng, "randint").integers(int(lo), int(hi), shape).astype(dtype)
+    return _leaf("randint", data, requires_grad)
+
+
+def normal(mean: ArrayLike = 0.0, std: ArrayLike = 1.0, size: Sequence[int] | None = None, *,
+           rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
+           requires_grad: bool = False) -> Tensor:
+    """Return normal samples of mean ``mean`` and standard deviation ``std``: floats with
+    ``size``, or tensors/arrays (broadcast together) giving the shape."""
+    m, s = _like("normal", mean), _like("normal", std)
+    if np.any(s < 0):
+        raise ValueError("normal: std must be >= 0")
+    shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _size("normal", tuple(size))
+    data = m + s * generator(rng, "normal").standard_normal(shape)
+    return _leaf("normal", data.astype(_float_dtype("normal", dtype)), requires_grad)

@@ -9,6 +9,8 @@ from typing import Any, Union
 
 import numpy as np
 
+import autograd.creation
+
 RNG = Union[int, np.random.Generator, None]
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -76,9 +78,9 @@ def check_reduction(x: Any, who: str) -> str:
 
 def generator(rng: Any, who: str) -> np.random.Generator:
     """Return a ``numpy.random.Generator`` for ``rng``: an int seed, a Generator (returned
-    as is, not copied, so one generator can seed a whole model in order) or None (fresh
-    entropy); anything else raises TypeError."""
+    as is, not copied, so one generator can seed a whole model in order) or None (the
+    global stream, which ``autograd.manual_seed`` reseeds); anything else raises TypeError."""
     if not (rng is None or is_integer(rng) or isinstance(rng, np.random.Generator)):
         raise TypeError(f"{who}: rng must be an int seed, a numpy.random.Generator or None, "
                         f"got {type(rng).__name__}")
-    return np.random.default_rng(rng)
+    return autograd.creation.generator(rng, who)

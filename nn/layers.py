@@ -3,7 +3,8 @@ autograd ops only: Linear, Sequential, ModuleList, MLP, ReLU, Tanh, Sigmoid, Emb
 LayerNorm, Dropout.
 
 Every layer that draws random numbers takes ``rng``: a seed, a ``numpy.random.Generator``
-(shared, so one generator can seed a whole model in order) or None (fresh entropy).
+(shared, so one generator can seed a whole model in order) or None (the global stream,
+which ``autograd.manual_seed`` reseeds).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ an MLP is linear, and a Layer of one neuron returns a single Value.
 
 ``rng`` is a seed or a ``numpy.random.Generator``; with None (the default) the weights come
 from Python's ``random`` module exactly as micrograd draws them, so ``random.seed(1337)``
-gives micrograd's own weights.
+gives micrograd's own weights (``autograd.manual_seed(n)`` seeds ``random`` too).
 """
 
 from __future__ import annotations
