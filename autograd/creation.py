@@ -117,8 +117,11 @@ def _or(dtype: Any, default: Any) -> Any:
     return default if dtype is None else dtype  # not ``or``: a numpy dtype is falsy
 
 
-def _fill_dtype(value: Any) -> Any:
+def _fill_dtype(value: Any, who: str) -> Any:
     """torch's dtype for a Python fill value: bool, int64, or the default float (float64)."""
+    if not isinstance(value, (numbers.Real, np.bool_)):
+        raise TypeError(f"{who}: fill_value must be a real number or a bool, got "
+                        f"{type(value).__name__}")
     if isinstance(value, (bool, np.bool_)):
         return np.bool_
     if isinstance(value, numbers.Integral):
@@ -171,7 +174,8 @@ def full(size: int | Sequence[int], fill_value: Any, dtype: Any = None,
     """Return a tensor of ``size`` filled with ``fill_value``; without ``dtype`` it is
     torch's inference: bool for a bool, int64 for an int, float64 for a float."""
     shape = _size("full", tuple(size) if isinstance(size, (tuple, list)) else (size,))
-    dt = _fill_dtype(fill_value) if dtype is None else dtype
+    inferred = _fill_dtype(fill_value, "full")
+    dt = inferred if dtype is None else dtype
     return _leaf("full", np.full(shape, fill_value, dtype=dt), requires_grad)
 
 
@@ -201,6 +205,7 @@ def full_like(t: ArrayLike, fill_value: Any, dtype: Any = None,
     """Return ``fill_value`` in ``t``'s shape and (unless ``dtype``) ``t``'s dtype, so a
     float fill of an int tensor truncates, as in torch."""
     d = _like("full_like", t)
+    _fill_dtype(fill_value, "full_like")
     dt = np.dtype(d.dtype if dtype is None else dtype)
     value = int(fill_value) if dt.kind in "iu" and isinstance(fill_value, float) else fill_value
     return _leaf("full_like", np.full(d.shape, value, dtype=dt), requires_grad)

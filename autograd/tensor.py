@@ -667,15 +667,22 @@ def einsum(equation: str, *operands: ArrayLike | Sequence[ArrayLike]) -> Tensor:
 
 
 def _need(name: str, ts: Sequence[Tensor], ndims: Sequence[int], what: str) -> None:
+    """Raise naming ``name`` unless the tensors have these ndims and their inner sizes match."""
+    x, y = ts
     if any(t.ndim != n for t, n in zip(ts, ndims)):
-        raise ValueError(f"{name}: expects {what}, got shapes {', '.join(str(t.shape) for t in ts)}")
+        raise ValueError(f"{name}: expects {what}, got shapes {x.shape} and {y.shape}")
+    if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
+        raise ValueError(f"{name}: size mismatch, shapes {x.shape} and {y.shape} (the last "
+                         f"axis of the first must equal the {'second-to-last' if y.ndim > 1 else 'only'}"
+                         " axis of the second)")
 
 
 def dot(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Return the dot product of two 1-D tensors of one length, a 0-d tensor (torch.dot:
     other shapes raise; use matmul, inner or tensordot)."""
     x, y = _tensor(x), _tensor(y)
-    _need("dot", (x, y), (1, 1), "two 1-D tensors")
+    if x.ndim != 1 or y.ndim != 1:
+        raise ValueError(f"dot: expects two 1-D tensors, got shapes {x.shape} and {y.shape}")
     if x.shape != y.shape:
         raise ValueError(f"dot: the tensors have {x.shape[0]} and {y.shape[0]} elements; they "
                          "must have the same number")
@@ -685,7 +692,8 @@ def dot(x: ArrayLike, y: ArrayLike) -> Tensor:
 def outer(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Return the outer product ``x[i] * y[j]`` of two 1-D tensors, shape ``(n, m)``."""
     x, y = _tensor(x), _tensor(y)
-    _need("outer", (x, y), (1, 1), "two 1-D tensors")
+    if x.ndim != 1 or y.ndim != 1:
+        raise ValueError(f"outer: expects two 1-D tensors, got shapes {x.shape} and {y.shape}")
     return x.reshape(-1, 1) * y.reshape(1, -1)
 
 
