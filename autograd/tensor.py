@@ -569,6 +569,8 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
         out = matmul(x.reshape(1, -1) if x.ndim == 1 else x, y.reshape(-1, 1) if y.ndim == 1 else y)
         keep = out.shape[:-2] + out.shape[-2:-1] * (x.ndim > 1) + out.shape[-1:] * (y.ndim > 1)
         return out.reshape(keep)
+    if y.ndim > 2 and x.ndim >= y.ndim and all(n == 1 for n in y.shape[:-2]):
+        y = y.reshape(y.shape[-2:])  # a batch of one matrix: the one-GEMM path, no broadcast
     if y.ndim > 2 and x.shape[:-2] != y.shape[:-2]:
         try:
             batch = np.broadcast_shapes(x.shape[:-2], y.shape[:-2])

@@ -235,6 +235,17 @@ def test_matmul_every_shape_against_torch(sx, sy):
         assert gradgradcheck(ag.matmul, x, y, **TOL)
 
 
+def test_batched_matmul_is_one_gemm():
+    """N-D @ 2-D, and N-D @ a batch of one matrix, record one matmul of the 2-D matrix (the
+    backend multiplies all rows in one GEMM), and the weight's gradient sums the batch."""
+    x, w = Tensor(_r(4, 3, 2), requires_grad=True), Tensor(_r(1, 2, 5), requires_grad=True)
+    out = x @ w
+    assert out.op_name == "matmul" and out.parents[1].shape == (2, 5)
+    out.sum().backward()
+    expected = np.einsum("bij,bik->jk", x.data, np.ones((4, 3, 5)))[None]
+    np.testing.assert_allclose(w.grad, expected, rtol=1e-12)
+
+
 def test_matmul_empty_second_order():
     """The zero-size cases of the issue also backpropagate a second time (create_graph)."""
     for sx, sy in [((2, 3, 0), (0, 4)), ((2, 3, 4), (4, 0))]:
