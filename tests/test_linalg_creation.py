@@ -100,6 +100,33 @@ def test_einsum_matches_torch(eq, shapes_):
         np.testing.assert_allclose(leaf.grad, t.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
+@st.composite
+def einsum_problems(draw):
+    """A random equation (1-3 operands of 0-3 letters from "abcd", repeats allowed; an
+    explicit output of distinct used letters in any order, or the implicit one) and its
+    operands."""
+    sizes = {c: draw(st.integers(1, 3)) for c in "abcd"}
+    terms = draw(st.lists(st.text("abcd", max_size=3), min_size=1, max_size=3))
+    used = sorted(set("".join(terms)))
+    if draw(st.booleans()):
+        eq = ",".join(terms)
+    else:
+        out = draw(st.permutations(used))[:draw(st.integers(0, len(used)))]
+        eq = ",".join(terms) + "->" + "".join(out)
+    xs = [draw(arrays(tuple(sizes[c] for c in t))) for t in terms]
+    return eq, xs
+
+
+@given(problem=einsum_problems())
+def test_einsum_random_equations(problem):
+    eq, xs = problem
+    f = lambda *ts: ag.einsum(eq, *ts)  # noqa: E731
+    np.testing.assert_allclose(f(*[Tensor(x) for x in xs]).data, np.einsum(eq, *xs),
+                               rtol=1e-10, atol=1e-10)
+    assert gradcheck(f, *xs, **TOL)
+    assert gradgradcheck(f, *xs, **TOL)
+
+
 @given(data=st.data())
 def test_einsum_random_batch_matmul(data):
     """Batch shapes that broadcast under '...' against matmul."""
