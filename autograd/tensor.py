@@ -2,9 +2,10 @@
 
 Binary ops broadcast their inputs explicitly (a ``broadcast_to`` node, whose VJP sums the
 gradient back), so every primitive sees equal shapes and the engine can check that each
-cotangent has its input's shape. Python scalars take the tensor's dtype (numpy's weak
-scalars); arrays and numpy scalars follow numpy's promotion; gradients take each input's
-dtype.
+cotangent has its input's shape. Python scalars follow torch's type promotion (see ``_const``): a
+scalar only matters when its category (bool < int < float) is higher than the tensor's, and
+then the result is the default float, float64 (numpy's; torch's is float32). Arrays and
+numpy scalars follow numpy's promotion; gradients take each input's dtype.
 """
 
 from __future__ import annotations
@@ -22,6 +23,19 @@ ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = Union[int, Sequence[int], None]
 _ADD, _SUB, _MUL, _DIV, _POWER = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["power"]
 _MATMUL = OPS["matmul"]
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}  # torch's promotion categories: bool < int < float
+_SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
+
+
+class ShapeError(ValueError, RuntimeError):
+    """Shapes that do not fit (broadcasting, matmul, reshape, expand, split...). Both a
+    ValueError (what numpy raises) and a RuntimeError (what torch raises), so that either
+    ``except`` catches it."""
+
+
+class DtypeError(TypeError, RuntimeError):
+    """Dtypes that do not fit (a float32 layer given float64 input, an integer negative
+    power...). Both a TypeError and a RuntimeError (what torch raises)."""
 
 
 def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
@@ -41,9 +55,21 @@ def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
 
 
 def _const(x: Any, like: Tensor) -> Tensor:
-    """Wrap a non-Tensor operand as a constant; Python scalars take ``like``'s float dtype."""
-    if type(x) in (int, float, bool) and like.data.dtype.kind == "f":
-        arr = np.asarray(x, dtype=like.data.dtype)
+    """Wrap a non-Tensor operand as a constant, with torch's promotion for Python scalars:
+    a scalar no higher in category (bool < int < float) than ``like`` takes ``like``'s dtype
+    (``int32_t * 2`` is int32, ``float32_t * 2.5`` float32); a higher one gives the default
+    dtype of its category: float64 for a float (numpy's default float; torch's is float32,
+    so ``0.7 ** int32_t`` is float64 here), int64 for an int with a bool tensor."""
+    if type(x) in (int, float, bool):
+        if _CATEGORY[like.data.dtype.kind] >= _SCALAR_CATEGORY[type(x)]:
+            try:
+                arr = np.asarray(x, dtype=like.data.dtype)
+            except OverflowError:
+                raise OverflowError(f"Tensor operand: the Python int {x} does not fit the "
+                                    f"tensor's dtype {like.data.dtype}; cast first (t.long(), "
+                                    "t.double())") from None
+        else:
+            arr = np.asarray(x, dtype=np.float64 if type(x) is float else np.int64)
     else:
         arr = _array(x, None, "Tensor operand", copy=False)
     return _result(None, arr, (), NOATTRS)
@@ -77,7 +103,7 @@ def _broadcast(op: Op, ts: list[Tensor], attrs: dict[str, Any]) -> tuple[list[Te
     try:
         shape = np.broadcast_shapes(*shapes)
     except ValueError:
-        raise ValueError(f"{op.name}: shapes {', '.join(map(str, shapes))} cannot be broadcast "
+        raise ShapeError(f"{op.name}: shapes {', '.join(map(str, shapes))} cannot be broadcast "
                          "together (numpy's rules: trailing dimensions must be equal or 1)") from None
     ts = [t.broadcast_to(shape) if t.requires_grad and t.shape != shape else t for t in ts]
     if extra:
@@ -96,7 +122,23 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
             ad.ndim == 0 and not a.requires_grad):
         (a, b), _ = _broadcast(op, [a, b], NOATTRS)  # a constant scalar needs no node
         ad, bd = a.data, b.data
-    return _result(op, op.forward(NumpyOps, ad, bd), (a, b), NOATTRS)
+    try:
+        out = op.forward(NumpyOps, ad, bd)
+    except (TypeError, ValueError) as e:  # numpy's own message, prefixed and explained
+        raise _dtype_error(op.name, ad, bd, e) from None
+    return _result(op, out, (a, b), NOATTRS)
+
+
+def _dtype_error(name: str, x: np.ndarray, y: np.ndarray, e: Exception) -> Exception:
+    if name == "power" and x.dtype.kind in "biu" and y.dtype.kind in "biu":
+        return DtypeError(f"power: integers to negative integer powers are not allowed "
+                          f"(dtypes {x.dtype} and {y.dtype}, as in torch); cast the base to "
+                          "float first (t.double() ** y)")
+    if x.dtype.kind == "b" and y.dtype.kind == "b" and name == "sub":
+        return DtypeError("sub: subtraction of two bool tensors is not supported (as in torch); "
+                          "use ^ (logical xor) or cast to int first (t.long())")
+    return DtypeError(f"{name}: cannot compute on dtypes {x.dtype} and {y.dtype} "
+                      f"(shapes {x.shape} and {y.shape}): {e}")
 
 
 def _spelled(name: str, numpy_name: str, numpy_value: Any, torch_name: str, torch_value: Any,
@@ -132,7 +174,13 @@ def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
     """Normalise ``axis`` to a sorted tuple of non-negative axes, or raise naming it."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(axis, (int, np.integer)):
+        axes: tuple[Any, ...] = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        raise TypeError(f"{name}: axis must be an int, a tuple of ints or None, got "
+                        f"{type(axis).__name__} {axis!r}")
     out = []
     for a in axes:
         if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
@@ -152,7 +200,7 @@ def _resolve_shape(shape: Sequence[int], size: int, old: tuple[int, ...]) -> tup
     if shape.count(-1) == 1 and known and size % known == 0:
         shape = tuple(size // known if n == -1 else n for n in shape)
     if shape.count(-1) or any(n < 0 for n in shape) or int(np.prod(shape)) != size:
-        raise ValueError(f"reshape: cannot reshape a tensor of shape {old} (size {size}) "
+        raise ShapeError(f"reshape: cannot reshape a tensor of shape {old} (size {size}) "
                          f"into shape {shape}")
     return shape
 
@@ -179,7 +227,80 @@ def _index(index: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-class Tensor(Node):
+class Size(tuple):
+    """A shape, as ``torch.Size``: a tuple of ints (what ``t.size()`` returns)."""
+
+    def numel(self) -> int:
+        """Return the number of elements of a tensor of this shape."""
+        return int(np.prod(self, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"Size({list(self)})"
+
+
+class _SizeInt(int):
+    """``t.size``: the number of elements, an int as numpy's ``a.size`` (also ``t.numel()``),
+    and callable as torch's method: ``t.size()`` is the shape (a ``Size`` tuple),
+    ``t.size(dim)`` / ``t.size(dim=-1)`` the length of one dimension."""
+
+    _shape: tuple[int, ...]
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._shape)
+        return self._shape[_one_axis("size", len(self._shape), None, dim, None)]
+
+
+def _dtype(dtype: Any, name: str) -> np.dtype:
+    """Return the numpy dtype for a numpy dtype, a Python type (float: float64, int: int64,
+    bool) or a name ("float32"); only bool, integer and floating point dtypes."""
+    if isinstance(dtype, Tensor):
+        return dtype.data.dtype
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dtype is None or dt is None or dt.kind not in "biuf":
+        raise TypeError(f"{name}: {dtype!r} is not a bool, integer or floating point dtype; "
+                        "use e.g. np.float32, float, int, bool or 'float64'")
+    return dt
+
+
+class _Casts:
+    """torch's cast methods of Tensor. In a base class so that the names float, int and bool
+    do not shadow the builtins in the annotations of Tensor's body."""
+
+    __slots__ = ()
+
+    def to(self, dtype: Any = None, *, copy: Any = False) -> Tensor:
+        raise NotImplementedError  # Tensor.to
+
+    def float(self) -> Tensor:
+        """Return the tensor as float32 (torch's float; differentiable)."""
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        """Return the tensor as float64 (differentiable)."""
+        return self.to(np.float64)
+
+    def half(self) -> Tensor:
+        """Return the tensor as float16 (differentiable)."""
+        return self.to(np.float16)
+
+    def int(self) -> Tensor:
+        """Return the tensor as int32 (torch's int; not differentiable)."""
+        return self.to(np.int32)
+
+    def long(self) -> Tensor:
+        """Return the tensor as int64 (not differentiable)."""
+        return self.to(np.int64)
+
+    def bool(self) -> Tensor:
+        """Return the tensor as bool (not differentiable)."""
+        return self.to(np.bool_)
+
+
+class Tensor(_Casts, Node):
     """An array in the graph: ``.data`` is a numpy ndarray, ``.grad`` one of the same shape
     and dtype (or None), as in PyTorch. Leaf gradients accumulate across ``backward()``
     calls; an interior tensor keeps its gradient only after ``retain_grad()``."""
@@ -244,9 +365,57 @@ class Tensor(Node):
     # ------------------------------------------------------------ attributes
     shape = property(lambda self: self.data.shape, doc="The shape of the data.")
     ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
-    size = property(lambda self: self.data.size, doc="The number of elements.")
     dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of the data.")
     T = property(lambda self: self.transpose(), doc="The tensor with its axes reversed.")
+
+    @property
+    def size(self) -> _SizeInt:
+        """The number of elements, an int as numpy's ``a.size``; also callable as torch's
+        method: ``t.size()`` is the shape (a ``Size`` tuple), ``t.size(dim)`` one length.
+        ``t.numel()`` is the number of elements in torch's spelling."""
+        n = _SizeInt(self.data.size)
+        n._shape = self.data.shape
+        return n
+
+    def numel(self) -> int:
+        """Return the number of elements (numpy's ``a.size``)."""
+        return self.data.size
+
+    def dim(self) -> int:
+        """Return the number of dimensions (``ndim``)."""
+        return self.data.ndim
+
+    @property
+    def mT(self) -> Tensor:
+        """The tensor with its last two dimensions swapped (a batch of transposed matrices)."""
+        if self.ndim < 2:
+            raise ShapeError(f"mT: needs a matrix or a batch of matrices, got a {self.ndim}-D "
+                             f"tensor of shape {self.shape}; use .T or reshape first")
+        return self.swapaxes(-2, -1)
+
+    def to(self, dtype: Any = None, *, copy: bool = False) -> Tensor:
+        """Return the tensor cast to ``dtype`` (a numpy dtype, float/int/bool, a name such as
+        "float32", or a Tensor whose dtype to take); self when it already has it (unless
+        ``copy``). "cpu" is accepted and changes nothing: there is only the CPU here.
+        The cast is differentiable (the gradient is cast back); an integer or bool result
+        does not require grad."""
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self.clone() if copy else self
+        dt = _dtype(dtype, "to")
+        if dt == self.data.dtype:
+            return self.clone() if copy else self
+        if dt.kind != "f":  # not differentiable: a constant
+            return _result(None, self.data.astype(dt), (), NOATTRS)
+        return self._unary("cast", dtype=dt)
+
+    def clone(self) -> Tensor:
+        """Return a copy of the data in the graph (gradient passes through unchanged)."""
+        return self._unary("cast", dtype=self.data.dtype)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """Return the tensor cast to ``other``'s dtype."""
+        return self.to(other.dtype)
+    # float(), double(), half(), int(), long(), bool(): in the base class _Casts
 
     def numpy(self) -> np.ndarray:
         """Return the data ndarray (shared, not a copy)."""
@@ -255,7 +424,7 @@ class Tensor(Node):
     def item(self) -> Any:
         """Return the single element as a Python number."""
         if self.data.size != 1:
-            raise ValueError(f"item: only a one-element tensor converts to a Python number, "
+            raise ShapeError(f"item: only a one-element tensor converts to a Python number, "
                              f"this one has shape {self.shape}")
         return self.data.item()
 
@@ -532,10 +701,10 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Return the matrix product with numpy's rules: 1-D operands and batch broadcasting."""
     x, y = _tensor(x), _tensor(y)
     if x.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"matmul: both operands must be at least 1-D, got shapes {x.shape} "
+        raise ShapeError(f"matmul: both operands must be at least 1-D, got shapes {x.shape} "
                          f"and {y.shape} (use * to multiply by a scalar)")
     if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
-        raise ValueError(f"matmul: shapes {x.shape} and {y.shape} do not line up (the last "
+        raise ShapeError(f"matmul: shapes {x.shape} and {y.shape} do not line up (the last "
                          f"axis of the first must equal the {'second-to-last' if y.ndim > 1 else 'only'}"
                          " axis of the second)")
     if x.ndim == 1 or y.ndim == 1:  # numpy's rule: promote to a matrix, drop that axis after
@@ -546,7 +715,7 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
         try:
             batch = np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
         except ValueError:
-            raise ValueError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
+            raise ShapeError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
                              "broadcast together") from None
         x, y = x.broadcast_to(batch + x.shape[-2:]), y.broadcast_to(batch + y.shape[-2:])
     return _result(_MATMUL, _MATMUL.forward(NumpyOps, x.data, y.data), (x, y), NOATTRS)

@@ -241,3 +241,16 @@ def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.rando
 
 
 # ---------------------------------------------------------------- linear algebra kinds
+
+
+# ---------------------------------------------------------------- shape and dtype kinds
+
+
+@st.composite
+def _cast(draw: Any, op: Op) -> Case:
+    # float64 -> float64 (a copy): the suite checks in float64, where finite differences
+    # hold; the casts between float dtypes are checked in tests/test_surface.py
+    return _inputs(draw, op, [draw(shapes())]), {"dtype": np.dtype(np.float64)}
+
+
+register_kind("cast", _cast)
