@@ -306,7 +306,6 @@ class Tensor(_Casts, Node):
     calls; an interior tensor keeps its gradient only after ``retain_grad()``."""
 
     __slots__ = ()
-    __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
     __hash__ = object.__hash__  # == is elementwise; hashing stays by identity
     xp = NumpyOps
     _frees_graph = True
@@ -496,10 +495,56 @@ class Tensor(_Casts, Node):
     def __abs__(self) -> Tensor: return self._unary("abs")
 
     def __pow__(self, other: ArrayLike) -> Tensor:
-        """``x ** c`` with a Python number ``c``, else elementwise ``x ** y`` in both."""
+        """``x ** c`` with a Python number ``c``, else elementwise ``x ** y`` in both. An
+        integer tensor to a negative integer power is an error (as in torch)."""
         if type(other) in (int, float):
+            if type(other) is int and other < 0 and self.data.dtype.kind in "biu":
+                raise DtypeError(f"pow: integers to negative integer powers are not allowed "
+                                 f"(a {self.dtype} tensor ** {other}, as in torch); cast to "
+                                 "float first (t.double() ** c) or use a float exponent")
             return self._unary("pow", exponent=other)
         return _binary(_POWER, self, other)
+
+    def clamp(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+        """Return the tensor limited to ``[min, max]`` (torch's ``clamp``; numpy's ``clip``).
+        Bounds are numbers or tensors (broadcast); the gradient goes to the input inside the
+        bounds, boundaries included, and to a tensor bound where it is picked. When
+        ``min > max`` the result is ``max``, as in torch. An integer tensor with a float
+        bound gives the default float (float64)."""
+        if min is None and max is None:
+            raise ValueError("clamp: at least one of min and max must be given (not None)")
+        if isinstance(min, Tensor) or isinstance(max, Tensor) or np.ndim(min) or np.ndim(max):
+            out = self
+            if min is not None:
+                out = where(_raw(out) < _raw(min), min, out)
+            if max is not None:
+                out = where(_raw(out) > _raw(max), max, out)
+            return out
+        for b in (min, max):
+            if b is not None and not isinstance(b, (int, float, np.integer, np.floating)):
+                raise TypeError(f"clamp: min and max must be numbers or tensors, got "
+                                f"{type(b).__name__}")
+        if self.data.dtype.kind != "f":  # no gradient: compute on the data, torch's dtype
+            lo, hi = (_const(b, self).data for b in (min if min is not None else max,
+                                                      max if max is not None else min))
+            dt = np.result_type(self.data.dtype, lo.dtype, hi.dtype)
+            data = self.data.astype(dt)
+            if min is not None:
+                data = np.maximum(data, lo.astype(dt))
+            if max is not None:
+                data = np.minimum(data, hi.astype(dt))
+            return _result(None, data, (), NOATTRS)
+        lo = -np.inf if min is None else float(min)
+        hi = np.inf if max is None else float(max)
+        return self._unary("clip", min=lo, max=hi)
+
+    def clamp_min(self, min: ArrayLike) -> Tensor:
+        """Return ``clamp(min=min)``."""
+        return self.clamp(min=min)
+
+    def clamp_max(self, max: ArrayLike) -> Tensor:
+        """Return ``clamp(max=max)``."""
+        return self.clamp(max=max)
 
     # comparisons give plain boolean arrays: usable as constant masks, never differentiated
     def __lt__(self, other: ArrayLike) -> np.ndarray: return self.data < _raw(other)
@@ -537,8 +582,11 @@ class Tensor(_Casts, Node):
         return self._unary(name, axis=axes, keepdims=keepdims)
 
     def sum(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
-            keepdim: bool | None = None) -> Tensor:
-        """Return the sum over ``axis`` (all axes by default)."""
+            keepdim: bool | None = None, dtype: Any = None, out: None = None) -> Tensor:
+        """Return the sum over ``axis`` (all axes by default); ``dtype`` casts first."""
+        if dtype is not None or out is not None:  # np.sum(t) passes both
+            return _numpy_call("sum", self, dtype, out).sum(axis, keepdims, dim=dim,
+                                                            keepdim=keepdim)
         return self._reduce("sum", *_reduction("sum", self.ndim, axis, dim, keepdims, keepdim))
 
     def max(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
@@ -552,8 +600,11 @@ class Tensor(_Casts, Node):
         return self._reduce("min", *_reduction("min", self.ndim, axis, dim, keepdims, keepdim))
 
     def mean(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
-             keepdim: bool | None = None) -> Tensor:
-        """Return the mean over ``axis``."""
+             keepdim: bool | None = None, dtype: Any = None, out: None = None) -> Tensor:
+        """Return the mean over ``axis``; ``dtype`` casts first (``np.mean(t)`` works)."""
+        if dtype is not None or out is not None:  # np.mean(t) passes both
+            return _numpy_call("mean", self, dtype, out).mean(axis, keepdims, dim=dim,
+                                                              keepdim=keepdim)
         axes, keep = _reduction("mean", self.ndim, axis, dim, keepdims, keepdim)
         n = int(np.prod([self.shape[a] for a in axes]))
         return self.sum(axes, keep) / n
@@ -598,41 +649,92 @@ class Tensor(_Casts, Node):
         shape = _resolve_shape(_shape_args(shape), self.size, self.shape)
         return self if shape == self.shape else self._unary("reshape", shape=shape)
 
-    def flatten(self) -> Tensor:
-        """Return the elements as a 1-D tensor."""
-        return self.reshape(-1)
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
+        """Return ``reshape(*shape)``. There are no views or strides here: the result is a
+        new tensor in the graph (its data may share memory, but never write through it)."""
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Return the tensor with dims ``start_dim`` to ``end_dim`` merged into one (torch's;
+        by default all: a 1-D tensor, also for a 0-d one)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        s = _one_axis("flatten", self.ndim, None, start_dim, None)
+        e = _one_axis("flatten", self.ndim, None, end_dim, None)
+        if s > e:
+            raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for a tensor of shape {self.shape}")
+        n = int(np.prod(self.shape[s:e + 1], dtype=np.int64))
+        return self.reshape(self.shape[:s] + (n,) + self.shape[e + 1:])
+
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        """Return the tensor with dim ``dim`` split into ``sizes`` (one may be -1)."""
+        d = _one_axis("unflatten", self.ndim, None, dim, None)
+        sizes = tuple(int(n) for n in sizes)
+        n = self.shape[d]
+        known = int(np.prod([k for k in sizes if k != -1], dtype=np.int64))
+        if sizes.count(-1) == 1 and known and n % known == 0:
+            sizes = tuple(n // known if k == -1 else k for k in sizes)
+        if not sizes or sizes.count(-1) or any(k < 0 for k in sizes) or int(
+                np.prod(sizes, dtype=np.int64)) != n:
+            raise ShapeError(f"unflatten: sizes {list(sizes)} do not multiply up to the length "
+                             f"{n} of dim {dim} of shape {self.shape}")
+        return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
 
     def transpose(self, *axes: int) -> Tensor:
-        """Return the tensor with its axes permuted (reversed when none are given)."""
+        """Two ints ``transpose(dim0, dim1)``: torch's, those two dims swapped. Otherwise
+        numpy's: the axes permuted by ``axes`` (given as ints or one tuple), reversed when
+        none are given. (Two ints on a matrix: both readings swap, except that
+        ``transpose(0, 1)`` is torch's swap, not numpy's identity.)"""
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return self.swapaxes(*axes)
         axes = _shape_args(axes) or tuple(reversed(range(self.ndim)))
-        if sorted(a % self.ndim if self.ndim else a for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
-                             f"{self.ndim} axes of shape {self.shape}")
-        axes = tuple(a % self.ndim for a in axes)
-        return self._unary("transpose", axes=axes)
+        return self.permute(*axes)
 
-    permute = transpose
+    def permute(self, *dims: int) -> Tensor:
+        """Return the tensor with its dims permuted: dim ``i`` of the result is dim
+        ``dims[i]`` of self (torch's ``permute``, numpy's ``transpose(axes)``)."""
+        dims = _shape_args(dims)
+        if len(dims) != self.ndim or not all(
+                isinstance(a, (int, np.integer)) and -self.ndim <= a < self.ndim for a in dims) or \
+                len({int(a) % self.ndim for a in dims}) != self.ndim:
+            raise ShapeError(f"permute: dims {tuple(dims)} are not a permutation of the "
+                             f"{self.ndim} dims of shape {self.shape}")
+        dims = tuple(int(a) % self.ndim for a in dims)
+        return self if dims == tuple(range(self.ndim)) else self._unary("transpose", axes=dims)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """Return the tensor with two axes exchanged."""
-        a, b = _axes(axis1, self.ndim, "swapaxes")[0], _axes(axis2, self.ndim, "swapaxes")[0]
+        """Return the tensor with two axes exchanged (torch's ``swapaxes``/``swapdims``)."""
+        a = _one_axis("swapaxes", self.ndim, None, axis1, None)
+        b = _one_axis("swapaxes", self.ndim, None, axis2, None)
         axes = list(range(self.ndim))
         axes[a], axes[b] = b, a
         return self._unary("transpose", axes=tuple(axes))
 
-    def expand_dims(self, axis: int) -> Tensor:
-        """Return the tensor with a new axis of length 1 at ``axis``."""
-        a = _axes(axis, self.ndim + 1, "expand_dims")[0]
+    swapdims = swapaxes
+
+    def expand_dims(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Return the tensor with a new axis of length 1 at ``axis`` (or ``dim``)."""
+        a = _one_axis("expand_dims", self.ndim + 1, axis, dim, None)
         return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
 
-    def squeeze(self, axis: Axis = None) -> Tensor:
-        """Return the tensor without the length-1 axes (those of ``axis``, or all)."""
-        if axis is None:
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Return the tensor with a new dim of length 1 at ``dim`` (torch's ``expand_dims``)."""
+        a = _one_axis("unsqueeze", self.ndim + 1, None, dim, None)
+        return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
+
+    def squeeze(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
+        """Return the tensor without the length-1 dims (those of ``dim``, or all). The
+        spelling decides, for a dim whose length is not 1: positional or ``dim=`` is
+        torch's (that dim is kept), ``axis=`` numpy's (a ValueError)."""
+        given = _spelled("squeeze", "axis", axis, "dim", dim, None)
+        if given is None:
             axes = tuple(i for i, n in enumerate(self.shape) if n == 1)
         else:
-            axes = _axes(axis, self.ndim, "squeeze")
-            if any(self.shape[a] != 1 for a in axes):
-                raise ValueError(f"squeeze: axis {axis} of shape {self.shape} is not of length 1")
+            axes = _axes(given, self.ndim, "squeeze") if self.ndim else ()
+            if axis is not None and any(self.shape[a] != 1 for a in axes):
+                raise ShapeError(f"squeeze: axis {axis} of shape {self.shape} is not of length 1")
+            axes = tuple(a for a in axes if self.shape[a] == 1)
         return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
 
     def broadcast_to(self, *shape: int | Sequence[int]) -> Tensor:
@@ -643,8 +745,73 @@ class Tensor(_Casts, Node):
         except ValueError:
             ok = False
         if not ok:
-            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {target}")
+            raise ShapeError(f"broadcast_to: cannot broadcast shape {self.shape} to {target}")
         return self if target == self.shape else self._unary("broadcast_to", shape=target)
+
+    def expand(self, *sizes: int | Sequence[int]) -> Tensor:
+        """Return the tensor broadcast to ``sizes`` (torch's): -1 keeps that dim, new dims
+        go in front; the copies' gradients add up."""
+        target = tuple(int(n) for n in _shape_args(sizes))
+        lead = len(target) - self.ndim
+        if lead < 0 or any(n == -1 for n in target[:lead]):
+            raise ShapeError(f"expand: sizes {list(target)} cannot expand shape {self.shape} "
+                             "(give at least its number of dims; -1 only for existing dims)")
+        target = target[:lead] + tuple(
+            s if n == -1 else n for n, s in zip(target[lead:], self.shape))
+        if any(s != 1 and n != s for n, s in zip(target[lead:], self.shape)) or min(
+                target, default=0) < 0:
+            raise ShapeError(f"expand: cannot expand shape {self.shape} to {list(target)}: "
+                             "only dims of length 1 can be expanded")
+        return self.broadcast_to(target)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """Return ``expand(other.shape)``."""
+        return self.expand(other.shape)
+
+    def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
+        """Return the tensor tiled ``sizes[i]`` times along dim ``i`` (torch's ``repeat``,
+        numpy's ``tile``; numpy's element-wise ``repeat`` is ``repeat_interleave``)."""
+        reps = tuple(int(n) for n in _shape_args(sizes))
+        if len(reps) < self.ndim or any(n < 0 for n in reps):
+            raise ShapeError(f"repeat: needs one non-negative count per dim (at least "
+                             f"{self.ndim} for shape {self.shape}), got {list(reps)}")
+        shape = (1,) * (len(reps) - self.ndim) + self.shape
+        inter = tuple(k for n in shape for k in (1, n))  # a length-1 dim before each dim
+        big = tuple(k for r, n in zip(reps, shape) for k in (r, n))
+        return self.reshape(inter).broadcast_to(big).reshape(
+            tuple(r * n for r, n in zip(reps, shape)))
+
+    def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0
+              ) -> tuple[Tensor, ...]:
+        """Return the tensor cut along ``dim`` into pieces of ``split_size_or_sections``
+        (the last may be smaller) or of the given list of lengths (torch's ``split``)."""
+        d = _one_axis("split", self.ndim, None, dim, None)
+        n = self.shape[d]
+        if isinstance(split_size_or_sections, (int, np.integer)):
+            k = int(split_size_or_sections)
+            if k < 0 or (k == 0 and n):
+                raise ShapeError(f"split: split_size must be positive (0 only for an empty "
+                                 f"dim), got {k} for dim {dim} of shape {self.shape}")
+            sizes = [min(k, n - i) for i in range(0, n, k)] if n else [0]
+        else:
+            sizes = [int(k) for k in split_size_or_sections]
+            if any(k < 0 for k in sizes) or sum(sizes) != n:
+                raise ShapeError(f"split: sections {sizes} must be non-negative and add up to "
+                                 f"the length {n} of dim {dim} of shape {self.shape}")
+        starts = np.cumsum([0] + sizes)
+        head = (slice(None),) * d
+        return tuple(self[head + (slice(int(a), int(a) + k),)] for a, k in zip(starts, sizes))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """Return the tensor cut along ``dim`` into ``chunks`` pieces of ``ceil(n/chunks)``
+        (the last smaller, and fewer pieces when they run out: torch's ``chunk``)."""
+        if not isinstance(chunks, (int, np.integer)) or chunks <= 0:
+            raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+        d = _one_axis("chunk", self.ndim, None, dim, None)
+        n = self.shape[d]
+        if n == 0:
+            return tuple(self.split(0, d)[0] for _ in range(int(chunks)))
+        return self.split(-(-n // int(chunks)), d)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _index(index)
@@ -672,10 +839,67 @@ class Tensor(_Casts, Node):
         return float(self.item())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self.item())  # a float truncates toward 0, as int(2.7)
 
     def __bool__(self) -> bool:
-        return bool(self.item())
+        if self.data.size != 1:
+            raise ShapeError(f"bool: the truth value of a tensor with {self.data.size} elements "
+                             f"(shape {self.shape}) is ambiguous; use .any() or .all()")
+        return bool(self.data.item())
+
+    def __index__(self) -> int:
+        """An integer (or bool) one-element tensor as an index: ``[1, 2, 3][t]``."""
+        if self.data.size != 1 or self.data.dtype.kind not in "biu":
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index (this one: dtype {self.dtype}, shape {self.shape})")
+        return int(self.data.item())
+
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others only with ``{}``."""
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(f"format: the spec {spec!r} needs a 0-d tensor, this one has shape "
+                            f"{self.shape}; use t.item() for one element or t.tolist()")
+        return str(self)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """``round(t)``: a one-element tensor rounds as its Python number (an int without
+        ``ndigits``); a larger one gives a new tensor of rounded data (half to even, not
+        differentiable)."""
+        if self.data.size == 1:
+            return round(self.data.item(), ndigits)
+        return Tensor(np.round(self.data, ndigits or 0))
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)``: the data (not a copy unless ``dtype`` or ``copy`` asks)."""
+        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+            raise ValueError(f"__array__: casting {self.dtype} to {np.dtype(dtype)} needs a copy, "
+                             "but copy=False")
+        if copy or (dtype is not None and np.dtype(dtype) != self.data.dtype):
+            return np.array(self.data, dtype=dtype, copy=True)
+        return self.data
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """An ndarray on the left of an operator (``a + t``, ``a @ t``, ``a < t``) gives
+        what the Tensor's reflected operator gives (a Tensor in the graph); any other numpy
+        ufunc on a Tensor is a TypeError naming the method to use."""
+        op = _REFLECTED.get(ufunc.__name__)
+        if op is not None and method == "__call__" and not kwargs and len(inputs) == 2 and (
+                isinstance(inputs[1], Tensor)):
+            return getattr(inputs[1], op)(inputs[0])
+        name = _UFUNC_METHODS.get(ufunc.__name__, ufunc.__name__)
+        use = f"t.{name}()" if name in dir(Tensor) else f"np.{ufunc.__name__}(t.data)"
+        raise TypeError(f"np.{ufunc.__name__}{'.' + method if method != '__call__' else ''}: "
+                        f"numpy ufuncs do not take Tensors (the result would drop the graph); use "
+                        f"{use}, or np.{ufunc.__name__}(t.data) for the raw data")
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails: a real attribute's own AttributeError (from
+        # inside a property) is raised again as it is
+        if name.startswith("__") or name in _TENSOR_ATTRS:
+            return object.__getattribute__(self, name)
+        raise AttributeError(_no_attribute("Tensor", name, _TENSOR_NAMES))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
@@ -688,6 +912,25 @@ class Tensor(_Casts, Node):
 
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _no_attribute(cls: str, name: str, names: Sequence[str]) -> str:
+    import difflib  # only on a miss
+
+    close = difflib.get_close_matches(name, names, n=1)
+    return f"{cls} has no attribute {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+# the ufuncs an ndarray calls for an operator with a Tensor on its right: the reflected one
+_REFLECTED = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__",
+              "true_divide": "__rtruediv__", "divide": "__rtruediv__", "power": "__rpow__",
+              "matmul": "__rmatmul__", "less": "__gt__", "less_equal": "__ge__",
+              "greater": "__lt__", "greater_equal": "__le__", "equal": "__eq__",
+              "not_equal": "__ne__"}
+# numpy's ufunc names whose Tensor method is spelled differently
+_UFUNC_METHODS = {"absolute": "abs", "negative": "neg", "true_divide": "div",
+                  "subtract": "sub", "multiply": "mul", "power": "pow", "maximum": "maximum",
+                  "minimum": "minimum", "clip": "clamp"}
 
 
 def _tensor(x: Any) -> Tensor:
@@ -771,6 +1014,18 @@ def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
 def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Return the elementwise minimum; ties split the gradient evenly."""
     return _binary(OPS["minimum"], x if isinstance(y, Tensor) else _tensor(x), y)
+
+
+_TENSOR_ATTRS = frozenset(dir(Tensor))  # Tensor's own names: __getattr__ leaves them alone
+_TENSOR_NAMES = sorted(n for n in _TENSOR_ATTRS if not n.startswith("_"))  # the suggestions
+
+
+def _numpy_call(name: str, t: Tensor, dtype: Any, out: Any) -> Tensor:
+    """The keywords numpy passes when ``np.mean(t)``/``np.sum(t)`` calls the method: ``out``
+    must be None (no in-place results here), ``dtype`` casts first."""
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported (a Tensor result is always new)")
+    return t if dtype is None else t.to(dtype)
 
 
 def _owner(a: np.ndarray) -> Any:
