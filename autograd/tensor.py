@@ -10,6 +10,7 @@ numpy scalars follow numpy's promotion; gradients take each input's dtype.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from typing import Any, Union
 
@@ -513,7 +514,9 @@ class Tensor(_Casts, Node):
         bound gives the default float (float64)."""
         if min is None and max is None:
             raise ValueError("clamp: at least one of min and max must be given (not None)")
-        if isinstance(min, Tensor) or isinstance(max, Tensor) or np.ndim(min) or np.ndim(max):
+        lo_b: Any = min  # the checks below narrow what the annotation allows
+        hi_b: Any = max
+        if isinstance(min, Tensor) or isinstance(max, Tensor) or np.ndim(lo_b) or np.ndim(hi_b):
             out = self
             if min is not None:
                 out = where(_raw(out) < _raw(min), min, out)
@@ -534,8 +537,8 @@ class Tensor(_Casts, Node):
             if max is not None:
                 data = np.minimum(data, hi.astype(dt))
             return _result(None, data, (), NOATTRS)
-        lo = -np.inf if min is None else float(min)
-        hi = np.inf if max is None else float(max)
+        lo = -np.inf if lo_b is None else float(lo_b)
+        hi = np.inf if hi_b is None else float(hi_b)
         return self._unary("clip", min=lo, max=hi)
 
     def clamp_min(self, min: ArrayLike) -> Tensor:
@@ -897,9 +900,9 @@ class Tensor(_Casts, Node):
     def __getattr__(self, name: str) -> Any:
         # only called when normal lookup fails: a real attribute's own AttributeError (from
         # inside a property) is raised again as it is
-        if name.startswith("__") or name in _TENSOR_ATTRS:
+        if name.startswith("__") or hasattr(type(self), name):
             return object.__getattribute__(self, name)
-        raise AttributeError(_no_attribute("Tensor", name, _TENSOR_NAMES))
+        raise AttributeError(_no_attribute(type(self), name))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
@@ -914,11 +917,15 @@ def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _no_attribute(cls: str, name: str, names: Sequence[str]) -> str:
-    import difflib  # only on a miss
+@functools.lru_cache(maxsize=256)  # a miss repeated (getattr(t, "flags", None)) stays cheap
+def _no_attribute(cls: type, name: str) -> str:
+    """The message for a missing attribute, with the nearest public name of ``cls``."""
+    import difflib
 
+    names = [n for n in dir(cls) if not n.startswith("_")]
     close = difflib.get_close_matches(name, names, n=1)
-    return f"{cls} has no attribute {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    return (f"{cls.__name__} has no attribute {name!r}"
+            + (f"; did you mean {close[0]!r}?" if close else ""))
 
 
 # the ufuncs an ndarray calls for an operator with a Tensor on its right: the reflected one
@@ -1014,10 +1021,6 @@ def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
 def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Return the elementwise minimum; ties split the gradient evenly."""
     return _binary(OPS["minimum"], x if isinstance(y, Tensor) else _tensor(x), y)
-
-
-_TENSOR_ATTRS = frozenset(dir(Tensor))  # Tensor's own names: __getattr__ leaves them alone
-_TENSOR_NAMES = sorted(n for n in _TENSOR_ATTRS if not n.startswith("_"))  # the suggestions
 
 
 def _numpy_call(name: str, t: Tensor, dtype: Any, out: Any) -> Tensor:

@@ -153,6 +153,23 @@ class Value(Node):
         """Return the data as a Python float."""
         return self.data
 
+    def __format__(self, spec: str) -> str:
+        """Format as the float: ``f"{loss:.4f}"``."""
+        return format(self.data, spec)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(v)``: the data rounded as a Python float (an int without ``ndigits``);
+        not differentiated."""
+        return round(self.data, ndigits)
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails; Value's own names raise as they are
+        if name.startswith("__") or hasattr(type(self), name):
+            return object.__getattribute__(self, name)
+        from .tensor import _no_attribute
+
+        raise AttributeError(_no_attribute(type(self), name))
+
     def detach(self) -> Value:
         """Return a new leaf with the same data, cut from this graph."""
         return Value(self.data, self.label)
