@@ -10,7 +10,6 @@ numpy scalars follow numpy's promotion; gradients take each input's dtype.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from typing import Any, Union
 
@@ -917,15 +916,21 @@ def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-@functools.lru_cache(maxsize=256)  # a miss repeated (getattr(t, "flags", None)) stays cheap
+_MISSES: dict[tuple[type, str], str] = {}  # a repeated miss (getattr(t, "flags", None)) is cheap
+
+
 def _no_attribute(cls: type, name: str) -> str:
     """The message for a missing attribute, with the nearest public name of ``cls``."""
-    import difflib
+    msg = _MISSES.get((cls, name))
+    if msg is None:
+        import difflib
 
-    names = [n for n in dir(cls) if not n.startswith("_")]
-    close = difflib.get_close_matches(name, names, n=1)
-    return (f"{cls.__name__} has no attribute {name!r}"
-            + (f"; did you mean {close[0]!r}?" if close else ""))
+        close = difflib.get_close_matches(name, [n for n in dir(cls) if not n.startswith("_")], n=1)
+        msg = (f"{cls.__name__} has no attribute {name!r}"
+               + (f"; did you mean {close[0]!r}?" if close else ""))
+        if len(_MISSES) < 1024:
+            _MISSES[cls, name] = msg
+    return msg
 
 
 # the ufuncs an ndarray calls for an operator with a Tensor on its right: the reflected one
@@ -998,6 +1003,61 @@ def stack(tensors: Sequence[ArrayLike], axis: int | None = None, *,
                          f"{[t.shape for t in ts]}")
     a = _one_axis("stack", ts[0].ndim + 1, axis, dim, 0)
     return concatenate([t.expand_dims(a) for t in ts], axis=a)
+
+
+cat = concatenate  # torch's name
+
+
+def clamp(input: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = None
+          ) -> Tensor:
+    """Return ``input.clamp(min, max)`` (torch's ``clamp``, numpy's ``clip``)."""
+    return _tensor(input).clamp(min, max)
+
+
+def reshape(input: ArrayLike, shape: Sequence[int]) -> Tensor:
+    """Return ``input.reshape(shape)``."""
+    return _tensor(input).reshape(shape)
+
+
+def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Return ``input.flatten(start_dim, end_dim)``."""
+    return _tensor(input).flatten(start_dim, end_dim)
+
+
+def squeeze(input: ArrayLike, dim: Axis = None) -> Tensor:
+    """Return ``input.squeeze(dim)`` (torch's: a dim whose length is not 1 is kept)."""
+    return _tensor(input).squeeze(dim)
+
+
+def unsqueeze(input: ArrayLike, dim: int) -> Tensor:
+    """Return ``input.unsqueeze(dim)``."""
+    return _tensor(input).unsqueeze(dim)
+
+
+def transpose(input: ArrayLike, dim0: int, dim1: int) -> Tensor:
+    """Return ``input`` with dims ``dim0`` and ``dim1`` swapped (torch's ``transpose``)."""
+    return _tensor(input).swapaxes(dim0, dim1)
+
+
+def permute(input: ArrayLike, dims: Sequence[int]) -> Tensor:
+    """Return ``input.permute(*dims)``."""
+    return _tensor(input).permute(*dims)
+
+
+def chunk(input: ArrayLike, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Return ``input.chunk(chunks, dim)``."""
+    return _tensor(input).chunk(chunks, dim)
+
+
+def split(tensor: ArrayLike, split_size_or_sections: int | Sequence[int], dim: int = 0
+          ) -> tuple[Tensor, ...]:
+    """Return ``tensor.split(split_size_or_sections, dim)``."""
+    return _tensor(tensor).split(split_size_or_sections, dim)
+
+
+float16, float32, float64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+int8, int16, int32, int64 = (np.dtype(d) for d in (np.int8, np.int16, np.int32, np.int64))
+uint8 = np.dtype(np.uint8)
 
 
 # ---------------------------------------------------------------- functions: elementwise
