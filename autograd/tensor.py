@@ -16,7 +16,7 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import NumpyOps
-from .graph import NOATTRS, Node, _grad_enabled, backprop
+from .graph import NOATTRS, Node, _grad_enabled, _no_attribute, backprop
 from .ops import OPS, Op
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -194,8 +194,19 @@ def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def _ints(name: str, what: str, values: Any) -> tuple[int, ...]:
+    """Return ``values`` as a tuple of Python ints, or raise a TypeError naming the op."""
+    try:
+        items = tuple(values)
+    except TypeError:
+        items = (values,)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
+        raise TypeError(f"{name}: {what} must be ints, got {values!r}")
+    return tuple(int(n) for n in items)
+
+
 def _resolve_shape(shape: Sequence[int], size: int, old: tuple[int, ...]) -> tuple[int, ...]:
-    shape = tuple(int(n) for n in shape)
+    shape = _ints("reshape", "the shape", shape)
     known = int(np.prod([n for n in shape if n != -1]))
     if shape.count(-1) == 1 and known and size % known == 0:
         shape = tuple(size // known if n == -1 else n for n in shape)
@@ -648,7 +659,7 @@ class Tensor(_Casts, Node):
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """Return the same elements in a new shape (one entry may be -1)."""
-        shape = _resolve_shape(_shape_args(shape), self.size, self.shape)
+        shape = _resolve_shape(_shape_args(shape), self.data.size, self.shape)
         return self if shape == self.shape else self._unary("reshape", shape=shape)
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
@@ -672,7 +683,7 @@ class Tensor(_Casts, Node):
     def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
         """Return the tensor with dim ``dim`` split into ``sizes`` (one may be -1)."""
         d = _one_axis("unflatten", self.ndim, None, dim, None)
-        sizes = tuple(int(n) for n in sizes)
+        sizes = _ints("unflatten", "sizes", sizes)
         n = self.shape[d]
         known = int(np.prod([k for k in sizes if k != -1], dtype=np.int64))
         if sizes.count(-1) == 1 and known and n % known == 0:
@@ -683,11 +694,16 @@ class Tensor(_Casts, Node):
                              f"{n} of dim {dim} of shape {self.shape}")
         return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
 
-    def transpose(self, *axes: int) -> Tensor:
-        """Two ints ``transpose(dim0, dim1)``: torch's, those two dims swapped. Otherwise
+    def transpose(self, *axes: int, dim0: int | None = None, dim1: int | None = None) -> Tensor:
+        """Two ints ``transpose(dim0, dim1)`` (also as keywords): torch's, those two dims
+        swapped. Otherwise
         numpy's: the axes permuted by ``axes`` (given as ints or one tuple), reversed when
         none are given. (Two ints on a matrix: both readings swap, except that
         ``transpose(0, 1)`` is torch's swap, not numpy's identity.)"""
+        if dim0 is not None or dim1 is not None:
+            if axes or dim0 is None or dim1 is None:
+                raise TypeError("transpose: give both dim0= and dim1= (torch's) and no axes")
+            return self.swapaxes(dim0, dim1)
         if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
             return self.swapaxes(*axes)
         axes = _shape_args(axes) or tuple(reversed(range(self.ndim)))
@@ -741,7 +757,7 @@ class Tensor(_Casts, Node):
 
     def broadcast_to(self, *shape: int | Sequence[int]) -> Tensor:
         """Return the tensor broadcast to ``shape`` (numpy's rules)."""
-        target = tuple(int(n) for n in _shape_args(shape))
+        target = _ints("broadcast_to", "the shape", _shape_args(shape))
         try:
             ok = len(target) >= self.ndim and np.broadcast_shapes(self.shape, target) == target
         except ValueError:
@@ -753,7 +769,7 @@ class Tensor(_Casts, Node):
     def expand(self, *sizes: int | Sequence[int]) -> Tensor:
         """Return the tensor broadcast to ``sizes`` (torch's): -1 keeps that dim, new dims
         go in front; the copies' gradients add up."""
-        target = tuple(int(n) for n in _shape_args(sizes))
+        target = _ints("expand", "sizes", _shape_args(sizes))
         lead = len(target) - self.ndim
         if lead < 0 or any(n == -1 for n in target[:lead]):
             raise ShapeError(f"expand: sizes {list(target)} cannot expand shape {self.shape} "
@@ -773,7 +789,7 @@ class Tensor(_Casts, Node):
     def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
         """Return the tensor tiled ``sizes[i]`` times along dim ``i`` (torch's ``repeat``,
         numpy's ``tile``; numpy's element-wise ``repeat`` is ``repeat_interleave``)."""
-        reps = tuple(int(n) for n in _shape_args(sizes))
+        reps = _ints("repeat", "the repeat counts", _shape_args(sizes))
         if len(reps) < self.ndim or any(n < 0 for n in reps):
             raise ShapeError(f"repeat: needs one non-negative count per dim (at least "
                              f"{self.ndim} for shape {self.shape}), got {list(reps)}")
@@ -796,7 +812,7 @@ class Tensor(_Casts, Node):
                                  f"dim), got {k} for dim {dim} of shape {self.shape}")
             sizes = [min(k, n - i) for i in range(0, n, k)] if n else [0]
         else:
-            sizes = [int(k) for k in split_size_or_sections]
+            sizes = list(_ints("split", "split_size_or_sections", split_size_or_sections))
             if any(k < 0 for k in sizes) or sum(sizes) != n:
                 raise ShapeError(f"split: sections {sizes} must be non-negative and add up to "
                                  f"the length {n} of dim {dim} of shape {self.shape}")
@@ -886,12 +902,14 @@ class Tensor(_Casts, Node):
         """An ndarray on the left of an operator (``a + t``, ``a @ t``, ``a < t``) gives
         what the Tensor's reflected operator gives (a Tensor in the graph); any other numpy
         ufunc on a Tensor is a TypeError naming the method to use."""
-        op = _REFLECTED.get(ufunc.__name__)
-        if op is not None and method == "__call__" and not kwargs and len(inputs) == 2 and (
-                isinstance(inputs[1], Tensor)):
-            return getattr(inputs[1], op)(inputs[0])
+        if method == "__call__" and not kwargs and len(inputs) == 2:
+            if isinstance(inputs[1], Tensor) and ufunc.__name__ in _REFLECTED:
+                return getattr(inputs[1], _REFLECTED[ufunc.__name__])(inputs[0])
+            if isinstance(inputs[0], Tensor) and ufunc.__name__ in _FORWARD:  # np.add(t, a)
+                return getattr(inputs[0], _FORWARD[ufunc.__name__])(inputs[1])
         name = _UFUNC_METHODS.get(ufunc.__name__, ufunc.__name__)
-        use = f"t.{name}()" if name in dir(Tensor) else f"np.{ufunc.__name__}(t.data)"
+        use = (f"t.{name}()" if hasattr(Tensor, name) else f"autograd.{name}(...)" if name in (
+            "maximum", "minimum", "where") else f"np.{ufunc.__name__}(t.data)")
         raise TypeError(f"np.{ufunc.__name__}{'.' + method if method != '__call__' else ''}: "
                         f"numpy ufuncs do not take Tensors (the result would drop the graph); use "
                         f"{use}, or np.{ufunc.__name__}(t.data) for the raw data")
@@ -916,29 +934,17 @@ def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-_MISSES: dict[tuple[type, str], str] = {}  # a repeated miss (getattr(t, "flags", None)) is cheap
-
-
-def _no_attribute(cls: type, name: str) -> str:
-    """The message for a missing attribute, with the nearest public name of ``cls``."""
-    msg = _MISSES.get((cls, name))
-    if msg is None:
-        import difflib
-
-        close = difflib.get_close_matches(name, [n for n in dir(cls) if not n.startswith("_")], n=1)
-        msg = (f"{cls.__name__} has no attribute {name!r}"
-               + (f"; did you mean {close[0]!r}?" if close else ""))
-        if len(_MISSES) < 1024:
-            _MISSES[cls, name] = msg
-    return msg
-
-
 # the ufuncs an ndarray calls for an operator with a Tensor on its right: the reflected one
 _REFLECTED = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__",
               "true_divide": "__rtruediv__", "divide": "__rtruediv__", "power": "__rpow__",
               "matmul": "__rmatmul__", "less": "__gt__", "less_equal": "__ge__",
               "greater": "__lt__", "greater_equal": "__le__", "equal": "__eq__",
               "not_equal": "__ne__"}
+_FORWARD = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
+            "true_divide": "__truediv__", "divide": "__truediv__", "power": "__pow__",
+            "matmul": "__matmul__", "less": "__lt__", "less_equal": "__le__",
+            "greater": "__gt__", "greater_equal": "__ge__", "equal": "__eq__",
+            "not_equal": "__ne__"}
 # numpy's ufunc names whose Tensor method is spelled differently
 _UFUNC_METHODS = {"absolute": "abs", "negative": "neg", "true_divide": "div",
                   "subtract": "sub", "multiply": "mul", "power": "pow", "maximum": "maximum",

@@ -9,7 +9,7 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import FloatOps, ieee
-from .graph import NOATTRS, Node, _grad_enabled, backprop
+from .graph import NOATTRS, Node, _grad_enabled, _no_attribute, backprop
 from .ops import OPS, Op
 
 Scalar = Union["Value", float, int]
@@ -166,8 +166,6 @@ class Value(Node):
         # only called when normal lookup fails; Value's own names raise as they are
         if name.startswith("__") or hasattr(type(self), name):
             return object.__getattribute__(self, name)
-        from .tensor import _no_attribute
-
         raise AttributeError(_no_attribute(type(self), name))
 
     def detach(self) -> Value:

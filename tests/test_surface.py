@@ -401,3 +401,17 @@ def test_shape_methods_and_gradients_match_torch():
     assert [c.shape for c in Tensor(np.zeros((5, 2))).chunk(3)] == [
         tuple(c.shape) for c in torch.zeros(5, 2).chunk(3)]
     assert tuple(Tensor(x).size()) == tuple(torch.tensor(x).size())
+
+
+def test_bad_shape_arguments_name_the_op():
+    t = Tensor(np.ones((2, 3)))
+    for f, name in [(lambda: t.view("a"), "reshape"), (lambda: t.expand(2.5, 3), "expand"),
+                    (lambda: t.repeat(None), "repeat"), (lambda: t.unflatten(1, (1.5,)), "unflatten"),
+                    (lambda: t.split([1.0, 1.0]), "split"), (lambda: t.size(1.5), "size"),
+                    (lambda: t.transpose(dim0=0), "transpose")]:
+        with pytest.raises(TypeError, match=f"^{name}: "):
+            f()
+    assert t.transpose(dim0=0, dim1=1).shape == (3, 2)
+    assert isinstance(np.add(t, np.ones(3)), Tensor)  # a Tensor first: its own operator
+    with pytest.raises(TypeError, match=r"autograd.maximum"):
+        np.maximum(np.ones(3), Tensor(np.ones(3)))
