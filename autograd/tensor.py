@@ -501,7 +501,12 @@ class Tensor(_Casts, Node):
     def __rpow__(self, other: ArrayLike) -> Tensor: return _binary(_POWER, other, self)
     def __matmul__(self, other: ArrayLike) -> Tensor: return matmul(self, other)
     def __rmatmul__(self, other: ArrayLike) -> Tensor: return matmul(other, self)
-    def __neg__(self) -> Tensor: return self._unary("neg")
+    def __neg__(self) -> Tensor:
+        if self.data.dtype.kind == "b":
+            raise DtypeError("neg: negation, the - operator, of a bool tensor is not supported "
+                             "(as in torch); for logical not use t == False, or cast first (t.long())")
+        return self._unary("neg")
+
     def __pos__(self) -> Tensor: return self
     def __abs__(self) -> Tensor: return self._unary("abs")
 

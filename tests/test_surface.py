@@ -415,3 +415,9 @@ def test_bad_shape_arguments_name_the_op():
     assert isinstance(np.add(t, np.ones(3)), Tensor)  # a Tensor first: its own operator
     with pytest.raises(TypeError, match=r"autograd.maximum"):
         np.maximum(np.ones(3), Tensor(np.ones(3)))
+
+
+def test_bool_negation_is_a_named_error():
+    with pytest.raises(DtypeError, match="^neg: negation"):
+        -Tensor([True])
+    assert (-Tensor(np.array([1], np.int32))).dtype == np.int32
