@@ -18,7 +18,7 @@ from .value import Value
 # indexing and masking
 # linear algebra
 # shape
-from .tensor import DtypeError, ShapeError, Size, cat, chunk, clamp, flatten, float16, float32, float64, int8, int16, int32, int64, permute, reshape, split, squeeze, transpose, uint8, unsqueeze  # noqa: E501
+from .tensor import DtypeError, ShapeError, Size, cat, chunk, clamp, flatten, float16, float32, float64, int8, int16, int32, int64, permute, reshape, split, squeeze, transpose, uint8, unsqueeze  # noqa: E501, F401  # isort: skip
 # creation and randomness
 
 
