@@ -19,6 +19,7 @@ from .value import Value
 # linear algebra
 from .tensor import bmm, dot, einsum, inner, mm, mv, outer, tensordot  # noqa: F401  # exported by __all__
 # shape
+from .tensor import DtypeError, ShapeError, Size, cat, chunk, clamp, flatten, float16, float32, float64, int8, int16, int32, int64, permute, reshape, split, squeeze, transpose, uint8, unsqueeze  # noqa: E501, F401  # isort: skip
 # creation and randomness
 from .creation import default_generator, empty, empty_like, eye, from_numpy, full, full_like, initial_seed, linspace, logspace, manual_seed, normal, ones_like, rand_like, randint, randn_like, seed, zeros_like  # noqa: E501, F401  # one line per family; exported by __all__
 

@@ -114,6 +114,9 @@ class NumpyOps:
     def getitem(x, *, index):
         return x[index]
 
+    def cast(x, *, dtype):
+        return x.astype(dtype)  # always a new array (a copy for the same dtype: clone)
+
 
 def ieee(fn, *args, **attrs):
     """Re-run a float computation that raised (1/0, exp(1000), log(-1)) in float64

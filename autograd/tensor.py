@@ -2,9 +2,10 @@
 
 Binary ops broadcast their inputs explicitly (a ``broadcast_to`` node, whose VJP sums the
 gradient back), so every primitive sees equal shapes and the engine can check that each
-cotangent has its input's shape. Python scalars take the tensor's dtype (numpy's weak
-scalars); arrays and numpy scalars follow numpy's promotion; gradients take each input's
-dtype.
+cotangent has its input's shape. Python scalars follow torch's type promotion (see ``_const``): a
+scalar only matters when its category (bool < int < float) is higher than the tensor's, and
+then the result is the default float, float64 (numpy's; torch's is float32). Arrays and
+numpy scalars follow numpy's promotion; gradients take each input's dtype.
 """
 
 from __future__ import annotations
@@ -15,13 +16,26 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import NumpyOps
-from .graph import NOATTRS, Node, _grad_enabled, backprop
+from .graph import NOATTRS, Node, _grad_enabled, _no_attribute, backprop
 from .ops import OPS, Op
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = Union[int, Sequence[int], None]
 _ADD, _SUB, _MUL, _DIV, _POWER = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["power"]
 _MATMUL = OPS["matmul"]
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}  # torch's promotion categories: bool < int < float
+_SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
+
+
+class ShapeError(ValueError, RuntimeError):
+    """Shapes that do not fit (broadcasting, matmul, reshape, expand, split...). Both a
+    ValueError (what numpy raises) and a RuntimeError (what torch raises), so that either
+    ``except`` catches it."""
+
+
+class DtypeError(TypeError, RuntimeError):
+    """Dtypes that do not fit (a float32 layer given float64 input, an integer negative
+    power...). Both a TypeError and a RuntimeError (what torch raises)."""
 
 
 def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
@@ -41,9 +55,21 @@ def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
 
 
 def _const(x: Any, like: Tensor) -> Tensor:
-    """Wrap a non-Tensor operand as a constant; Python scalars take ``like``'s float dtype."""
-    if type(x) in (int, float, bool) and like.data.dtype.kind == "f":
-        arr = np.asarray(x, dtype=like.data.dtype)
+    """Wrap a non-Tensor operand as a constant, with torch's promotion for Python scalars:
+    a scalar no higher in category (bool < int < float) than ``like`` takes ``like``'s dtype
+    (``int32_t * 2`` is int32, ``float32_t * 2.5`` float32); a higher one gives the default
+    dtype of its category: float64 for a float (numpy's default float; torch's is float32,
+    so ``0.7 ** int32_t`` is float64 here), int64 for an int with a bool tensor."""
+    if type(x) in (int, float, bool):
+        if _CATEGORY[like.data.dtype.kind] >= _SCALAR_CATEGORY[type(x)]:
+            try:
+                arr = np.asarray(x, dtype=like.data.dtype)
+            except OverflowError:
+                raise OverflowError(f"Tensor operand: the Python int {x} does not fit the "
+                                    f"tensor's dtype {like.data.dtype}; cast first (t.long(), "
+                                    "t.double())") from None
+        else:
+            arr = np.asarray(x, dtype=np.float64 if type(x) is float else np.int64)
     else:
         arr = _array(x, None, "Tensor operand", copy=False)
     return _result(None, arr, (), NOATTRS)
@@ -77,7 +103,7 @@ def _broadcast(op: Op, ts: list[Tensor], attrs: dict[str, Any]) -> tuple[list[Te
     try:
         shape = np.broadcast_shapes(*shapes)
     except ValueError:
-        raise ValueError(f"{op.name}: shapes {', '.join(map(str, shapes))} cannot be broadcast "
+        raise ShapeError(f"{op.name}: shapes {', '.join(map(str, shapes))} cannot be broadcast "
                          "together (numpy's rules: trailing dimensions must be equal or 1)") from None
     ts = [t.broadcast_to(shape) if t.requires_grad and t.shape != shape else t for t in ts]
     if extra:
@@ -96,7 +122,23 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
             ad.ndim == 0 and not a.requires_grad):
         (a, b), _ = _broadcast(op, [a, b], NOATTRS)  # a constant scalar needs no node
         ad, bd = a.data, b.data
-    return _result(op, op.forward(NumpyOps, ad, bd), (a, b), NOATTRS)
+    try:
+        out = op.forward(NumpyOps, ad, bd)
+    except (TypeError, ValueError) as e:  # numpy's own message, prefixed and explained
+        raise _dtype_error(op.name, ad, bd, e) from None
+    return _result(op, out, (a, b), NOATTRS)
+
+
+def _dtype_error(name: str, x: np.ndarray, y: np.ndarray, e: Exception) -> Exception:
+    if name == "power" and x.dtype.kind in "biu" and y.dtype.kind in "biu":
+        return DtypeError(f"power: integers to negative integer powers are not allowed "
+                          f"(dtypes {x.dtype} and {y.dtype}, as in torch); cast the base to "
+                          "float first (t.double() ** y)")
+    if x.dtype.kind == "b" and y.dtype.kind == "b" and name == "sub":
+        return DtypeError("sub: subtraction of two bool tensors is not supported (as in torch); "
+                          "use ^ (logical xor) or cast to int first (t.long())")
+    return DtypeError(f"{name}: cannot compute on dtypes {x.dtype} and {y.dtype} "
+                      f"(shapes {x.shape} and {y.shape}): {e}")
 
 
 def _spelled(name: str, numpy_name: str, numpy_value: Any, torch_name: str, torch_value: Any,
@@ -132,7 +174,13 @@ def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
     """Normalise ``axis`` to a sorted tuple of non-negative axes, or raise naming it."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(axis, (int, np.integer)):
+        axes: tuple[Any, ...] = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        raise TypeError(f"{name}: axis must be an int, a tuple of ints or None, got "
+                        f"{type(axis).__name__} {axis!r}")
     out = []
     for a in axes:
         if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
@@ -146,13 +194,24 @@ def _axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def _ints(name: str, what: str, values: Any) -> tuple[int, ...]:
+    """Return ``values`` as a tuple of Python ints, or raise a TypeError naming the op."""
+    try:
+        items = tuple(values)
+    except TypeError:
+        items = (values,)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
+        raise TypeError(f"{name}: {what} must be ints, got {values!r}")
+    return tuple(int(n) for n in items)
+
+
 def _resolve_shape(shape: Sequence[int], size: int, old: tuple[int, ...]) -> tuple[int, ...]:
-    shape = tuple(int(n) for n in shape)
+    shape = _ints("reshape", "the shape", shape)
     known = int(np.prod([n for n in shape if n != -1]))
     if shape.count(-1) == 1 and known and size % known == 0:
         shape = tuple(size // known if n == -1 else n for n in shape)
     if shape.count(-1) or any(n < 0 for n in shape) or int(np.prod(shape)) != size:
-        raise ValueError(f"reshape: cannot reshape a tensor of shape {old} (size {size}) "
+        raise ShapeError(f"reshape: cannot reshape a tensor of shape {old} (size {size}) "
                          f"into shape {shape}")
     return shape
 
@@ -179,13 +238,85 @@ def _index(index: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-class Tensor(Node):
+class Size(tuple):
+    """A shape, as ``torch.Size``: a tuple of ints (what ``t.size()`` returns)."""
+
+    def numel(self) -> int:
+        """Return the number of elements of a tensor of this shape."""
+        return int(np.prod(self, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"Size({list(self)})"
+
+
+class _SizeInt(int):
+    """``t.size``: the number of elements, an int as numpy's ``a.size`` (also ``t.numel()``),
+    and callable as torch's method: ``t.size()`` is the shape (a ``Size`` tuple),
+    ``t.size(dim)`` / ``t.size(dim=-1)`` the length of one dimension."""
+
+    _shape: tuple[int, ...]
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._shape)
+        return self._shape[_one_axis("size", len(self._shape), None, dim, None)]
+
+
+def _dtype(dtype: Any, name: str) -> np.dtype:
+    """Return the numpy dtype for a numpy dtype, a Python type (float: float64, int: int64,
+    bool) or a name ("float32"); only bool, integer and floating point dtypes."""
+    if isinstance(dtype, Tensor):
+        return dtype.data.dtype
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dtype is None or dt is None or dt.kind not in "biuf":
+        raise TypeError(f"{name}: {dtype!r} is not a bool, integer or floating point dtype; "
+                        "use e.g. np.float32, float, int, bool or 'float64'")
+    return dt
+
+
+class _Casts:
+    """torch's cast methods of Tensor. In a base class so that the names float, int and bool
+    do not shadow the builtins in the annotations of Tensor's body."""
+
+    __slots__ = ()
+
+    def to(self, dtype: Any = None, *, copy: Any = False) -> Tensor:
+        raise NotImplementedError  # Tensor.to
+
+    def float(self) -> Tensor:
+        """Return the tensor as float32 (torch's float; differentiable)."""
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        """Return the tensor as float64 (differentiable)."""
+        return self.to(np.float64)
+
+    def half(self) -> Tensor:
+        """Return the tensor as float16 (differentiable)."""
+        return self.to(np.float16)
+
+    def int(self) -> Tensor:
+        """Return the tensor as int32 (torch's int; not differentiable)."""
+        return self.to(np.int32)
+
+    def long(self) -> Tensor:
+        """Return the tensor as int64 (not differentiable)."""
+        return self.to(np.int64)
+
+    def bool(self) -> Tensor:
+        """Return the tensor as bool (not differentiable)."""
+        return self.to(np.bool_)
+
+
+class Tensor(_Casts, Node):
     """An array in the graph: ``.data`` is a numpy ndarray, ``.grad`` one of the same shape
     and dtype (or None), as in PyTorch. Leaf gradients accumulate across ``backward()``
     calls; an interior tensor keeps its gradient only after ``retain_grad()``."""
 
     __slots__ = ()
-    __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
     __hash__ = object.__hash__  # == is elementwise; hashing stays by identity
     xp = NumpyOps
     _frees_graph = True
@@ -244,9 +375,57 @@ class Tensor(Node):
     # ------------------------------------------------------------ attributes
     shape = property(lambda self: self.data.shape, doc="The shape of the data.")
     ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
-    size = property(lambda self: self.data.size, doc="The number of elements.")
     dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of the data.")
     T = property(lambda self: self.transpose(), doc="The tensor with its axes reversed.")
+
+    @property
+    def size(self) -> _SizeInt:
+        """The number of elements, an int as numpy's ``a.size``; also callable as torch's
+        method: ``t.size()`` is the shape (a ``Size`` tuple), ``t.size(dim)`` one length.
+        ``t.numel()`` is the number of elements in torch's spelling."""
+        n = _SizeInt(self.data.size)
+        n._shape = self.data.shape
+        return n
+
+    def numel(self) -> int:
+        """Return the number of elements (numpy's ``a.size``)."""
+        return self.data.size
+
+    def dim(self) -> int:
+        """Return the number of dimensions (``ndim``)."""
+        return self.data.ndim
+
+    @property
+    def mT(self) -> Tensor:
+        """The tensor with its last two dimensions swapped (a batch of transposed matrices)."""
+        if self.ndim < 2:
+            raise ShapeError(f"mT: needs a matrix or a batch of matrices, got a {self.ndim}-D "
+                             f"tensor of shape {self.shape}; use .T or reshape first")
+        return self.swapaxes(-2, -1)
+
+    def to(self, dtype: Any = None, *, copy: bool = False) -> Tensor:
+        """Return the tensor cast to ``dtype`` (a numpy dtype, float/int/bool, a name such as
+        "float32", or a Tensor whose dtype to take); self when it already has it (unless
+        ``copy``). "cpu" is accepted and changes nothing: there is only the CPU here.
+        The cast is differentiable (the gradient is cast back); an integer or bool result
+        does not require grad."""
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self.clone() if copy else self
+        dt = _dtype(dtype, "to")
+        if dt == self.data.dtype:
+            return self.clone() if copy else self
+        if dt.kind != "f":  # not differentiable: a constant
+            return _result(None, self.data.astype(dt), (), NOATTRS)
+        return self._unary("cast", dtype=dt)
+
+    def clone(self) -> Tensor:
+        """Return a copy of the data in the graph (gradient passes through unchanged)."""
+        return self._unary("cast", dtype=self.data.dtype)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """Return the tensor cast to ``other``'s dtype."""
+        return self.to(other.dtype)
+    # float(), double(), half(), int(), long(), bool(): in the base class _Casts
 
     def numpy(self) -> np.ndarray:
         """Return the data ndarray (shared, not a copy)."""
@@ -255,7 +434,7 @@ class Tensor(Node):
     def item(self) -> Any:
         """Return the single element as a Python number."""
         if self.data.size != 1:
-            raise ValueError(f"item: only a one-element tensor converts to a Python number, "
+            raise ShapeError(f"item: only a one-element tensor converts to a Python number, "
                              f"this one has shape {self.shape}")
         return self.data.item()
 
@@ -322,15 +501,68 @@ class Tensor(Node):
     def __rpow__(self, other: ArrayLike) -> Tensor: return _binary(_POWER, other, self)
     def __matmul__(self, other: ArrayLike) -> Tensor: return matmul(self, other)
     def __rmatmul__(self, other: ArrayLike) -> Tensor: return matmul(other, self)
-    def __neg__(self) -> Tensor: return self._unary("neg")
+    def __neg__(self) -> Tensor:
+        if self.data.dtype.kind == "b":
+            raise DtypeError("neg: negation, the - operator, of a bool tensor is not supported "
+                             "(as in torch); for logical not use t == False, or cast first (t.long())")
+        return self._unary("neg")
+
     def __pos__(self) -> Tensor: return self
     def __abs__(self) -> Tensor: return self._unary("abs")
 
     def __pow__(self, other: ArrayLike) -> Tensor:
-        """``x ** c`` with a Python number ``c``, else elementwise ``x ** y`` in both."""
+        """``x ** c`` with a Python number ``c``, else elementwise ``x ** y`` in both. An
+        integer tensor to a negative integer power is an error (as in torch)."""
         if type(other) in (int, float):
+            if type(other) is int and other < 0 and self.data.dtype.kind in "biu":
+                raise DtypeError(f"pow: integers to negative integer powers are not allowed "
+                                 f"(a {self.dtype} tensor ** {other}, as in torch); cast to "
+                                 "float first (t.double() ** c) or use a float exponent")
             return self._unary("pow", exponent=other)
         return _binary(_POWER, self, other)
+
+    def clamp(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+        """Return the tensor limited to ``[min, max]`` (torch's ``clamp``; numpy's ``clip``).
+        Bounds are numbers or tensors (broadcast); the gradient goes to the input inside the
+        bounds, boundaries included, and to a tensor bound where it is picked. When
+        ``min > max`` the result is ``max``, as in torch. An integer tensor with a float
+        bound gives the default float (float64)."""
+        if min is None and max is None:
+            raise ValueError("clamp: at least one of min and max must be given (not None)")
+        lo_b: Any = min  # the checks below narrow what the annotation allows
+        hi_b: Any = max
+        if isinstance(min, Tensor) or isinstance(max, Tensor) or np.ndim(lo_b) or np.ndim(hi_b):
+            out = self
+            if min is not None:
+                out = where(_raw(out) < _raw(min), min, out)
+            if max is not None:
+                out = where(_raw(out) > _raw(max), max, out)
+            return out
+        for b in (min, max):
+            if b is not None and not isinstance(b, (int, float, np.integer, np.floating)):
+                raise TypeError(f"clamp: min and max must be numbers or tensors, got "
+                                f"{type(b).__name__}")
+        if self.data.dtype.kind != "f":  # no gradient: compute on the data, torch's dtype
+            lo, hi = (_const(b, self).data for b in (min if min is not None else max,
+                                                      max if max is not None else min))
+            dt = np.result_type(self.data.dtype, lo.dtype, hi.dtype)
+            data = self.data.astype(dt)
+            if min is not None:
+                data = np.maximum(data, lo.astype(dt))
+            if max is not None:
+                data = np.minimum(data, hi.astype(dt))
+            return _result(None, data, (), NOATTRS)
+        lo = -np.inf if lo_b is None else float(lo_b)
+        hi = np.inf if hi_b is None else float(hi_b)
+        return self._unary("clip", min=lo, max=hi)
+
+    def clamp_min(self, min: ArrayLike) -> Tensor:
+        """Return ``clamp(min=min)``."""
+        return self.clamp(min=min)
+
+    def clamp_max(self, max: ArrayLike) -> Tensor:
+        """Return ``clamp(max=max)``."""
+        return self.clamp(max=max)
 
     # comparisons give plain boolean arrays: usable as constant masks, never differentiated
     def __lt__(self, other: ArrayLike) -> np.ndarray: return self.data < _raw(other)
@@ -368,8 +600,11 @@ class Tensor(Node):
         return self._unary(name, axis=axes, keepdims=keepdims)
 
     def sum(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
-            keepdim: bool | None = None) -> Tensor:
-        """Return the sum over ``axis`` (all axes by default)."""
+            keepdim: bool | None = None, dtype: Any = None, out: None = None) -> Tensor:
+        """Return the sum over ``axis`` (all axes by default); ``dtype`` casts first."""
+        if dtype is not None or out is not None:  # np.sum(t) passes both
+            return _numpy_call("sum", self, dtype, out).sum(axis, keepdims, dim=dim,
+                                                            keepdim=keepdim)
         return self._reduce("sum", *_reduction("sum", self.ndim, axis, dim, keepdims, keepdim))
 
     def max(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
@@ -383,8 +618,11 @@ class Tensor(Node):
         return self._reduce("min", *_reduction("min", self.ndim, axis, dim, keepdims, keepdim))
 
     def mean(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
-             keepdim: bool | None = None) -> Tensor:
-        """Return the mean over ``axis``."""
+             keepdim: bool | None = None, dtype: Any = None, out: None = None) -> Tensor:
+        """Return the mean over ``axis``; ``dtype`` casts first (``np.mean(t)`` works)."""
+        if dtype is not None or out is not None:  # np.mean(t) passes both
+            return _numpy_call("mean", self, dtype, out).mean(axis, keepdims, dim=dim,
+                                                              keepdim=keepdim)
         axes, keep = _reduction("mean", self.ndim, axis, dim, keepdims, keepdim)
         n = int(np.prod([self.shape[a] for a in axes]))
         return self.sum(axes, keep) / n
@@ -426,56 +664,177 @@ class Tensor(Node):
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """Return the same elements in a new shape (one entry may be -1)."""
-        shape = _resolve_shape(_shape_args(shape), self.size, self.shape)
+        shape = _resolve_shape(_shape_args(shape), self.data.size, self.shape)
         return self if shape == self.shape else self._unary("reshape", shape=shape)
 
-    def flatten(self) -> Tensor:
-        """Return the elements as a 1-D tensor."""
-        return self.reshape(-1)
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
+        """Return ``reshape(*shape)``. There are no views or strides here: the result is a
+        new tensor in the graph (its data may share memory, but never write through it)."""
+        return self.reshape(*shape)
 
-    def transpose(self, *axes: int) -> Tensor:
-        """Return the tensor with its axes permuted (reversed when none are given)."""
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Return the tensor with dims ``start_dim`` to ``end_dim`` merged into one (torch's;
+        by default all: a 1-D tensor, also for a 0-d one)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        s = _one_axis("flatten", self.ndim, None, start_dim, None)
+        e = _one_axis("flatten", self.ndim, None, end_dim, None)
+        if s > e:
+            raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for a tensor of shape {self.shape}")
+        n = int(np.prod(self.shape[s:e + 1], dtype=np.int64))
+        return self.reshape(self.shape[:s] + (n,) + self.shape[e + 1:])
+
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        """Return the tensor with dim ``dim`` split into ``sizes`` (one may be -1)."""
+        d = _one_axis("unflatten", self.ndim, None, dim, None)
+        sizes = _ints("unflatten", "sizes", sizes)
+        n = self.shape[d]
+        known = int(np.prod([k for k in sizes if k != -1], dtype=np.int64))
+        if sizes.count(-1) == 1 and known and n % known == 0:
+            sizes = tuple(n // known if k == -1 else k for k in sizes)
+        if not sizes or sizes.count(-1) or any(k < 0 for k in sizes) or int(
+                np.prod(sizes, dtype=np.int64)) != n:
+            raise ShapeError(f"unflatten: sizes {list(sizes)} do not multiply up to the length "
+                             f"{n} of dim {dim} of shape {self.shape}")
+        return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
+
+    def transpose(self, *axes: int, dim0: int | None = None, dim1: int | None = None) -> Tensor:
+        """Two ints ``transpose(dim0, dim1)`` (also as keywords): torch's, those two dims
+        swapped. Otherwise
+        numpy's: the axes permuted by ``axes`` (given as ints or one tuple), reversed when
+        none are given. (Two ints on a matrix: both readings swap, except that
+        ``transpose(0, 1)`` is torch's swap, not numpy's identity.)"""
+        if dim0 is not None or dim1 is not None:
+            if axes or dim0 is None or dim1 is None:
+                raise TypeError("transpose: give both dim0= and dim1= (torch's) and no axes")
+            return self.swapaxes(dim0, dim1)
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return self.swapaxes(*axes)
         axes = _shape_args(axes) or tuple(reversed(range(self.ndim)))
-        if sorted(a % self.ndim if self.ndim else a for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
-                             f"{self.ndim} axes of shape {self.shape}")
-        axes = tuple(a % self.ndim for a in axes)
-        return self._unary("transpose", axes=axes)
+        return self.permute(*axes)
 
-    permute = transpose
+    def permute(self, *dims: int) -> Tensor:
+        """Return the tensor with its dims permuted: dim ``i`` of the result is dim
+        ``dims[i]`` of self (torch's ``permute``, numpy's ``transpose(axes)``)."""
+        dims = _shape_args(dims)
+        if len(dims) != self.ndim or not all(
+                isinstance(a, (int, np.integer)) and -self.ndim <= a < self.ndim for a in dims) or \
+                len({int(a) % self.ndim for a in dims}) != self.ndim:
+            raise ShapeError(f"permute: dims {tuple(dims)} are not a permutation of the "
+                             f"{self.ndim} dims of shape {self.shape}")
+        dims = tuple(int(a) % self.ndim for a in dims)
+        return self if dims == tuple(range(self.ndim)) else self._unary("transpose", axes=dims)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """Return the tensor with two axes exchanged."""
-        a, b = _axes(axis1, self.ndim, "swapaxes")[0], _axes(axis2, self.ndim, "swapaxes")[0]
+        """Return the tensor with two axes exchanged (torch's ``swapaxes``/``swapdims``)."""
+        a = _one_axis("swapaxes", self.ndim, None, axis1, None)
+        b = _one_axis("swapaxes", self.ndim, None, axis2, None)
         axes = list(range(self.ndim))
         axes[a], axes[b] = b, a
         return self._unary("transpose", axes=tuple(axes))
 
-    def expand_dims(self, axis: int) -> Tensor:
-        """Return the tensor with a new axis of length 1 at ``axis``."""
-        a = _axes(axis, self.ndim + 1, "expand_dims")[0]
+    swapdims = swapaxes
+
+    def expand_dims(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Return the tensor with a new axis of length 1 at ``axis`` (or ``dim``)."""
+        a = _one_axis("expand_dims", self.ndim + 1, axis, dim, None)
         return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
 
-    def squeeze(self, axis: Axis = None) -> Tensor:
-        """Return the tensor without the length-1 axes (those of ``axis``, or all)."""
-        if axis is None:
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Return the tensor with a new dim of length 1 at ``dim`` (torch's ``expand_dims``)."""
+        a = _one_axis("unsqueeze", self.ndim + 1, None, dim, None)
+        return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
+
+    def squeeze(self, dim: Axis = None, *, axis: Axis = None) -> Tensor:
+        """Return the tensor without the length-1 dims (those of ``dim``, or all). The
+        spelling decides, for a dim whose length is not 1: positional or ``dim=`` is
+        torch's (that dim is kept), ``axis=`` numpy's (a ValueError)."""
+        given = _spelled("squeeze", "axis", axis, "dim", dim, None)
+        if given is None:
             axes = tuple(i for i, n in enumerate(self.shape) if n == 1)
         else:
-            axes = _axes(axis, self.ndim, "squeeze")
-            if any(self.shape[a] != 1 for a in axes):
-                raise ValueError(f"squeeze: axis {axis} of shape {self.shape} is not of length 1")
+            axes = _axes(given, self.ndim, "squeeze") if self.ndim else ()
+            if axis is not None and any(self.shape[a] != 1 for a in axes):
+                raise ShapeError(f"squeeze: axis {axis} of shape {self.shape} is not of length 1")
+            axes = tuple(a for a in axes if self.shape[a] == 1)
         return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
 
     def broadcast_to(self, *shape: int | Sequence[int]) -> Tensor:
         """Return the tensor broadcast to ``shape`` (numpy's rules)."""
-        target = tuple(int(n) for n in _shape_args(shape))
+        target = _ints("broadcast_to", "the shape", _shape_args(shape))
         try:
             ok = len(target) >= self.ndim and np.broadcast_shapes(self.shape, target) == target
         except ValueError:
             ok = False
         if not ok:
-            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {target}")
+            raise ShapeError(f"broadcast_to: cannot broadcast shape {self.shape} to {target}")
         return self if target == self.shape else self._unary("broadcast_to", shape=target)
+
+    def expand(self, *sizes: int | Sequence[int]) -> Tensor:
+        """Return the tensor broadcast to ``sizes`` (torch's): -1 keeps that dim, new dims
+        go in front; the copies' gradients add up."""
+        target = _ints("expand", "sizes", _shape_args(sizes))
+        lead = len(target) - self.ndim
+        if lead < 0 or any(n == -1 for n in target[:lead]):
+            raise ShapeError(f"expand: sizes {list(target)} cannot expand shape {self.shape} "
+                             "(give at least its number of dims; -1 only for existing dims)")
+        target = target[:lead] + tuple(
+            s if n == -1 else n for n, s in zip(target[lead:], self.shape))
+        if any(s != 1 and n != s for n, s in zip(target[lead:], self.shape)) or min(
+                target, default=0) < 0:
+            raise ShapeError(f"expand: cannot expand shape {self.shape} to {list(target)}: "
+                             "only dims of length 1 can be expanded")
+        return self.broadcast_to(target)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """Return ``expand(other.shape)``."""
+        return self.expand(other.shape)
+
+    def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
+        """Return the tensor tiled ``sizes[i]`` times along dim ``i`` (torch's ``repeat``,
+        numpy's ``tile``; numpy's element-wise ``repeat`` is ``repeat_interleave``)."""
+        reps = _ints("repeat", "the repeat counts", _shape_args(sizes))
+        if len(reps) < self.ndim or any(n < 0 for n in reps):
+            raise ShapeError(f"repeat: needs one non-negative count per dim (at least "
+                             f"{self.ndim} for shape {self.shape}), got {list(reps)}")
+        shape = (1,) * (len(reps) - self.ndim) + self.shape
+        inter = tuple(k for n in shape for k in (1, n))  # a length-1 dim before each dim
+        big = tuple(k for r, n in zip(reps, shape) for k in (r, n))
+        return self.reshape(inter).broadcast_to(big).reshape(
+            tuple(r * n for r, n in zip(reps, shape)))
+
+    def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0
+              ) -> tuple[Tensor, ...]:
+        """Return the tensor cut along ``dim`` into pieces of ``split_size_or_sections``
+        (the last may be smaller) or of the given list of lengths (torch's ``split``)."""
+        d = _one_axis("split", self.ndim, None, dim, None)
+        n = self.shape[d]
+        if isinstance(split_size_or_sections, (int, np.integer)):
+            k = int(split_size_or_sections)
+            if k < 0 or (k == 0 and n):
+                raise ShapeError(f"split: split_size must be positive (0 only for an empty "
+                                 f"dim), got {k} for dim {dim} of shape {self.shape}")
+            sizes = [min(k, n - i) for i in range(0, n, k)] if n else [0]
+        else:
+            sizes = list(_ints("split", "split_size_or_sections", split_size_or_sections))
+            if any(k < 0 for k in sizes) or sum(sizes) != n:
+                raise ShapeError(f"split: sections {sizes} must be non-negative and add up to "
+                                 f"the length {n} of dim {dim} of shape {self.shape}")
+        starts = np.cumsum([0] + sizes)
+        head = (slice(None),) * d
+        return tuple(self[head + (slice(int(a), int(a) + k),)] for a, k in zip(starts, sizes))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """Return the tensor cut along ``dim`` into ``chunks`` pieces of ``ceil(n/chunks)``
+        (the last smaller, and fewer pieces when they run out: torch's ``chunk``)."""
+        if not isinstance(chunks, (int, np.integer)) or chunks <= 0:
+            raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+        d = _one_axis("chunk", self.ndim, None, dim, None)
+        n = self.shape[d]
+        if n == 0:
+            return tuple(self.split(0, d)[0] for _ in range(int(chunks)))
+        return self.split(-(-n // int(chunks)), d)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _index(index)
@@ -530,10 +889,69 @@ class Tensor(Node):
         return float(self.item())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self.item())  # a float truncates toward 0, as int(2.7)
 
     def __bool__(self) -> bool:
-        return bool(self.item())
+        if self.data.size != 1:
+            raise ShapeError(f"bool: the truth value of a tensor with {self.data.size} elements "
+                             f"(shape {self.shape}) is ambiguous; use .any() or .all()")
+        return bool(self.data.item())
+
+    def __index__(self) -> int:
+        """An integer (or bool) one-element tensor as an index: ``[1, 2, 3][t]``."""
+        if self.data.size != 1 or self.data.dtype.kind not in "biu":
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index (this one: dtype {self.dtype}, shape {self.shape})")
+        return int(self.data.item())
+
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others only with ``{}``."""
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(f"format: the spec {spec!r} needs a 0-d tensor, this one has shape "
+                            f"{self.shape}; use t.item() for one element or t.tolist()")
+        return str(self)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """``round(t)``: a one-element tensor rounds as its Python number (an int without
+        ``ndigits``); a larger one gives a new tensor of rounded data (half to even, not
+        differentiable)."""
+        if self.data.size == 1:
+            return round(self.data.item(), ndigits)
+        return Tensor(np.round(self.data, ndigits or 0))
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)``: the data (not a copy unless ``dtype`` or ``copy`` asks)."""
+        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+            raise ValueError(f"__array__: casting {self.dtype} to {np.dtype(dtype)} needs a copy, "
+                             "but copy=False")
+        if copy or (dtype is not None and np.dtype(dtype) != self.data.dtype):
+            return np.array(self.data, dtype=dtype, copy=True)
+        return self.data
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """An ndarray on the left of an operator (``a + t``, ``a @ t``, ``a < t``) gives
+        what the Tensor's reflected operator gives (a Tensor in the graph); any other numpy
+        ufunc on a Tensor is a TypeError naming the method to use."""
+        if method == "__call__" and not kwargs and len(inputs) == 2:
+            if isinstance(inputs[1], Tensor) and ufunc.__name__ in _REFLECTED:
+                return getattr(inputs[1], _REFLECTED[ufunc.__name__])(inputs[0])
+            if isinstance(inputs[0], Tensor) and ufunc.__name__ in _FORWARD:  # np.add(t, a)
+                return getattr(inputs[0], _FORWARD[ufunc.__name__])(inputs[1])
+        name = _UFUNC_METHODS.get(ufunc.__name__, ufunc.__name__)
+        use = (f"t.{name}()" if hasattr(Tensor, name) else f"autograd.{name}(...)" if name in (
+            "maximum", "minimum", "where") else f"np.{ufunc.__name__}(t.data)")
+        raise TypeError(f"np.{ufunc.__name__}{'.' + method if method != '__call__' else ''}: "
+                        f"numpy ufuncs do not take Tensors (the result would drop the graph); use "
+                        f"{use}, or np.{ufunc.__name__}(t.data) for the raw data")
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails: a real attribute's own AttributeError (from
+        # inside a property) is raised again as it is
+        if name.startswith("__") or hasattr(type(self), name):
+            return object.__getattribute__(self, name)
+        raise AttributeError(_no_attribute(type(self), name))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
@@ -548,6 +966,23 @@ def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
+# the ufuncs an ndarray calls for an operator with a Tensor on its right: the reflected one
+_REFLECTED = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__",
+              "true_divide": "__rtruediv__", "divide": "__rtruediv__", "power": "__rpow__",
+              "matmul": "__rmatmul__", "less": "__gt__", "less_equal": "__ge__",
+              "greater": "__lt__", "greater_equal": "__le__", "equal": "__eq__",
+              "not_equal": "__ne__"}
+_FORWARD = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
+            "true_divide": "__truediv__", "divide": "__truediv__", "power": "__pow__",
+            "matmul": "__matmul__", "less": "__lt__", "less_equal": "__le__",
+            "greater": "__gt__", "greater_equal": "__ge__", "equal": "__eq__",
+            "not_equal": "__ne__"}
+# numpy's ufunc names whose Tensor method is spelled differently
+_UFUNC_METHODS = {"absolute": "abs", "negative": "neg", "true_divide": "div",
+                  "subtract": "sub", "multiply": "mul", "power": "pow", "maximum": "maximum",
+                  "minimum": "minimum", "clip": "clamp"}
+
+
 def _tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(_array(x, None, "Tensor operand", copy=False))
 
@@ -559,10 +994,10 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Return the matrix product with numpy's rules: 1-D operands and batch broadcasting."""
     x, y = _tensor(x), _tensor(y)
     if x.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"matmul: both operands must be at least 1-D, got shapes {x.shape} "
+        raise ShapeError(f"matmul: both operands must be at least 1-D, got shapes {x.shape} "
                          f"and {y.shape} (use * to multiply by a scalar)")
     if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
-        raise ValueError(f"matmul: shapes {x.shape} and {y.shape} do not line up (the last "
+        raise ShapeError(f"matmul: shapes {x.shape} and {y.shape} do not line up (the last "
                          f"axis of the first must equal the {'second-to-last' if y.ndim > 1 else 'only'}"
                          " axis of the second)")
     if x.ndim == 1 or y.ndim == 1:  # numpy's rule: promote to a matrix, drop that axis after
@@ -575,7 +1010,7 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
         try:
             batch = np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
         except ValueError:
-            raise ValueError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
+            raise ShapeError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
                              "broadcast together") from None
         x, y = x.broadcast_to(batch + x.shape[-2:]), y.broadcast_to(batch + y.shape[-2:])
     return _result(_MATMUL, _MATMUL.forward(NumpyOps, x.data, y.data), (x, y), NOATTRS)
@@ -801,6 +1236,61 @@ def stack(tensors: Sequence[ArrayLike], axis: int | None = None, *,
     return concatenate([t.expand_dims(a) for t in ts], axis=a)
 
 
+cat = concatenate  # torch's name
+
+
+def clamp(input: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = None
+          ) -> Tensor:
+    """Return ``input.clamp(min, max)`` (torch's ``clamp``, numpy's ``clip``)."""
+    return _tensor(input).clamp(min, max)
+
+
+def reshape(input: ArrayLike, shape: Sequence[int]) -> Tensor:
+    """Return ``input.reshape(shape)``."""
+    return _tensor(input).reshape(shape)
+
+
+def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Return ``input.flatten(start_dim, end_dim)``."""
+    return _tensor(input).flatten(start_dim, end_dim)
+
+
+def squeeze(input: ArrayLike, dim: Axis = None) -> Tensor:
+    """Return ``input.squeeze(dim)`` (torch's: a dim whose length is not 1 is kept)."""
+    return _tensor(input).squeeze(dim)
+
+
+def unsqueeze(input: ArrayLike, dim: int) -> Tensor:
+    """Return ``input.unsqueeze(dim)``."""
+    return _tensor(input).unsqueeze(dim)
+
+
+def transpose(input: ArrayLike, dim0: int, dim1: int) -> Tensor:
+    """Return ``input`` with dims ``dim0`` and ``dim1`` swapped (torch's ``transpose``)."""
+    return _tensor(input).swapaxes(dim0, dim1)
+
+
+def permute(input: ArrayLike, dims: Sequence[int]) -> Tensor:
+    """Return ``input.permute(*dims)``."""
+    return _tensor(input).permute(*dims)
+
+
+def chunk(input: ArrayLike, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Return ``input.chunk(chunks, dim)``."""
+    return _tensor(input).chunk(chunks, dim)
+
+
+def split(tensor: ArrayLike, split_size_or_sections: int | Sequence[int], dim: int = 0
+          ) -> tuple[Tensor, ...]:
+    """Return ``tensor.split(split_size_or_sections, dim)``."""
+    return _tensor(tensor).split(split_size_or_sections, dim)
+
+
+float16, float32, float64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+int8, int16, int32, int64 = (np.dtype(d) for d in (np.int8, np.int16, np.int32, np.int64))
+uint8 = np.dtype(np.uint8)
+
+
 # ---------------------------------------------------------------- functions: elementwise
 
 
@@ -822,6 +1312,14 @@ def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
 def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Return the elementwise minimum; ties split the gradient evenly."""
     return _binary(OPS["minimum"], x if isinstance(y, Tensor) else _tensor(x), y)
+
+
+def _numpy_call(name: str, t: Tensor, dtype: Any, out: Any) -> Tensor:
+    """The keywords numpy passes when ``np.mean(t)``/``np.sum(t)`` calls the method: ``out``
+    must be None (no in-place results here), ``dtype`` casts first."""
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported (a Tensor result is always new)")
+    return t if dtype is None else t.to(dtype)
 
 
 def _owner(a: np.ndarray) -> Any:

@@ -260,3 +260,16 @@ def _einsum(draw: Any, op: Op) -> Case:
 
 
 register_kind("einsum", _einsum)
+
+
+# ---------------------------------------------------------------- shape and dtype kinds
+
+
+@st.composite
+def _cast(draw: Any, op: Op) -> Case:
+    # float64 -> float64 (a copy): the suite checks in float64, where finite differences
+    # hold; the casts between float dtypes are checked in tests/test_surface.py
+    return _inputs(draw, op, [draw(shapes())]), {"dtype": np.dtype(np.float64)}
+
+
+register_kind("cast", _cast)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from autograd import Tensor, Value
+from autograd.tensor import DtypeError
 
 from ._validate import RNG, drop_probability, generator, integer, one_of, positive
 from .module import Module, Parameter
@@ -50,12 +51,23 @@ class Linear(Module):
         self.bias = Parameter(g.uniform(-bound, bound, out_features), dtype=dtype) if bias else None
 
     def forward(self, x: Any) -> Tensor:
-        """Return ``x @ weight.T + bias``, of shape (..., out_features)."""
-        x = _tensor(x, "Linear")
+        """Return ``x @ weight.T + bias``, of shape (..., out_features).
+
+        A Tensor input must have the parameters' dtype (a DtypeError otherwise, as torch:
+        no silent float64 computation in a float32 layer); an array or list input is data
+        and is converted to it."""
+        x = _tensor(x if isinstance(x, (Tensor, Value)) else Tensor(x, dtype=self.weight.dtype),
+                    "Linear")
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear(in_features={self.in_features}, out_features="
                              f"{self.out_features}): input has shape {x.shape}, but its last "
                              f"dimension must be in_features={self.in_features}")
+        if x.dtype != self.weight.dtype:  # as torch: no silent float64 (or int) computation
+            raise DtypeError(f"Linear(in_features={self.in_features}, out_features="
+                             f"{self.out_features}): input has dtype {x.dtype}, but the layer's "
+                             f"parameters have dtype {self.weight.dtype}; cast the input "
+                             f"(x.to(np.{self.weight.dtype})) or build the layer with "
+                             f"dtype=np.{x.dtype}")
         y = x @ self.weight.T
         return y + self.bias if self.bias is not None else y
 

@@ -51,6 +51,7 @@ REFERENCE = {
     "broadcast_to": lambda x, shape: x + np.zeros(shape),
     "concatenate": lambda *xs, axis: np.concatenate(xs, axis=axis),
     # ------------------------------------------------ shape (issue 10 adds here)
+    "cast": lambda x, dtype: np.array(x, dtype=dtype, copy=True),
 
     # ------------------------------------------------ indexing
     "getitem": lambda x, index: x[index],

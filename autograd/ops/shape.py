@@ -37,3 +37,10 @@ defop("broadcast_to", lambda xp, x, *, shape: xp.broadcast_to(x, shape=shape),
       kind="broadcast_to", domain=REAL)
 defop("concatenate", lambda xp, *xs, axis: xp.concatenate(xs, axis=axis),
       _concatenate_vjp, arity=0, kind="concatenate", domain=REAL)
+
+# ---------------------------------------------------------------- shape (issue 10 adds here)
+
+defop("cast", lambda xp, x, *, dtype: xp.cast(x, dtype=dtype),
+      # d cast(x) = dx: the gradient passes through, cast back to the input's dtype
+      lambda xp, g, out, x, *, dtype: xp.cast(g, dtype=x.dtype),
+      kind="cast", domain=REAL)
