@@ -1191,8 +1191,8 @@ def tensordot(x: ArrayLike, y: ArrayLike, dims: Any = None, *, axes: Any = None)
     fy = [b for b in range(y.ndim) if b not in ay]
     k = int(np.prod([x.shape[a] for a in ax]))
     free = tuple(x.shape[a] for a in fx) + tuple(y.shape[b] for b in fy)
-    xm = x.transpose(*fx, *ax).reshape(int(np.prod([x.shape[a] for a in fx])), k)
-    ym = y.transpose(*ay, *fy).reshape(k, int(np.prod([y.shape[b] for b in fy])))
+    xm = x.permute(*fx, *ax).reshape(int(np.prod([x.shape[a] for a in fx])), k)
+    ym = y.permute(*ay, *fy).reshape(k, int(np.prod([y.shape[b] for b in fy])))
     return matmul(xm, ym).reshape(free)
 
 

@@ -271,7 +271,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: Reduction = "mean",
                          f"{n_classes} classes (valid: 0 to {n_classes - 1})")
     # pick log p[target] by indexing (not a one-hot product, so a -inf logit elsewhere
     # cannot make 0 * -inf = nan): class axis last, then one index array per axis
-    last = logp if axis == logp.ndim - 1 else logp.transpose(
+    last = logp if axis == logp.ndim - 1 else logp.permute(
         *[a for a in range(logp.ndim) if a != axis], axis)
     nll = -last[tuple(np.indices(idx.shape)) + (idx,)]
     if label_smoothing:
