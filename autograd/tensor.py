@@ -527,30 +527,36 @@ class Tensor(Node):
     # ------------------------------------------------------------ indexing and masking
     # gather and scatter_add are primitives (each the other's VJP); the rest compose them,
     # getitem, index_put_add and where, so they are differentiable to any order.
-    def gather(self, dim: int, index: ArrayLike) -> Tensor:
+    def gather(self, dim: int | None = None, index: ArrayLike | None = None, *,
+               axis: int | None = None) -> Tensor:
         """Return ``out[i][j] = self[index[i][j]][j]`` (for ``dim=0``; any dim alike): the
         index has the tensor's ndim and is no larger outside ``dim``; repeats add up in
-        the gradient."""
-        a = _one_axis("gather", self.ndim, None, dim, None)
+        the gradient. ``axis=`` is accepted for ``dim=``."""
+        a = _dim_arg("gather", self.ndim, axis, dim)
         return self._unary("gather", axis=a, index=_along_index("gather", self, a, index))
 
-    def scatter_add(self, dim: int, index: ArrayLike, src: ArrayLike) -> Tensor:
+    def scatter_add(self, dim: int | None = None, index: ArrayLike | None = None,
+                    src: ArrayLike | None = None, *, axis: int | None = None) -> Tensor:
         """Return a copy with ``src[i][j]`` added at ``[index[i][j]][j]`` (for ``dim=0``):
-        repeated targets accumulate; only the index-shaped corner of ``src`` is used."""
-        a, idx, src_t = _scatter_args("scatter_add", self, dim, index, src)
+        repeated targets accumulate; only the index-shaped corner of ``src`` is used.
+        ``axis=`` is accepted for ``dim=``."""
+        a, idx, src_t = _scatter_args("scatter_add", self, _dim_arg(
+            "scatter_add", self.ndim, axis, dim), index, src)
         return Tensor._apply(OPS["scatter_add"], self, src_t, axis=a, index=idx)
 
-    def scatter(self, dim: int, index: ArrayLike, src: ArrayLike | None = None,
-                value: float | None = None, *, reduce: str | None = None) -> Tensor:
+    def scatter(self, dim: int | None = None, index: ArrayLike | None = None,
+                src: ArrayLike | None = None, value: float | None = None, *,
+                reduce: str | None = None, axis: int | None = None) -> Tensor:
         """Return a copy with ``src[i][j]`` (or the number ``value``) written at
         ``[index[i][j]][j]`` (for ``dim=0``). Where a target repeats, the last write wins
         and, as in torch, every writer gets the gradient; overwritten elements get none.
-        ``reduce='add'``/``'multiply'`` (torch's legacy form) combines instead."""
+        ``reduce='add'``/``'multiply'`` (torch's legacy form) combines instead. ``axis=``
+        is accepted for ``dim=``."""
         if src is None or isinstance(src, (int, float)) and not isinstance(src, bool):
             value, src = (src if value is None else value), None
         if (src is None) == (value is None):
             raise TypeError("scatter: give exactly one of src (a tensor) and value (a number)")
-        a = _one_axis("scatter", self.ndim, None, dim, None)
+        a = _dim_arg("scatter", self.ndim, axis, dim)
         idx = _along_index("scatter", self, a, index)
         if src is None:
             src = Tensor(np.full(idx.shape, value, dtype=self.dtype))
@@ -567,13 +573,17 @@ class Tensor(Node):
             out = out + (exact - out.data)
         return out
 
-    def scatter_reduce(self, dim: int, index: ArrayLike, src: ArrayLike, reduce: str, *,
-                       include_self: bool = True) -> Tensor:
+    def scatter_reduce(self, dim: int | None = None, index: ArrayLike | None = None,
+                       src: ArrayLike | None = None, reduce: str | None = None, *,
+                       include_self: bool = True, axis: int | None = None) -> Tensor:
         """Return a copy where each target ``[index[i][j]][j]`` (for ``dim=0``) holds the
         ``reduce`` ('sum', 'prod', 'mean', 'amax', 'amin') of the ``src`` elements sent to
         it, and of its own value when ``include_self``; untouched elements keep theirs.
-        amax/amin share the gradient evenly among tied elements, as torch does."""
-        a, idx, src_t = _scatter_args("scatter_reduce", self, dim, index, src)
+        amax/amin share the gradient evenly among tied elements, as torch does (which
+        counts a tied self in the share even without include_self). ``axis=`` is accepted
+        for ``dim=``."""
+        a, idx, src_t = _scatter_args("scatter_reduce", self, _dim_arg(
+            "scatter_reduce", self.ndim, axis, dim), index, src)
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
             raise ValueError(f"scatter_reduce: reduce must be one of 'sum', 'prod', 'mean', "
                              f"'amax', 'amin', got {reduce!r}")
@@ -617,20 +627,25 @@ class Tensor(Node):
                             src_t * (src_ties / n[at]), axis=a, index=idx)
         return out + (exact - out.data)  # a constant: the tie sum rounds, the extreme not
 
-    def index_select(self, dim: int, index: ArrayLike) -> Tensor:
-        """Return the slices ``index`` (0-d or 1-D, integers in range) along ``dim``."""
-        a = _one_axis("index_select", self.ndim, None, dim, None)
+    def index_select(self, dim: int | None = None, index: ArrayLike | None = None, *,
+                     axis: int | None = None) -> Tensor:
+        """Return the slices ``index`` (0-d or 1-D, integers in range) along ``dim``
+        (or numpy's ``axis=``)."""
+        a = _dim_arg("index_select", self.ndim, axis, dim)
         idx = _int_array("index_select", index, "index")
         if idx.ndim > 1:
             raise IndexError(f"index_select: index must be 0-d or 1-D, got shape {idx.shape}")
         _in_range("index_select", idx, self.shape[a], a, self.shape)
         return self[(slice(None),) * a + (idx.reshape(-1),)]
 
-    def take_along_dim(self, indices: ArrayLike, dim: int | None = None) -> Tensor:
+    def take_along_dim(self, indices: ArrayLike, dim: int | None = None, *,
+                       axis: int | None = None) -> Tensor:
         """Return the elements at ``indices`` along ``dim`` (torch.take_along_dim: the
         tensor and the indices broadcast outside ``dim``; negative indices count from the
-        end; ``dim=None`` indexes the flattened tensor)."""
+        end; ``dim=None`` indexes the flattened tensor). ``axis=`` is accepted for ``dim=``
+        (numpy's take_along_axis, same meaning)."""
         idx = _int_array("take_along_dim", indices, "indices")
+        dim = _spelled("take_along_dim", "axis", axis, "dim", dim, None)
         if dim is None:
             flat = self.reshape(-1)
             idx = idx.reshape(-1)
@@ -671,25 +686,27 @@ class Tensor(Node):
         ``x.where(cond, y)``, that is ``where(cond, x, y)``)."""
         return where(condition, self, other)
 
-    def tril(self, diagonal: int = 0) -> Tensor:
+    def tril(self, diagonal: int | None = None, *, k: int | None = None) -> Tensor:
         """Return the lower triangle of the last two dims (on and below diagonal ``k``),
-        zeros above; batched over the leading dims."""
-        return _fill(self, ~np.tri(*self._matrix("tril"), k=int(diagonal), dtype=bool), 0)
+        zeros above; batched over the leading dims. numpy's ``k=`` is torch's ``diagonal``."""
+        k = int(_spelled("tril", "k", k, "diagonal", diagonal, 0))
+        return _fill(self, ~np.tri(*self._matrix("tril"), k=k, dtype=bool), 0)
 
-    def triu(self, diagonal: int = 0) -> Tensor:
+    def triu(self, diagonal: int | None = None, *, k: int | None = None) -> Tensor:
         """Return the upper triangle of the last two dims (on and above diagonal ``k``),
-        zeros below; batched over the leading dims."""
-        return _fill(self, np.tri(*self._matrix("triu"), k=int(diagonal) - 1, dtype=bool), 0)
+        zeros below; batched over the leading dims. numpy's ``k=`` is torch's ``diagonal``."""
+        k = int(_spelled("triu", "k", k, "diagonal", diagonal, 0))
+        return _fill(self, np.tri(*self._matrix("triu"), k=k - 1, dtype=bool), 0)
 
     def _matrix(self, name: str) -> tuple[int, int]:
         if self.ndim < 2:
             raise ValueError(f"{name}: needs a tensor of at least 2 dims, got shape {self.shape}")
         return self.shape[-2], self.shape[-1]
 
-    def diag(self, diagonal: int = 0) -> Tensor:
+    def diag(self, diagonal: int | None = None, *, k: int | None = None) -> Tensor:
         """Return, for a 1-D tensor, the square matrix with it on diagonal ``k``; for a 2-D
-        one, its diagonal ``k`` as a 1-D tensor."""
-        k = int(diagonal)
+        one, its diagonal ``k`` as a 1-D tensor. numpy's ``k=`` is torch's ``diagonal``."""
+        k = int(_spelled("diag", "k", k, "diagonal", diagonal, 0))
         if self.ndim == 2:
             return self.diagonal(k)
         if self.ndim != 1:
@@ -699,10 +716,13 @@ class Tensor(Node):
         return Tensor._apply(OPS["index_put_add"], self, index=(i + max(-k, 0), i + max(k, 0)),
                              shape=(n + abs(k),) * 2)
 
-    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-        """Return diagonal ``offset`` of the matrices over ``dim1``/``dim2``, as a new last
-        dim (torch's and numpy's layout)."""
-        d1, d2 = (_axes(d, self.ndim, "diagonal")[0] for d in (dim1, dim2))
+    def diagonal(self, offset: int = 0, dim1: int | None = None, dim2: int | None = None, *,
+                 axis1: int | None = None, axis2: int | None = None) -> Tensor:
+        """Return diagonal ``offset`` of the matrices over ``dim1``/``dim2`` (numpy's
+        ``axis1``/``axis2``; default 0 and 1), as a new last dim (torch's and numpy's
+        layout)."""
+        d1, d2 = (_axes(_spelled("diagonal", f"axis{i}", a, f"dim{i}", d, i - 1), self.ndim,
+                        "diagonal")[0] for i, a, d in ((1, axis1, dim1), (2, axis2, dim2)))
         if d1 == d2:
             raise ValueError(f"diagonal: dim1 and dim2 are the same dim ({d1})")
         rest = [d for d in range(self.ndim) if d not in (d1, d2)]
@@ -711,15 +731,20 @@ class Tensor(Node):
         i = np.arange(max(0, min(n1, n2 - k) if k >= 0 else min(n1 + k, n2)))
         return x[..., i + max(-k, 0), i + max(k, 0)]
 
-    def flip(self, *dims: int | Sequence[int]) -> Tensor:
-        """Return the tensor with the order of elements reversed along ``dims``."""
-        axes = _axes(_shape_args(dims), self.ndim, "flip")
+    def flip(self, *dims: int | Sequence[int], axis: Axis = None) -> Tensor:
+        """Return the tensor with the order of elements reversed along ``dims`` (or numpy's
+        ``axis=``); with neither, along every dim (numpy's meaning; torch requires dims)."""
+        given = _shape_args(dims) if dims else None
+        axes = _axes(_spelled("flip", "axis", axis, "dims", given, None), self.ndim, "flip")
         return self[tuple(slice(None, None, -1) if d in axes else slice(None)
                           for d in range(self.ndim))]
 
-    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
-        """Return the tensor with elements shifted by ``shifts`` along ``dims`` (those that
-        fall off one end come back at the other); ``dims=None`` rolls the flattened tensor."""
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None, *,
+             axis: int | Sequence[int] | None = None) -> Tensor:
+        """Return the tensor with elements shifted by ``shifts`` along ``dims`` (or numpy's
+        ``axis=``; those that fall off one end come back at the other); ``dims=None`` rolls
+        the flattened tensor."""
+        dims = _spelled("roll", "axis", axis, "dims", dims, None)
         sh = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
         if dims is None:
             if len(sh) != 1:
@@ -736,10 +761,12 @@ class Tensor(Node):
                 out = out[(slice(None),) * a + ((np.arange(n) - int(s)) % n,)]
         return out
 
-    def repeat_interleave(self, repeats: int | ArrayLike, dim: int | None = None) -> Tensor:
-        """Return the tensor with each element (each slice along ``dim``; of the flattened
-        tensor when ``dim`` is None) repeated ``repeats`` times (an int, or one count per
-        slice)."""
+    def repeat_interleave(self, repeats: int | ArrayLike, dim: int | None = None, *,
+                          axis: int | None = None) -> Tensor:
+        """Return the tensor with each element (each slice along ``dim``, or numpy's
+        ``axis=``; of the flattened tensor when None) repeated ``repeats`` times (an int,
+        or one count per slice): numpy's ``repeat``."""
+        dim = _spelled("repeat_interleave", "axis", axis, "dim", dim, None)
         x = self.reshape(-1) if dim is None else self
         a = 0 if dim is None else _one_axis("repeat_interleave", self.ndim, None, dim, None)
         r = _int_array("repeat_interleave", repeats, "repeats").reshape(-1)
@@ -893,36 +920,43 @@ def _owner(a: np.ndarray) -> Any:
 # ---------------------------------------------------------------- functions: indexing and masking
 
 
-def gather(input: Tensor, dim: int, index: ArrayLike) -> Tensor:
+def gather(input: Tensor, dim: int | None = None, index: ArrayLike | None = None, *,
+           axis: int | None = None) -> Tensor:
     """Return ``input.gather(dim, index)``."""
-    return _tensor(input).gather(dim, index)
+    return _tensor(input).gather(dim, index, axis=axis)
 
 
-def scatter(input: Tensor, dim: int, index: ArrayLike, src: ArrayLike | None = None,
-            value: float | None = None, *, reduce: str | None = None) -> Tensor:
+def scatter(input: Tensor, dim: int | None = None, index: ArrayLike | None = None,
+            src: ArrayLike | None = None, value: float | None = None, *,
+            reduce: str | None = None, axis: int | None = None) -> Tensor:
     """Return ``input.scatter(dim, index, src or value, reduce=reduce)``."""
-    return _tensor(input).scatter(dim, index, src, value, reduce=reduce)
+    return _tensor(input).scatter(dim, index, src, value, reduce=reduce, axis=axis)
 
 
-def scatter_add(input: Tensor, dim: int, index: ArrayLike, src: ArrayLike) -> Tensor:
+def scatter_add(input: Tensor, dim: int | None = None, index: ArrayLike | None = None,
+                src: ArrayLike | None = None, *, axis: int | None = None) -> Tensor:
     """Return ``input.scatter_add(dim, index, src)``."""
-    return _tensor(input).scatter_add(dim, index, src)
+    return _tensor(input).scatter_add(dim, index, src, axis=axis)
 
 
-def scatter_reduce(input: Tensor, dim: int, index: ArrayLike, src: ArrayLike, reduce: str, *,
-                   include_self: bool = True) -> Tensor:
+def scatter_reduce(input: Tensor, dim: int | None = None, index: ArrayLike | None = None,
+                   src: ArrayLike | None = None, reduce: str | None = None, *,
+                   include_self: bool = True, axis: int | None = None) -> Tensor:
     """Return ``input.scatter_reduce(dim, index, src, reduce, include_self=include_self)``."""
-    return _tensor(input).scatter_reduce(dim, index, src, reduce, include_self=include_self)
+    return _tensor(input).scatter_reduce(dim, index, src, reduce, include_self=include_self,
+                                         axis=axis)
 
 
-def index_select(input: Tensor, dim: int, index: ArrayLike) -> Tensor:
+def index_select(input: Tensor, dim: int | None = None, index: ArrayLike | None = None, *,
+                 axis: int | None = None) -> Tensor:
     """Return ``input.index_select(dim, index)``."""
-    return _tensor(input).index_select(dim, index)
+    return _tensor(input).index_select(dim, index, axis=axis)
 
 
-def take_along_dim(input: Tensor, indices: ArrayLike, dim: int | None = None) -> Tensor:
+def take_along_dim(input: Tensor, indices: ArrayLike, dim: int | None = None, *,
+                   axis: int | None = None) -> Tensor:
     """Return ``input.take_along_dim(indices, dim)``."""
-    return _tensor(input).take_along_dim(indices, dim)
+    return _tensor(input).take_along_dim(indices, dim, axis=axis)
 
 
 def masked_fill(input: Tensor, mask: ArrayLike, value: ArrayLike) -> Tensor:
@@ -935,39 +969,40 @@ def masked_select(input: Tensor, mask: ArrayLike) -> Tensor:
     return _tensor(input).masked_select(mask)
 
 
-def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """Return ``input.tril(diagonal)``."""
-    return _tensor(input).tril(diagonal)
+def tril(input: Tensor, diagonal: int | None = None, *, k: int | None = None) -> Tensor:
+    """Return ``input.tril(diagonal)`` (numpy's ``k=`` also)."""
+    return _tensor(input).tril(diagonal, k=k)
 
 
-def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    """Return ``input.triu(diagonal)``."""
-    return _tensor(input).triu(diagonal)
+def triu(input: Tensor, diagonal: int | None = None, *, k: int | None = None) -> Tensor:
+    """Return ``input.triu(diagonal)`` (numpy's ``k=`` also)."""
+    return _tensor(input).triu(diagonal, k=k)
 
 
-def diag(input: Tensor, diagonal: int = 0) -> Tensor:
-    """Return ``input.diag(diagonal)``."""
-    return _tensor(input).diag(diagonal)
+def diag(input: Tensor, diagonal: int | None = None, *, k: int | None = None) -> Tensor:
+    """Return ``input.diag(diagonal)`` (numpy's ``k=`` also)."""
+    return _tensor(input).diag(diagonal, k=k)
 
 
-def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    """Return ``input.diagonal(offset, dim1, dim2)``."""
-    return _tensor(input).diagonal(offset, dim1, dim2)
+def diagonal(input: Tensor, offset: int = 0, dim1: int | None = None, dim2: int | None = None, *,
+             axis1: int | None = None, axis2: int | None = None) -> Tensor:
+    """Return ``input.diagonal(offset, dim1, dim2)`` (numpy's ``axis1=``/``axis2=`` also)."""
+    return _tensor(input).diagonal(offset, dim1, dim2, axis1=axis1, axis2=axis2)
 
 
-def flip(input: Tensor, dims: int | Sequence[int]) -> Tensor:
-    """Return ``input.flip(dims)``."""
-    return _tensor(input).flip(dims)
+def flip(input: Tensor, dims: int | Sequence[int] | None = None, *, axis: Axis = None) -> Tensor:
+    """Return ``input.flip(dims)`` (numpy's ``axis=`` also; neither: every dim, numpy's)."""
+    return _tensor(input).flip(*(() if dims is None else (dims,)), axis=axis)
 
 
-def roll(input: Tensor, shifts: int | Sequence[int],
-         dims: int | Sequence[int] | None = None) -> Tensor:
-    """Return ``input.roll(shifts, dims)``."""
-    return _tensor(input).roll(shifts, dims)
+def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None,
+         *, axis: int | Sequence[int] | None = None) -> Tensor:
+    """Return ``input.roll(shifts, dims)`` (numpy's ``axis=`` also)."""
+    return _tensor(input).roll(shifts, dims, axis=axis)
 
 
 def repeat_interleave(input: ArrayLike, repeats: int | ArrayLike | None = None,
-                      dim: int | None = None) -> Tensor:
+                      dim: int | None = None, *, axis: int | None = None) -> Tensor:
     """Return ``input.repeat_interleave(repeats, dim)``; with ``input`` alone (counts, as
     torch's one-argument form), ``arange(len(input))`` with each ``i`` repeated input[i]
     times."""
@@ -976,7 +1011,7 @@ def repeat_interleave(input: ArrayLike, repeats: int | ArrayLike | None = None,
         if np.any(r < 0):
             raise ValueError("repeat_interleave: repeats must be non-negative")
         return Tensor(np.repeat(np.arange(r.size), r))
-    return _tensor(input).repeat_interleave(repeats, dim)
+    return _tensor(input).repeat_interleave(repeats, dim, axis=axis)
 
 
 def meshgrid(*tensors: ArrayLike | Sequence[ArrayLike], indexing: str = "ij") -> tuple[Tensor, ...]:
@@ -1001,6 +1036,13 @@ def meshgrid(*tensors: ArrayLike | Sequence[ArrayLike], indexing: str = "ij") ->
         tuple(full)) for t, p in zip(ts, place))
 
 
+def _dim_arg(name: str, ndim: int, axis: Any, dim: Any) -> int:
+    """Return the required one axis, given as torch's ``dim=`` or numpy's ``axis=``."""
+    if axis is None and dim is None:
+        raise TypeError(f"{name}: missing the dim argument (dim=, or numpy's axis=)")
+    return _one_axis(name, ndim, axis, dim, None)
+
+
 def _int_array(name: str, index: Any, what: str) -> np.ndarray:
     """Return ``index`` (a Tensor, an array, a list or an int) as an integer ndarray."""
     arr = np.asarray(_raw(index))
@@ -1021,6 +1063,8 @@ def _in_range(name: str, idx: np.ndarray, n: int, dim: int, shape: tuple[int, ..
 
 def _along_index(name: str, t: Tensor, axis: int, index: Any) -> np.ndarray:
     """Check a gather/scatter index against ``t`` (torch's rules) and return it as int64."""
+    if index is None:
+        raise TypeError(f"{name}: missing the index argument")
     idx = _int_array(name, index, "index")
     if idx.ndim != t.ndim:
         raise IndexError(f"{name}: index of shape {idx.shape} must have the tensor's number of "
@@ -1037,6 +1081,8 @@ def _scatter_args(name: str, t: Tensor, dim: int, index: Any, src: Any
     """Return the axis, the checked index and ``src`` cut to the index's shape."""
     a = _one_axis(name, t.ndim, None, dim, None)
     idx = _along_index(name, t, a, index)
+    if src is None:
+        raise TypeError(f"{name}: missing the src argument")
     src_t = _tensor(src)
     if src_t.dtype != t.dtype:
         raise TypeError(f"{name}: src has dtype {src_t.dtype} but the tensor {t.dtype}; they "

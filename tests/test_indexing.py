@@ -349,3 +349,31 @@ def test_bad_input_raises_naming_the_op():
         with pytest.raises(err, match=msg):
             call()
     np.testing.assert_array_equal(x.data, 0)  # nothing changed
+
+
+def test_numpy_spellings():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    t = Tensor(x)
+    eq = np.testing.assert_array_equal
+    eq(t.flip().data, np.flip(x))  # no dims: every dim, numpy's meaning
+    eq(t.flip(axis=(0, 2)).data, np.flip(x, axis=(0, 2)))
+    eq(ag.flip(t, axis=1).data, np.flip(x, 1))
+    eq(t.roll(2, axis=1).data, np.roll(x, 2, axis=1))
+    eq(ag.roll(t, 5).data, np.roll(x, 5))
+    eq(t.diagonal(1, axis1=2, axis2=1).data, np.diagonal(x, 1, axis1=2, axis2=1))
+    eq(t.tril(k=-1).data, np.tril(x, k=-1))
+    eq(ag.triu(t, k=1).data, np.triu(x, k=1))
+    eq(ag.diag(t[0], k=1).data, np.diag(x[0], k=1))
+    eq(Tensor(x[0, 0]).diag(k=-2).data, np.diag(x[0, 0], k=-2))
+    i = np.array([[[0, 2, 1, 0]]])
+    eq(t.gather(axis=1, index=i).data, np.take_along_axis(x[:1], i, axis=1))  # no broadcasting
+    eq(t.take_along_dim(i, axis=1).data, np.take_along_axis(x, i, axis=1))
+    eq(t.index_select(axis=2, index=[1, 1]).data, np.take(x, [1, 1], axis=2))
+    eq(t.repeat_interleave(2, axis=1).data, np.repeat(x, 2, axis=1))
+    eq(ag.scatter_add(t, axis=1, index=i, src=Tensor(np.ones((1, 1, 4)))).data.sum(), x.sum() + 4)
+    with pytest.raises(TypeError, match="gather: got both axis= and dim="):
+        t.gather(1, i, axis=1)
+    with pytest.raises(TypeError, match="gather: missing the dim"):
+        t.gather(index=i)
+    with pytest.raises(TypeError, match="tril: got both k= and diagonal="):
+        t.tril(1, k=1)
