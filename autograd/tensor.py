@@ -532,6 +532,9 @@ class Tensor(Node):
         """Return ``out[i][j] = self[index[i][j]][j]`` (for ``dim=0``; any dim alike): the
         index has the tensor's ndim and is no larger outside ``dim``; repeats add up in
         the gradient. ``axis=`` is accepted for ``dim=``."""
+        if self.ndim == 0 and np.ndim(_raw(index)) == 0:  # torch: 0-d acts as shape (1,)
+            _dim_arg("gather", 1, axis, dim)
+            return self.reshape(1).gather(0, np.reshape(_raw(index), 1)).reshape(())
         a = _dim_arg("gather", self.ndim, axis, dim)
         return self._unary("gather", axis=a, index=_along_index("gather", self, a, index))
 
@@ -540,6 +543,10 @@ class Tensor(Node):
         """Return a copy with ``src[i][j]`` added at ``[index[i][j]][j]`` (for ``dim=0``):
         repeated targets accumulate; only the index-shaped corner of ``src`` is used.
         ``axis=`` is accepted for ``dim=``."""
+        if self.ndim == 0 and np.ndim(_raw(index)) == 0 and np.ndim(_raw(src)) == 0:
+            _dim_arg("scatter_add", 1, axis, dim)  # torch: 0-d tensors act as shape (1,)
+            return self.reshape(1).scatter_add(0, np.reshape(_raw(index), 1),
+                                               _tensor(src).reshape(1)).reshape(())
         a, idx, src_t = _scatter_args("scatter_add", self, _dim_arg(
             "scatter_add", self.ndim, axis, dim), index, src)
         return Tensor._apply(OPS["scatter_add"], self, src_t, axis=a, index=idx)

@@ -377,3 +377,50 @@ def test_numpy_spellings():
         t.gather(index=i)
     with pytest.raises(TypeError, match="tril: got both k= and diagonal="):
         t.tril(1, k=1)
+
+
+def _edge_cases():
+    x = np.arange(12.0).reshape(3, 4).astype(np.float32)
+    xi, m = x.astype(np.int64), x > 3
+    i4 = np.array([[0, 0, 1, 2]])
+    return {
+        "gather_empty": lambda T, L: T(x).gather(1, L(np.zeros((3, 0), np.int64))),
+        "index_select_empty": lambda T, L: T(x).index_select(1, L(np.zeros(0, np.int64))),
+        "masked_select_none": lambda T, L: T(x).masked_select(L(x > 100)),
+        "unfold_size0": lambda T, L: T(x).unfold(1, 0, 1),
+        "unfold_full": lambda T, L: T(x).unfold(1, 4, 3),
+        "scatter_reduce_amax_f32": lambda T, L: T(x).scatter_reduce(0, L(i4), T(x[:1] * 2), "amax"),
+        "scatter_reduce_mean_f32": lambda T, L: T(x).scatter_reduce(0, L(i4), T(x[:1] * 2), "mean"),
+        "scatter_reduce_prod_f32": lambda T, L: T(x).scatter_reduce(0, L(i4), T(x[:1] * 2), "prod",
+                                                                    include_self=False),
+        "masked_fill_f32": lambda T, L: T(x).masked_fill(L(m), 1e10),
+        "masked_fill_int_by_float": lambda T, L: T(xi).masked_fill(L(m), 2.7),
+        "masked_fill_bool": lambda T, L: T(x > 5).masked_fill(L(m), False),
+        "tril_bool": lambda T, L: T(x > 5).tril(),
+        "tril_empty": lambda T, L: T(np.zeros((0, 3))).tril(),
+        "diag_empty": lambda T, L: T(np.zeros(0)).diag(1),
+        "diagonal_past_the_end": lambda T, L: T(x).diagonal(10),
+        "diagonal_before_the_start": lambda T, L: T(x).diagonal(-10),
+        "roll_empty": lambda T, L: T(np.zeros((0, 2))).roll(1, 0),
+        "repeat_interleave_0": lambda T, L: T(x).repeat_interleave(0, 0),
+        "take_along_dim_broadcast": lambda T, L: T(x[:1]).take_along_dim(L(np.array([[1], [3]])), 1),
+        "scatter_value_int": lambda T, L: T(xi).scatter(1, L(np.array([[0]])), 5),
+        "scatter_add_0d": lambda T, L: T(np.float32(1)).scatter_add(0, L(np.array(0)), T(np.float32(2))),
+        "gather_0d": lambda T, L: T(np.float32(1)).gather(0, L(np.array(0))),
+        "getitem_two_masks": lambda T, L: T(x)[L(np.array([True, False, True])),
+                                                L(np.array([True, False, True, False]))],
+        "getitem_bool_list": lambda T, L: T(x)[[True, False, True]],
+    }
+
+
+EDGE = _edge_cases()
+
+
+@pytest.mark.parametrize("name", sorted(EDGE))
+def test_edge_cases_against_torch(name):
+    torch = pytest.importorskip("torch")
+    ours = EDGE[name](Tensor, np.asarray)
+    ref = EDGE[name](torch.tensor, torch.tensor)
+    assert ours.shape == tuple(ref.shape)
+    assert ours.dtype == np.dtype(str(ref.dtype).removeprefix("torch."))
+    np.testing.assert_array_equal(ours.data, ref.numpy())
