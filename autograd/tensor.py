@@ -576,9 +576,7 @@ class Tensor(Node):
         out = Tensor._apply(OPS["scatter_add"], _fill(self, touched, 0), src_t, axis=a, index=idx)
         exact = self.data.copy()
         exact[_along(idx, a)] = src_t.data  # numpy: the last of repeated writes wins
-        if np.any(exact != out.data):  # repeated targets: keep torch's gradient, fix the value
-            out = out + (exact - out.data)
-        return out
+        return _exactly(out, exact)  # repeated targets: torch's gradient, the written value
 
     def scatter_reduce(self, dim: int | None = None, index: ArrayLike | None = None,
                        src: ArrayLike | None = None, reduce: str | None = None, *,
@@ -630,9 +628,11 @@ class Tensor(Node):
         n = self_ties.astype(self.dtype)
         np.add.at(n, at, src_ties)
         n = np.where(n == 0, 1, n)
-        out = Tensor._apply(OPS["scatter_add"], self * ((self_ties & (keep | ~touched)) / n),
-                            src_t * (src_ties / n[at]), axis=a, index=idx)
-        return out + (exact - out.data)  # a constant: the tie sum rounds, the extreme not
+        w_self, w_src = (self_ties & (keep | ~touched)) / n, src_ties / n[at]
+        # the others are zeroed before weighting, so an infinite one cannot make inf * 0
+        out = Tensor._apply(OPS["scatter_add"], _fill(self, w_self == 0, 0) * w_self,
+                            _fill(src_t, w_src == 0, 0) * w_src, axis=a, index=idx)
+        return _exactly(out, exact)  # the tie sum may round; the extreme does not
 
     def index_select(self, dim: int | None = None, index: ArrayLike | None = None, *,
                      axis: int | None = None) -> Tensor:
@@ -1143,6 +1143,18 @@ def _scatter_reduce_data(x: np.ndarray, src: np.ndarray, axis: int, idx: np.ndar
         out.reshape(-1)[_flat_targets(x.shape, axis, idx).reshape(-1)] = src.reshape(-1)
     ufunc.at(out, at, src)
     return out
+
+
+def _exactly(out: Tensor, exact: np.ndarray) -> Tensor:
+    """Return ``out`` with the values ``exact``: a constant correction where they differ,
+    so the gradient stays ``out``'s."""
+    with np.errstate(invalid="ignore"):
+        diff = np.where(exact == out.data, 0, exact - out.data).astype(out.dtype)
+    if not np.any(diff):
+        return out
+    bad = ~np.isfinite(diff)  # an infinity summed in: no finite correction, take the value
+    out = out + np.where(bad, 0, diff)
+    return Tensor._apply(OPS["where"], Tensor(exact), out, condition=bad) if bad.any() else out
 
 
 def _fill(t: Tensor, mask: np.ndarray, value: Any) -> Tensor:

@@ -424,3 +424,19 @@ def test_edge_cases_against_torch(name):
     assert ours.shape == tuple(ref.shape)
     assert ours.dtype == np.dtype(str(ref.dtype).removeprefix("torch."))
     np.testing.assert_array_equal(ours.data, ref.numpy())
+
+
+def test_infinities_against_torch():
+    torch = pytest.importorskip("torch")
+    x, s, i = np.array([-np.inf, 1.0, 2.0]), np.array([np.inf, 0.0, 5.0]), np.array([1, 1, 2])
+    for reduce in ["amax", "amin", "sum", "mean"]:
+        a, b = Tensor(x, requires_grad=True), Tensor(s, requires_grad=True)
+        ta, tb = torch.tensor(x, requires_grad=True), torch.tensor(s, requires_grad=True)
+        out, ref = a.scatter_reduce(0, i, b, reduce), ta.scatter_reduce(0, torch.tensor(i), tb, reduce)
+        out.backward(np.ones(3))
+        ref.backward(torch.ones(3, dtype=torch.float64))
+        np.testing.assert_array_equal(out.data, ref.detach().numpy())
+        np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+        np.testing.assert_array_equal(b.grad, tb.grad.numpy())
+    out = Tensor(x).scatter(0, np.array([0, 0]), Tensor([np.inf, 1.0]))  # last write wins
+    np.testing.assert_array_equal(out.data, [1.0, 1.0, 2.0])
