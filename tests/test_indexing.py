@@ -251,6 +251,7 @@ def test_against_torch(name):
                                    atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")  # torch's own
 def test_functions_and_dtypes_against_torch():
     torch = pytest.importorskip("torch")
     x = np.arange(12.0).reshape(3, 4)
