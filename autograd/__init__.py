@@ -16,6 +16,7 @@ from .value import Value
 # elementwise
 # reductions and scans
 # indexing and masking
+from .tensor import diag, diagonal, flip, gather, index_select, masked_fill, masked_select, meshgrid, repeat_interleave, roll, scatter, scatter_add, scatter_reduce, take_along_dim, tril, triu  # noqa: E501
 # linear algebra
 from .tensor import bmm, dot, einsum, inner, mm, mv, outer, tensordot  # noqa: F401  # exported by __all__
 # shape

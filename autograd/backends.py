@@ -73,12 +73,30 @@ def _einsum(*xs, subscripts):
     return np.einsum(subscripts, *xs, optimize=len(xs) > 1)
 
 
-def _scatter_add(g, *, index, shape):
+def _index_put_add(g, *, index, shape):
     out = np.zeros(shape, dtype=g.dtype)
     if any(isinstance(i, np.ndarray) for i in index):
         np.add.at(out, index, g)  # repeated indices accumulate
     else:
         out[index] = g  # basic indexing never repeats an element
+    return out
+
+
+def _along(index, axis):
+    """The full integer index that picks ``index[i, j, ...]`` along ``axis`` of an array
+    (torch's gather/scatter rule: element ``(i, j, ...)`` with its ``axis`` entry replaced)."""
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    return tuple(grid)
+
+
+def _gather(x, *, axis, index):
+    return x[_along(index, axis)]
+
+
+def _scatter_add(x, src, *, axis, index):
+    out = np.array(x, dtype=np.result_type(x, src), copy=True)
+    np.add.at(out, _along(index, axis), src)  # repeated targets accumulate
     return out
 
 
@@ -93,7 +111,8 @@ class NumpyOps:
     broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power
     sigmoid = _sigmoid
     log_softmax = _log_softmax
-    scatter_add = _scatter_add
+    index_put_add = _index_put_add
+    gather, scatter_add = _gather, _scatter_add
 
     def relu(x):
         return np.maximum(x, 0)

@@ -151,7 +151,7 @@ def _getitem(draw: Any, op: Op) -> Case:
 
 
 @st.composite
-def _scatter_add(draw: Any, op: Op) -> Case:
+def _index_put_add(draw: Any, op: Op) -> Case:
     shape = draw(shapes(min_dims=1))
     index = draw(_index(shape))
     picked = np.empty(shape)[index].shape
@@ -181,7 +181,7 @@ def _matmul(draw: Any, op: Op) -> Case:
 KINDS: dict[str, Callable[[Op], st.SearchStrategy[Case]]] = {
     "elementwise": _elementwise, "pow": _pow, "clip": _clip, "where": _where,
     "reduce": _reduce, "softmax": _softmax, "reshape": _reshape, "transpose": _transpose,
-    "broadcast_to": _broadcast_to, "getitem": _getitem, "scatter_add": _scatter_add,
+    "broadcast_to": _broadcast_to, "getitem": _getitem, "index_put_add": _index_put_add,
     "concatenate": _concatenate, "matmul": _matmul,
 }
 """Input strategies by op kind; ``register_kind`` adds one for a new kind of op."""
@@ -238,6 +238,34 @@ def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.rando
 
 
 # ---------------------------------------------------------------- indexing kinds
+
+
+@st.composite
+def _along_axis(draw: Any) -> tuple[tuple[int, ...], int, np.ndarray]:
+    """A shape, an axis and an int64 index for gather/scatter_add along it: no larger than
+    the shape outside ``axis`` (torch's rule), any length along it, repeats included."""
+    shape = draw(shapes(min_dims=1))
+    axis = draw(st.integers(0, len(shape) - 1))
+    ishape = tuple(draw(st.integers(1, 4)) if d == axis else draw(st.integers(1, n))
+                   for d, n in enumerate(shape))
+    index = draw(hnp.arrays(np.int64, ishape, elements=st.integers(0, shape[axis] - 1)))
+    return shape, axis, index
+
+
+@st.composite
+def _gather(draw: Any, op: Op) -> Case:
+    shape, axis, index = draw(_along_axis())
+    return _inputs(draw, op, [shape]), {"axis": axis, "index": index}
+
+
+@st.composite
+def _scatter_add(draw: Any, op: Op) -> Case:
+    shape, axis, index = draw(_along_axis())
+    return _inputs(draw, op, [shape, index.shape]), {"axis": axis, "index": index}
+
+
+register_kind("gather", _gather)
+register_kind("scatter_add", _scatter_add)
 
 
 # ---------------------------------------------------------------- linear algebra kinds

@@ -55,8 +55,10 @@ REFERENCE = {
 
     # ------------------------------------------------ indexing
     "getitem": lambda x, index: x[index],
-    "scatter_add": lambda g, index, shape: _scatter_loop(g, index, shape),
+    "index_put_add": lambda g, index, shape: _scatter_loop(g, index, shape),
     # ------------------------------------------------ indexing (issue 10 adds here)
+    "gather": lambda x, axis, index: _gather_loop(x, axis, index),
+    "scatter_add": lambda x, src, axis, index: _scatter_add_loop(x, src, axis, index),
 
     # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
@@ -95,6 +97,28 @@ def _einsum_loop(subscripts, xs):
             term *= np.asarray(x)[tuple(at[c] for c in t)]
         result[tuple(at[c] for c in out)] += term
     return result
+
+
+def _target(pos, axis, index):
+    """Where element ``pos`` of a gather/scatter index points: ``pos`` with its ``axis``
+    entry replaced by the index's value there."""
+    return pos[:axis] + (int(index[pos]),) + pos[axis + 1:]
+
+
+def _gather_loop(x, axis, index):
+    """torch.gather by an explicit loop over the index's positions."""
+    out = np.empty(index.shape)
+    for pos in np.ndindex(index.shape):
+        out[pos] = x[_target(pos, axis, index)]
+    return out
+
+
+def _scatter_add_loop(x, src, axis, index):
+    """torch.scatter_add by an explicit loop over the index's positions."""
+    out = x.copy()
+    for pos in np.ndindex(index.shape):
+        out[_target(pos, axis, index)] += src[pos]
+    return out
 
 
 def _apply(name, attrs):

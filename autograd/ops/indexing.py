@@ -1,17 +1,41 @@
-"""Indexing: getitem and scatter_add, each the other's VJP (so higher order comes free).
+"""Indexing: getitem and index_put_add, each the other's VJP, and gather and scatter_add
+along one axis, each the other's VJP too (so higher order comes free).
 
-``index`` is a tuple numpy understands, normalised by the node type: boolean masks
-become their nonzero integer arrays, so every index is basic or integer-array.
+``index`` of getitem/index_put_add is a tuple numpy understands, normalised by the node
+type: boolean masks become their nonzero integer arrays, so every index is basic or
+integer-array. ``index`` of gather/scatter_add is an integer array with the input's
+number of dimensions (torch's rule: each side no larger than the input's, outside
+``axis``); ``axis`` is one non-negative int.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from .registry import REAL, defop
 
 defop("getitem", lambda xp, x, *, index: xp.getitem(x, index=index),
       # picked elements get their gradient back; repeated picks add up
-      lambda xp, g, out, x, *, index: xp.scatter_add(g, index=index, shape=x.shape),
+      lambda xp, g, out, x, *, index: xp.index_put_add(g, index=index, shape=x.shape),
       kind="getitem", domain=REAL)
-defop("scatter_add", lambda xp, g, *, index, shape: xp.scatter_add(g, index=index, shape=shape),
+defop("index_put_add",
+      lambda xp, g, *, index, shape: xp.index_put_add(g, index=index, shape=shape),
       lambda xp, g, out, x, *, index, shape: xp.getitem(g, index=index),  # adjoint of getitem
+      kind="index_put_add", domain=REAL)
+
+
+def _zeros(x):
+    """A constant zero array of ``x``'s shape and dtype (no graph: it needs no gradient)."""
+    return np.zeros(x.shape, x.dtype)
+
+
+defop("gather", lambda xp, x, *, axis, index: xp.gather(x, axis=axis, index=index),
+      # each picked element gets its gradient back; repeated picks add up (scatter_add)
+      lambda xp, g, out, x, *, axis, index: xp.scatter_add(_zeros(x), g, axis=axis, index=index),
+      kind="gather", domain=REAL)
+defop("scatter_add",
+      lambda xp, x, src, *, axis, index: xp.scatter_add(x, src, axis=axis, index=index),
+      # d(x + scattered src) = dx + the gradient at each src element's target (gather)
+      (lambda xp, g, out, x, src, *, axis, index: g,
+       lambda xp, g, out, x, src, *, axis, index: xp.gather(g, axis=axis, index=index)),
       kind="scatter_add", domain=REAL)
