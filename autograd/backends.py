@@ -76,6 +76,24 @@ def _scatter_add(g, *, index, shape):
     return out
 
 
+def _norm(x, *, p, axis, keepdims):
+    if p == 2:
+        return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    if p == 1:
+        return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
+    return np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p)
+
+
+def _cumsum(x, *, axis, reverse):
+    if reverse:  # the running sum from the end: the adjoint of the running sum
+        return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
+    return np.cumsum(x, axis=axis)
+
+
+def _logcumsumexp(x, *, axis):
+    return np.logaddexp.accumulate(x, axis=axis)
+
+
 class NumpyOps:
     """The same functions on numpy arrays."""
 
@@ -87,6 +105,10 @@ class NumpyOps:
     sigmoid = _sigmoid
     log_softmax = _log_softmax
     scatter_add = _scatter_add
+    prod, norm, cumsum, logcumsumexp = np.prod, _norm, _cumsum, _logcumsumexp
+
+    def cumprod(x, *, axis):
+        return np.cumprod(x, axis=axis)
 
     def relu(x):
         return np.maximum(x, 0)

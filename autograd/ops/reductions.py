@@ -36,3 +36,46 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       # d log_softmax(x) = g - softmax(x) * sum(g) along the axis
       lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
       kind="softmax", domain=REAL)
+
+
+# ---------------------------------------------------------------- issue 10: reductions
+
+def _prod_vjp(xp, g, out, x, *, axis, keepdims):
+    # d prod / dx_i = the product of the other elements. Without zeros that is out / x_i;
+    # a zero x_i gets the product of the rest when it is the slice's only zero, else 0, and
+    # every other element gets out / x_i = 0 (still a function of the zero, so second order
+    # is exact with one zero; with two or more zeros in a slice it is 0 where the exact
+    # second derivative is the product of the remaining elements).
+    shape = _kept(x.shape, axis)
+    gk, ok = xp.reshape(g, shape=shape), xp.reshape(out, shape=shape)
+    zero = xp.equal(x, 0)
+    if not zero.any():
+        return gk * ok / x
+    safe = xp.where(1, x, condition=zero)  # zeros replaced by 1
+    rest = xp.prod(safe, axis=axis, keepdims=True)  # the product of the nonzero elements
+    return gk * xp.where(ok / safe, rest * (zero.sum(axis=axis, keepdims=True) == 1),
+                         condition=~zero)
+
+
+def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
+    # d ||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1); 0 where the norm is 0 (PyTorch's)
+    shape = _kept(x.shape, axis)
+    gk, ok = xp.reshape(g, shape=shape), xp.reshape(out, shape=shape)
+    if p == 1:
+        return xp.broadcast_to(gk, shape=x.shape) * xp.sign(x)
+    live = ~xp.equal(ok, 0)
+    safe = xp.where(ok, 1, condition=live)
+    scale = xp.where(gk / (safe if p == 2 else xp.pow(safe, exponent=p - 1)), 0, condition=live)
+    if p == 2:
+        return x * scale
+    zero = xp.equal(x, 0)  # |x|^(p-1) at 0 is 0 (p > 1) or a pole (p < 1): 0 as PyTorch
+    part = xp.sign(x) * xp.pow(xp.where(1, xp.abs(x), condition=zero), exponent=p - 1)
+    return xp.where(0, part, condition=zero) * scale
+
+
+defop("prod", lambda xp, x, *, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
+      _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),))
+# the vector p-norm (finite p > 0). A primitive because the composite (sum |x|^p)^(1/p)
+# has a 0 * inf = NaN gradient at x = 0, where PyTorch's (and the math's subgradient) is 0.
+defop("norm", lambda xp, x, *, p, axis, keepdims: xp.norm(x, p=p, axis=axis, keepdims=keepdims),
+      _norm_vjp, kind="norm", avoid=(0.0,), domain=REAL)
