@@ -522,8 +522,8 @@ class Tensor(Node):
         if t.shape[ax] == 0:
             raise ValueError(f"{name}: cannot reduce dim {a} of size 0 (shape {self.shape})")
         out = fn(t.data, axis=ax, keepdims=True)
-        return Tensor(out.reshape(self.shape if self.ndim == 0 or keep else
-                                  self.shape[:ax] + self.shape[ax + 1:]).astype(np.int64))
+        shape = () if self.ndim == 0 else out.shape if keep else self.shape[:ax] + self.shape[ax + 1:]
+        return Tensor(out.reshape(shape).astype(np.int64))
 
     def argmax(self, dim: int | None = None, keepdim: bool | None = None, *,
                axis: int | None = None, keepdims: bool | None = None) -> Tensor:
@@ -588,7 +588,8 @@ class Tensor(Node):
         The spelling decides the default: torch's ``var()``, ``var(0)``, ``var(dim=0)`` use
         ``correction=1`` (Bessel's; ``unbiased=False`` means 0); numpy's ``var(axis=0)``,
         ``var(keepdims=...)`` use ``ddof=0``. A correction of n or more divides by 0 (inf,
-        or nan for a constant slice), as torch."""
+        or nan for a constant slice), as torch (whose gradient there still divides by the
+        negative n - correction: so does this one's)."""
         axes, keep, c = self._correction("var", axis, dim, unbiased, correction, ddof,
                                          keepdims, keepdim)
         n = int(np.prod([self.shape[a] for a in axes]))
@@ -597,7 +598,12 @@ class Tensor(Node):
         if n - c > 0:
             return s / (n - c)
         with np.errstate(invalid="ignore"):  # 0 * inf: a constant slice's nan, as torch's
-            return s * np.inf
+            if n == c:
+                return s * np.inf
+            value = s.data * np.inf
+        # torch clamps only the forward's divisor: its gradient keeps the negative n - c
+        q = s / (n - c)
+        return q + Tensor(value - q.data)
 
     def std(self, dim: Axis = None, unbiased: bool | None = None, keepdim: bool | None = None,
             *, correction: float | None = None, axis: Axis = None, ddof: float | None = None,
