@@ -598,8 +598,9 @@ class Tensor(Node):
         if n - c > 0:
             return s / (n - c)
         with np.errstate(invalid="ignore"):  # 0 * inf: a constant slice's nan, as torch's
-            if n == c:
-                return s * np.inf
+            if n == c:  # torch's gradient 2 (x - mean) / 0: the mean's (zero) term left out
+                d = self - self.mean(axes, keepdims=True).detach()
+                return (d * d).sum(axes, keep) * np.inf
             value = s.data * np.inf
         # torch clamps only the forward's divisor: its gradient keeps the negative n - c
         q = s / (n - c)
