@@ -480,10 +480,11 @@ class Tensor(Node):
                 raise TypeError(f"{name}: the elementwise {name}(other) takes no axis")
             return pair(self, dim)  # torch's max(other): the elementwise maximum
         if axis is not None or keepdims is not None:  # numpy's spelling: values only
-            if dim is not None:
+            if dim is not None and axis is not None:
                 raise TypeError(f"{name}: got both dim and axis=; they are the same argument "
                                 "(torch's and numpy's spelling), give one")
-            return self._reduce(name, *_reduction(name, self.ndim, axis, None, keepdims, keepdim))
+            where = dim if axis is None else axis  # max(1, keepdims=True) is numpy's too
+            return self._reduce(name, *_reduction(name, self.ndim, where, None, keepdims, keepdim))
         if dim is None:
             if keepdim is not None:
                 raise TypeError(f"{name}: keepdim needs a dim (torch's {name}() has none)")

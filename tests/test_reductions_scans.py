@@ -249,6 +249,7 @@ def test_max_and_min_spelling():
     assert indices.dtype == np.int64 and not indices.requires_grad
     assert isinstance(t.max(axis=1), Tensor) and t.max(axis=1).tolist() == [3.0, 5.0]  # numpy
     assert t.min(axis=(0, 1), keepdims=True).shape == (1, 1)
+    assert t.max(1, keepdims=True).tolist() == [[3.0], [5.0]]  # a numpy keyword: numpy's max
     assert t.max(dim=0, keepdim=True).values.shape == (1, 5)
     assert t.max(Tensor(np.full(5, 2.5))).tolist() == [[2.5, 3, 3, 2.5, 3], [2.5, 2.5, 2.5, 2.5, 5]]
     assert ag.amax(t, (0, 1)).item() == 5.0 and ag.amin(t).item() == 0.0
