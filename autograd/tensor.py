@@ -483,7 +483,8 @@ class Tensor(Node):
             if dim is not None and axis is not None:
                 raise TypeError(f"{name}: got both dim and axis=; they are the same argument "
                                 "(torch's and numpy's spelling), give one")
-            where: Axis = axis if axis is not None else None if dim is None else int(dim)  # max(1, keepdims=True) too
+            # max(1, keepdims=True) is numpy's too: the positional dim is its axis
+            where: Axis = axis if axis is not None else None if dim is None else int(dim)
             return self._reduce(name, *_reduction(name, self.ndim, where, None, keepdims, keepdim))
         if dim is None:
             if keepdim is not None:
