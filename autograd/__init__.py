@@ -15,7 +15,8 @@ from .value import Value
 # the functions each family of the Tensor surface adds, one import line per family:
 # elementwise
 # reductions and scans
-from .tensor import ValuesIndices, amax, amin, argmax, argmin, argsort, cummax, cummin, cumprod, cumsum, logcumsumexp, median, norm, prod, sort, std, std_mean, topk, var, var_mean  # noqa: E501, F401
+# isort: split
+from .tensor import ValuesIndices, amax, amin, argmax, argmin, argsort, cummax, cummin, cumprod, cumsum, logcumsumexp, median, norm, prod, sort, std, std_mean, topk, var, var_mean  # noqa: E501, F401, I001
 # indexing and masking
 # linear algebra
 # shape
