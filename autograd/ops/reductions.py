@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .registry import REAL, defop
 
 
@@ -40,21 +42,34 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
 
 # ---------------------------------------------------------------- issue 10: reductions
 
+def _exclusive_cumprod(xp, v):
+    """``prod_{k < i} v_k`` along the last axis: the cumprod of ``v`` shifted right by one
+    (a getitem) with a 1 in front (a where), so it is ops only and zero-safe."""
+    m = v.shape[-1]
+    shift = np.concatenate([[0], np.arange(m - 1)]).astype(np.intp)
+    return xp.cumprod(xp.where(1, xp.getitem(v, index=(Ellipsis, shift)),
+                               condition=np.arange(m) == 0), axis=v.ndim - 1)
+
+
 def _prod_vjp(xp, g, out, x, *, axis, keepdims):
-    # d prod / dx_i = the product of the other elements. Without zeros that is out / x_i;
-    # a zero x_i gets the product of the rest when it is the slice's only zero, else 0, and
-    # every other element gets out / x_i = 0 (still a function of the zero, so second order
-    # is exact with one zero; with two or more zeros in a slice it is 0 where the exact
-    # second derivative is the product of the remaining elements).
+    # d prod / dx_i = the product of the other elements: out / x_i without zeros; with
+    # zeros, (product before i) * (product after i) along the flattened reduced axes, from
+    # exclusive cumprods (PyTorch's way), whose first-order rule is exact with zeros: so
+    # this one is exact to second order with any number of zeros.
     shape = _kept(x.shape, axis)
-    gk, ok = xp.reshape(g, shape=shape), xp.reshape(out, shape=shape)
-    zero = xp.equal(x, 0)
-    if not zero.any():
-        return gk * ok / x
-    safe = xp.where(1, x, condition=zero)  # zeros replaced by 1
-    rest = xp.prod(safe, axis=axis, keepdims=True)  # the product of the nonzero elements
-    return gk * xp.where(ok / safe, rest * (zero.sum(axis=axis, keepdims=True) == 1),
-                         condition=~zero)
+    gk = xp.reshape(g, shape=shape)
+    if not xp.equal(x, 0).any():
+        return gk * xp.reshape(out, shape=shape) / x
+    rest = tuple(i for i in range(x.ndim) if i not in axis)
+    perm = rest + tuple(axis)
+    moved = tuple(x.shape[i] for i in perm)
+    outer = tuple(x.shape[i] for i in rest)
+    flat = xp.reshape(xp.transpose(x, axes=perm), shape=outer + (int(np.prod(moved[len(rest):])),))
+    back = np.arange(flat.shape[-1])[::-1].copy()
+    after = xp.getitem(_exclusive_cumprod(xp, xp.getitem(flat, index=(Ellipsis, back))),
+                       index=(Ellipsis, back))
+    others = xp.reshape(_exclusive_cumprod(xp, flat) * after, shape=moved)
+    return gk * xp.transpose(others, axes=tuple(np.argsort(perm)))
 
 
 def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
@@ -73,6 +88,9 @@ def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
     return xp.where(0, part, condition=zero) * scale
 
 
+# avoid 0: out / x, like PyTorch's rule, cancels badly at second order for x ~ 1e-160;
+# exact zeros take the exclusive-cumprod path, checked against torch in
+# tests/test_reductions_scans.py
 defop("prod", lambda xp, x, *, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
       _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),))
 # the vector p-norm (finite p > 0). A primitive because the composite (sum |x|^p)^(1/p)
