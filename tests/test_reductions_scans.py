@@ -137,12 +137,14 @@ def test_against_torch(name):
 
 
 @pytest.mark.parametrize("x, fs", [
-    # one zero per slice: prod and cumprod are exact to second order
+    # one zero per slice
     (np.array([[2.0, 0.0, 3.0, -1.5], [0.5, 1.5, 0.0, 2.0]]),
      [lambda t: t.prod(1), lambda t: t.cumprod(1), lambda t: t.prod()]),
-    # several zeros: prod still is (cumprod is not after a slice's first zero: not checked)
+    # several zeros per slice: still exact
     (np.array([[[0.0, 2.0], [3.0, 0.0]], [[1.0, 0.0], [0.0, 0.0]]]),
      [lambda t: t.prod(), lambda t: t.prod(1), lambda t: t.prod(0, keepdim=True)]),
+    (np.array([[2.0, 0.0, 3.0, 0.0, -1.5, 0.0, 2.0], [0.0, 0.0, 1.5, 2.0, 0.0, 0.5, 3.0]]),
+     [lambda t: t.cumprod(1), lambda t: t.cumprod(0), lambda t: t.prod(1)]),
 ])
 def test_second_order_with_zeros_against_torch(x, fs):
     torch = pytest.importorskip("torch")
@@ -384,8 +386,7 @@ def test_prod_with_zeros_to_second_order(case):
 
 
 @given(case=with_zeros())
-def test_cumprod_with_zeros_first_order(case):
-    # first order exact with zeros; the second order is exact only up to a slice's first
-    # zero (documented in ops/scans.py), so it is checked on zero-free inputs elsewhere
+def test_cumprod_with_zeros_to_second_order(case):
     x, d = case
-    assert gradcheck(lambda t: t.cumprod(d), x, **TOL)
+    f = lambda t: t.cumprod(d)  # noqa: E731
+    assert gradcheck(f, x, **TOL) and gradgradcheck(f, x, **TOL)

@@ -15,18 +15,22 @@ from .registry import REAL, defop
 
 def _cumprod_vjp(xp, g, out, x, *, axis):
     # d out_i / dx_j = prod_{k <= i, k != j} x_k (i >= j). Without zeros: revcumsum(g out) / x.
-    # Before a slice's first zero that formula holds; at the first zero the products skip it
-    # (a cumprod with it replaced by 1); after it every product holds that zero: 0. Second
-    # order is exact without zeros and before the first zero, 0 after it.
+    # Before a slice's first zero z that formula holds; at z the products skip it (the
+    # cumprod of y, x with z replaced by 1); after z each product holds x_z once: x_z times
+    # this rule applied to y (one zero fewer, so the recursion ends). Every branch is a
+    # function of all of x, so second order is exact with any number of zeros.
     zero = xp.equal(x, 0)
     if not zero.any():
         return xp.cumsum(g * out, axis=axis, reverse=True) / x
     seen = zero.cumsum(axis=axis)  # zeros so far along the axis (a constant mask)
     before, first = seen == 0, zero & (seen == 1)
     head = xp.cumsum(g * out, axis=axis, reverse=True) / xp.where(1, x, condition=zero)
-    skip = xp.cumprod(xp.where(1, x, condition=first), axis=axis)
+    y = xp.where(1, x, condition=first)
+    skip = xp.cumprod(y, axis=axis)
     at_first = xp.cumsum(g * skip, axis=axis, reverse=True)
-    return xp.where(head, xp.where(at_first, 0, condition=first), condition=before)
+    x_first = xp.sum(xp.where(x, 0, condition=first), axis=(axis,), keepdims=True)  # 0, as a node
+    after = x_first * _cumprod_vjp(xp, g, skip, y, axis=axis)
+    return xp.where(head, xp.where(at_first, after, condition=first), condition=before)
 
 
 def _logcumsumexp_vjp(xp, g, out, x, *, axis):
@@ -48,6 +52,8 @@ defop("cumsum", lambda xp, x, *, axis, reverse: xp.cumsum(x, axis=axis, reverse=
       # the adjoint of a running sum is the running sum from the other end
       lambda xp, g, out, x, *, axis, reverse: xp.cumsum(g, axis=axis, reverse=not reverse),
       kind="scan_reverse", domain=REAL)
+# avoid 0: out / x, like PyTorch's rule, cancels badly at second order for x ~ 1e-160;
+# exact zeros take the masked path, checked against torch in tests/test_reductions_scans.py
 defop("cumprod", lambda xp, x, *, axis: xp.cumprod(x, axis=axis),
       _cumprod_vjp, kind="scan", avoid=(0.0,), domain=((-1.5, 1.5),))
 # a primitive for stability: the forward is numpy's logaddexp.accumulate, exact for any
