@@ -1,4 +1,4 @@
-"""Reductions: sum, max and min over axes, and the fused log_softmax.
+"""Reductions: sum, max, min, prod and the vector p-norm over axes, and the fused log_softmax.
 
 ``axis`` is a sorted tuple of non-negative axes (the node types normalise it).
 """

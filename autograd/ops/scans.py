@@ -1,7 +1,8 @@
-"""Scans and sorting: cumulative sums and products, running extremes, sort and topk.
+"""Scans: cumulative sums and products and logcumsumexp.
 
-Each VJP is written in ops (a reversed cumsum for cumsum, a scatter for sort), so higher
-order comes free.
+Each VJP is written in ops (a reversed cumsum for cumsum), so higher order comes free.
+Running extremes, sort, argsort, topk and median are composites in ``tensor.py``: indices
+computed on the data, values picked by a getitem, whose VJP scatters the gradient back.
 """
 
 from __future__ import annotations
