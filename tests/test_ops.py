@@ -40,13 +40,21 @@ REFERENCE = {
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
     "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
     # ------------------------------------------------ reductions (issue 10 adds here)
-    "prod": lambda x, axis, keepdims: _prod_loop(x, axis, keepdims),
+    "prod": lambda x, axis, keepdims: np.prod(np.sign(x), axis=axis, keepdims=keepdims) * np.exp(
+        np.sum(np.log(np.abs(x)), axis=axis, keepdims=keepdims)),
     "norm": lambda x, p, axis, keepdims: np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p),
 
     # ------------------------------------------------ scans and sorting (issue 10 adds here)
-    "cumsum": lambda x, axis, reverse: _scan_loop(x, axis, reverse, lambda a, b: a + b),
-    "cumprod": lambda x, axis: _scan_loop(x, axis, False, lambda a, b: a * b),
-    "logcumsumexp": lambda x, axis: _scan_loop(x, axis, False, np.logaddexp),
+    # scans as products with a triangular matrix of ones (np.tri: 1 where j <= i)
+    "cumsum": lambda x, axis, reverse: np.moveaxis(np.tensordot(
+        np.tri(x.shape[axis]).T if reverse else np.tri(x.shape[axis]), np.moveaxis(x, axis, 0),
+        axes=1), 0, axis),
+    "cumprod": lambda x, axis: np.moveaxis(
+        (-1.0) ** np.tensordot(np.tri(x.shape[axis]), np.moveaxis(x < 0, axis, 0), axes=1)
+        * np.exp(np.tensordot(np.tri(x.shape[axis]), np.moveaxis(np.log(np.abs(x)), axis, 0),
+                              axes=1)), 0, axis),
+    "logcumsumexp": lambda x, axis: np.moveaxis(np.log(np.tensordot(
+        np.tri(x.shape[axis]), np.moveaxis(np.exp(x), axis, 0), axes=1)), 0, axis),
 
     # ------------------------------------------------ shape
     "reshape": lambda x, shape: np.ravel(x).reshape(shape),
@@ -80,28 +88,6 @@ def _scatter_loop(g, index, shape):
     for p, v in zip(np.ravel(positions), np.ravel(g)):
         out.flat[p] += v
     return out
-
-
-def _prod_loop(x, axis, keepdims):
-    """The product over ``axis`` by multiplying the moved-out slices one by one."""
-    x = np.moveaxis(x, axis, range(len(axis))).reshape((-1,) + tuple(
-        n for i, n in enumerate(x.shape) if i not in axis))
-    out = np.ones(x.shape[1:])
-    for s in x:
-        out = out * s
-    return np.expand_dims(out, axis) if keepdims else out
-
-
-def _scan_loop(x, axis, reverse, combine):
-    """A running combination along ``axis``, one position at a time (from the end when
-    ``reverse``)."""
-    x = np.moveaxis(x, axis, 0)
-    order = range(len(x) - 1, -1, -1) if reverse else range(len(x))
-    out, acc = np.empty_like(x), None
-    for i in order:
-        acc = x[i] if acc is None else combine(acc, x[i])
-        out[i] = acc
-    return np.moveaxis(out, 0, axis)
 
 
 def _apply(name, attrs):
