@@ -10,7 +10,7 @@ dtype.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple, Union
+from typing import Any, Union
 
 import numpy as np
 
@@ -947,6 +947,10 @@ def _owner(a: np.ndarray) -> Any:
 
 
 # ---------------------------------------------------------------- functions: reductions and scans
+
+# imported here, inside the family's banner, so that the shared import lines above stay as
+# the other families edit them
+from typing import NamedTuple  # noqa: E402
 
 
 class ValuesIndices(NamedTuple):
