@@ -15,6 +15,8 @@ from .value import Value
 # the functions each family of the Tensor surface adds, one import line per family:
 # elementwise
 # reductions and scans
+# isort: split
+from .tensor import ValuesIndices, amax, amin, argmax, argmin, argsort, cummax, cummin, cumprod, cumsum, logcumsumexp, median, norm, prod, sort, std, std_mean, topk, var, var_mean  # noqa: E501, F401, I001
 # indexing and masking
 from .tensor import diag, diagonal, flip, gather, index_select, masked_fill, masked_select, meshgrid, repeat_interleave, roll, scatter, scatter_add, scatter_reduce, take_along_dim, tril, triu  # noqa: E501
 # linear algebra

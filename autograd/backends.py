@@ -55,6 +55,28 @@ def _sigmoid(x):
     return np.where(x >= 0, 1, e) / (1 + e)
 
 
+def _norm(x, *, p, axis, keepdims):
+    if p == 2:
+        return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    if p == 1:
+        return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
+    return np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p)
+
+
+def _cumsum(x, *, axis, reverse):
+    if reverse:  # the running sum from the end: the adjoint of the running sum
+        return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
+    return np.cumsum(x, axis=axis)
+
+
+def _cumprod(x, *, axis):
+    return np.cumprod(x, axis=axis)
+
+
+def _logcumsumexp(x, *, axis):
+    return np.logaddexp.accumulate(x, axis=axis)
+
+
 def _log_softmax(x, *, axis):
     m = np.max(x, axis=axis, keepdims=True)
     s = x - np.where(np.isfinite(m), m, 0)  # shifted: exp() cannot overflow
@@ -108,6 +130,8 @@ class NumpyOps:
     matmul = _matmul
     einsum = _einsum
     sum, max, min, reshape, transpose = np.sum, np.max, np.min, np.reshape, np.transpose
+    prod, norm, cumsum, cumprod = np.prod, _norm, _cumsum, _cumprod
+    logcumsumexp = _logcumsumexp
     broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power
     sigmoid = _sigmoid
     log_softmax = _log_softmax

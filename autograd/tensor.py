@@ -647,15 +647,19 @@ class Tensor(_Casts, Node):
                                                             keepdim=keepdim)
         return self._reduce("sum", *_reduction("sum", self.ndim, axis, dim, keepdims, keepdim))
 
-    def max(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
-            keepdim: bool | None = None) -> Tensor:
-        """Return the maximum over ``axis``; tied maxima share the gradient evenly."""
-        return self._reduce("max", *_reduction("max", self.ndim, axis, dim, keepdims, keepdim))
+    def max(self, dim: Any = None, keepdim: bool | None = None, *, axis: Axis = None,
+            keepdims: bool | None = None) -> Any:
+        """torch's max, by spelling: ``max()`` the global maximum (ties share the gradient
+        evenly); ``max(dim)``/``max(dim=d, keepdim=...)`` a ``(values, indices)`` pair (the
+        gradient goes to the returned index, the first maximum); ``max(other)`` the
+        elementwise maximum. numpy's ``max(axis=..., keepdims=...)`` returns the values
+        only (ties share the gradient)."""
+        return self._extreme("max", dim, keepdim, axis, keepdims)
 
-    def min(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
-            keepdim: bool | None = None) -> Tensor:
-        """Return the minimum over ``axis``; tied minima share the gradient evenly."""
-        return self._reduce("min", *_reduction("min", self.ndim, axis, dim, keepdims, keepdim))
+    def min(self, dim: Any = None, keepdim: bool | None = None, *, axis: Axis = None,
+            keepdims: bool | None = None) -> Any:
+        """torch's min, by spelling, as ``max``."""
+        return self._extreme("min", dim, keepdim, axis, keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
              keepdim: bool | None = None, dtype: Any = None, out: None = None) -> Tensor:
@@ -667,14 +671,6 @@ class Tensor(_Casts, Node):
         n = int(np.prod([self.shape[a] for a in axes]))
         return self.sum(axes, keep) / n
 
-    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool | None = None, *,
-            dim: Axis = None, keepdim: bool | None = None) -> Tensor:
-        """Return the variance over ``axis`` (numpy's ``ddof=0`` by default)."""
-        axes, keep = _reduction("var", self.ndim, axis, dim, keepdims, keepdim)
-        n = int(np.prod([self.shape[a] for a in axes]))
-        d = self - self.mean(axes, keepdims=True)
-        return (d * d).sum(axes, keep) / (n - ddof)
-
     def _finite_max(self, axes: tuple[int, ...]) -> np.ndarray:
         # a constant shift that keeps exp() from overflowing; the results below do not
         # depend on it mathematically, so their gradients stay exact
@@ -683,23 +679,356 @@ class Tensor(_Casts, Node):
 
     def logsumexp(self, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
                   keepdim: bool | None = None) -> Tensor:
-        """Return ``log(sum(exp(x)))`` over ``axis``, stable for large inputs."""
+        """Return ``log(sum(exp(x)))`` over ``axis``, stable for large inputs (-inf over an
+        empty axis, as torch)."""
         axes, keep = _reduction("logsumexp", self.ndim, axis, dim, keepdims, keepdim)
+        if any(self.shape[a] == 0 for a in axes):  # the log of an empty sum: -inf, as torch
+            return self.sum(axes, keep) - np.inf
         m = self._finite_max(axes)
         lse = (self - m).exp().sum(axes, keepdims=True).log() + m
         return lse if keep else lse.reshape(
             tuple(n for i, n in enumerate(lse.shape) if i not in axes))
 
     def softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """Return ``exp(x) / sum(exp(x))`` along ``axis`` (default -1), stable for large inputs."""
+        """Return ``exp(x) / sum(exp(x))`` along ``axis`` (default -1), stable for large inputs
+        (an empty axis gives the empty tensor, as torch)."""
         return self.log_softmax(axis, dim=dim).exp()
 
     def log_softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
         """Return ``x - logsumexp(x)`` along ``axis`` (default -1), stable for large inputs."""
-        return self._unary("log_softmax", axis=_one_axis("log_softmax", self.ndim, axis, dim, -1))
+        a = _one_axis("log_softmax", self.ndim, axis, dim, -1)
+        if self.shape[a] == 0:  # nothing to normalise: the empty tensor, as torch
+            return self + 0.0
+        return self._unary("log_softmax", axis=a)
+
+    # ---- issue 10: reductions (torch's dim=/keepdim= and numpy's axis=/keepdims= alike)
+    def _select(self, idx: np.ndarray, axis: int) -> Tensor:
+        """Return the elements at positions ``idx`` along ``axis`` (np.take_along_axis): a
+        getitem, so the gradient goes to exactly those elements (torch's rule)."""
+        index = tuple(idx if i == axis else np.arange(n).reshape((-1,) + (1,) * (idx.ndim - i - 1))
+                      for i, n in enumerate(idx.shape))
+        return self[index]
+
+    def _dtyped(self, name: str, dtype: Any, **attrs: Any) -> Tensor:
+        """Apply the primitive ``name`` to the tensor cast to ``dtype`` (torch's ``dtype=``)
+        by the differentiable ``to``: the gradient comes back in the input's dtype."""
+        return (self if dtype is None else self.to(dtype))._unary(name, **attrs)
+
+    def _arg_extreme(self, name: str, dim: Any, keepdim: bool | None) -> ValuesIndices:
+        """torch's ``max(dim)``/``min(dim)``: the values (gradient to the returned index)
+        and the int64 index of the first extreme (NaN counts as the extreme)."""
+        t, a = self._dim_view(name, dim)
+        if t.shape[a] == 0:
+            raise ValueError(f"{name}: cannot reduce dim {dim} of size 0 (shape {self.shape})")
+        idx = (np.argmax if name == "max" else np.argmin)(t.data, axis=a, keepdims=True)
+        return self._pair(t._select(idx, a), idx, a, keepdim)
+
+    def _dim_view(self, name: str, dim: Any) -> tuple[Tensor, int]:
+        """Return self (a 0-d tensor as 1-D, as torch accepts dim 0 or -1 there) and the axis."""
+        if self.ndim == 0:
+            _one_axis(name, 1, None, dim, -1)
+            return self.reshape(1), 0
+        return self, _one_axis(name, self.ndim, None, dim, -1)
+
+    def _pair(self, values: Tensor, idx: np.ndarray, a: int, keepdim: bool | None
+              ) -> ValuesIndices:
+        """Return ``(values, indices)`` in self's rank: axis ``a`` kept or dropped."""
+        shape = () if self.ndim == 0 else values.shape if keepdim else (
+            values.shape[:a] + values.shape[a + 1:])
+        return ValuesIndices(values.reshape(shape), Tensor(idx.reshape(shape).astype(np.int64)))
+
+    def _extreme(self, name: str, dim: Any, keepdim: bool | None, axis: Axis,
+                 keepdims: bool | None) -> Any:
+        pair = maximum if name == "max" else minimum
+        if dim is not None and (not isinstance(dim, (int, np.integer)) or isinstance(dim, bool)):
+            if isinstance(dim, (tuple, list)):
+                raise TypeError(f"{name}: dim must be one int for torch's (values, indices), "
+                                f"got {dim!r}; use amax/amin(dim=...) or {name}(axis=...) for "
+                                "the values over several axes")
+            if axis is not None or keepdims is not None or keepdim is not None:
+                raise TypeError(f"{name}: the elementwise {name}(other) takes no axis")
+            return pair(self, dim)  # torch's max(other): the elementwise maximum
+        if axis is not None or keepdims is not None:  # numpy's spelling: values only
+            if dim is not None and axis is not None:
+                raise TypeError(f"{name}: got both dim and axis=; they are the same argument "
+                                "(torch's and numpy's spelling), give one")
+            # max(1, keepdims=True) is numpy's too: the positional dim is its axis
+            where: Axis = axis if axis is not None else None if dim is None else int(dim)
+            return self._reduce(name, *_reduction(name, self.ndim, where, None, keepdims, keepdim))
+        if dim is None:
+            if keepdim is not None:
+                raise TypeError(f"{name}: keepdim needs a dim (torch's {name}() has none)")
+            if self.size == 0:
+                raise ValueError(f"{name}: the {name} of an empty tensor (shape {self.shape}) is "
+                                 "undefined; give a dim of nonzero size")
+            return self._reduce(name, tuple(range(self.ndim)), False)
+        return self._arg_extreme(name, dim, keepdim)
+
+    def _amax(self, name: str, dim: Axis, keepdim: bool | None, axis: Axis,
+              keepdims: bool | None) -> Tensor:
+        dim = None if isinstance(dim, (tuple, list)) and len(dim) == 0 else dim  # torch: () = all
+        return self._reduce(name, *_reduction(name, self.ndim, axis, dim, keepdims, keepdim))
+
+    def amax(self, dim: Axis = None, keepdim: bool | None = None, *, axis: Axis = None,
+             keepdims: bool | None = None) -> Tensor:
+        """Return the maximum over ``dim`` (all by default); ties share the gradient evenly."""
+        return self._amax("max", dim, keepdim, axis, keepdims)
+
+    def amin(self, dim: Axis = None, keepdim: bool | None = None, *, axis: Axis = None,
+             keepdims: bool | None = None) -> Tensor:
+        """Return the minimum over ``dim`` (all by default); ties share the gradient evenly."""
+        return self._amax("min", dim, keepdim, axis, keepdims)
+
+    def _argextreme(self, name: str, dim: Any, keepdim: bool | None, axis: Any,
+                    keepdims: bool | None) -> Tensor:
+        a = _spelled(name, "axis", axis, "dim", dim, None)
+        keep = bool(_spelled(name, "keepdims", keepdims, "keepdim", keepdim, False))
+        fn = np.argmax if name == "argmax" else np.argmin
+        if a is None:  # torch: the index into the flattened tensor
+            if self.size == 0:
+                raise ValueError(f"{name}: an empty tensor (shape {self.shape}) has no {name}")
+            out = np.asarray(fn(self.data.reshape(-1)))
+            return Tensor(out.reshape((1,) * self.ndim if keep else ()).astype(np.int64))
+        t, ax = self._dim_view(name, a)
+        if t.shape[ax] == 0:
+            raise ValueError(f"{name}: cannot reduce dim {a} of size 0 (shape {self.shape})")
+        out = fn(t.data, axis=ax, keepdims=True)
+        shape = () if self.ndim == 0 else out.shape if keep else self.shape[:ax] + self.shape[ax + 1:]
+        return Tensor(out.reshape(shape).astype(np.int64))
+
+    def argmax(self, dim: int | None = None, keepdim: bool | None = None, *,
+               axis: int | None = None, keepdims: bool | None = None) -> Tensor:
+        """Return the int64 index of the first maximum along ``dim`` (flattened by default);
+        a constant, with no gradient. NaN counts as the maximum, as in torch."""
+        return self._argextreme("argmax", dim, keepdim, axis, keepdims)
+
+    def argmin(self, dim: int | None = None, keepdim: bool | None = None, *,
+               axis: int | None = None, keepdims: bool | None = None) -> Tensor:
+        """Return the int64 index of the first minimum along ``dim`` (flattened by default)."""
+        return self._argextreme("argmin", dim, keepdim, axis, keepdims)
+
+    def all(self, dim: Axis = None, keepdim: bool | None = None, *, axis: Axis = None,
+            keepdims: bool | None = None) -> Tensor:
+        """Return a bool tensor: are all elements over ``dim`` nonzero (no gradient)."""
+        axes, keep = _reduction("all", self.ndim, axis, dim, keepdims, keepdim)
+        return Tensor(np.all(self.data, axis=axes, keepdims=keep))
+
+    def any(self, dim: Axis = None, keepdim: bool | None = None, *, axis: Axis = None,
+            keepdims: bool | None = None) -> Tensor:
+        """Return a bool tensor: is any element over ``dim`` nonzero (no gradient)."""
+        axes, keep = _reduction("any", self.ndim, axis, dim, keepdims, keepdim)
+        return Tensor(np.any(self.data, axis=axes, keepdims=keep))
+
+    def prod(self, dim: Axis = None, keepdim: bool | None = None, *, dtype: Any = None,
+             axis: Axis = None, keepdims: bool | None = None) -> Tensor:
+        """Return the product over ``dim`` (all by default; 1 over an empty axis). The
+        gradient is exact with zeros in the input (the product of the other elements);
+        integer inputs give int64, as torch, or ``dtype``."""
+        axes, keep = _reduction("prod", self.ndim, axis, dim, keepdims, keepdim)
+        if dtype is None and self.dtype.kind in "biu":
+            dtype = np.int64
+        return self._dtyped("prod", dtype, axis=axes, keepdims=keep)
+
+    def _correction(self, name: str, axis: Axis, dim: Axis, unbiased: Any, correction: Any,
+                    ddof: Any, keepdims: bool | None, keepdim: bool | None
+                    ) -> tuple[tuple[int, ...], bool, float]:
+        given = [k for k, v in (("unbiased", unbiased), ("correction", correction),
+                                ("ddof", ddof)) if v is not None]
+        if len(given) > 1:
+            raise TypeError(f"{name}: got {' and '.join(given)}; they say the same thing, "
+                            "give one")
+        if unbiased is not None and unbiased not in (True, False):
+            raise TypeError(f"{name}: unbiased must be a bool, got {unbiased!r} (for a "
+                            "number use correction=)")
+        axes, keep = _reduction(name, self.ndim, axis, dim, keepdims, keepdim)
+        if ddof is not None:
+            c = ddof
+        elif correction is not None:
+            c = correction
+        elif unbiased is not None:
+            c = int(bool(unbiased))
+        else:  # numpy's default when numpy spelled it, torch's otherwise
+            c = 0 if axis is not None or keepdims is not None else 1
+        return axes, keep, float(c)
+
+    def var(self, dim: Axis = None, unbiased: bool | None = None, keepdim: bool | None = None,
+            *, correction: float | None = None, axis: Axis = None, ddof: float | None = None,
+            keepdims: bool | None = None) -> Tensor:
+        """Return the variance over ``dim``: ``sum((x - mean)^2) / max(0, n - correction)``.
+
+        The spelling decides the default: torch's ``var()``, ``var(0)``, ``var(dim=0)`` use
+        ``correction=1`` (Bessel's; ``unbiased=False`` means 0); numpy's ``var(axis=0)``,
+        ``var(keepdims=...)`` use ``ddof=0``. A correction of n or more divides by 0 (inf,
+        or nan for a constant slice), as torch (whose gradient there still divides by the
+        negative n - correction: so does this one's)."""
+        axes, keep, c = self._correction("var", axis, dim, unbiased, correction, ddof,
+                                         keepdims, keepdim)
+        n = int(np.prod([self.shape[a] for a in axes]))
+        d = self - self.mean(axes, keepdims=True)
+        s = (d * d).sum(axes, keep)
+        if n - c > 0:
+            return s / (n - c)
+        with np.errstate(invalid="ignore"):  # 0 * inf: a constant slice's nan, as torch's
+            if n == c:  # torch's gradient 2 (x - mean) / 0: the mean's (zero) term left out
+                d = self - self.mean(axes, keepdims=True).detach()
+                return (d * d).sum(axes, keep) * np.inf
+            value = s.data * np.inf
+        # torch clamps only the forward's divisor: its gradient keeps the negative n - c
+        q = s / (n - c)
+        return q + Tensor(value - q.data)
+
+    def std(self, dim: Axis = None, unbiased: bool | None = None, keepdim: bool | None = None,
+            *, correction: float | None = None, axis: Axis = None, ddof: float | None = None,
+            keepdims: bool | None = None) -> Tensor:
+        """Return ``sqrt(var(...))``; the same arguments and spelling rule as ``var``."""
+        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, ddof=ddof,
+                        keepdims=keepdims).sqrt()
+
+    def norm(self, p: float | str | None = "fro", dim: Axis = None, keepdim: bool = False, *,
+             axis: Axis = None, keepdims: bool | None = None) -> Tensor:
+        """Return the vector p-norm over ``dim`` (all elements by default), as torch's
+        ``Tensor.norm``/``linalg.vector_norm``: p = 2 ("fro"), 1, inf (max |x|), -inf
+        (min |x|), 0 (the count of nonzeros, gradient 0) or another float > 0. The
+        gradient at a zero norm is 0, as torch's."""
+        axes, keep = _reduction("norm", self.ndim, axis, dim, keepdims, keepdim or None)
+        if self.dtype.kind != "f":
+            raise TypeError(f"norm: needs a floating point tensor, got dtype {self.dtype}")
+        if p is None or p == "fro":
+            p = 2
+        if isinstance(p, str) or not isinstance(p, (int, float, np.number)):
+            raise ValueError(f"norm: p must be a number or 'fro', got {p!r} (the nuclear norm "
+                             "is a matrix norm)")
+        p = float(p)
+        if p == np.inf:
+            return self.abs().amax(axes, keep)
+        if p == -np.inf:
+            return self.abs().amin(axes, keep)
+        if p == 0:
+            count = np.sum(self.data != 0, axis=axes, keepdims=keep).astype(self.dtype)
+            return (self * 0).sum(axes, keep) + count  # gradient 0
+        if not p > 0:
+            raise ValueError(f"norm: p = {p} is not supported; use p > 0, 0, inf or -inf")
+        return self._unary("norm", p=p, axis=axes, keepdims=keep)
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """torch's median: ``median()`` is the lower median of all elements as a 0-d tensor
+        (tied elements share the gradient evenly); ``median(dim)`` returns ``(values,
+        indices)``, the lower median along ``dim`` (the gradient goes to that index; which
+        of several tied indices torch returns is unspecified, here the first in sort
+        order). A NaN makes the median NaN, as torch."""
+        if dim is None:
+            if self.size == 0:
+                raise ValueError("median: an empty tensor has no median; give a dim")
+            flat = self.reshape(-1)
+            nan = np.isnan(flat.data) if flat.dtype.kind == "f" else np.zeros(flat.size, bool)
+            if nan.any():
+                return flat[int(np.argmax(nan))]
+            v = np.sort(flat.data)[(flat.size - 1) // 2]
+            return flat[np.nonzero(flat.data == v)[0]].max()
+        t, a = self._dim_view("median", dim)
+        n = t.shape[a]
+        if n == 0:
+            raise ValueError(f"median: cannot reduce dim {dim} of size 0 (shape {self.shape})")
+        order = np.argsort(t.data, axis=a, kind="stable")
+        idx = np.take(order, [(n - 1) // 2], axis=a)
+        if t.dtype.kind == "f":  # a NaN slice's median is its (first) NaN
+            nan = np.isnan(t.data)
+            idx = np.where(nan.any(axis=a, keepdims=True), np.argmax(nan, axis=a, keepdims=True),
+                           idx)
+        return self._pair(t._select(idx, a), idx, a, keepdim)
 
     # ------------------------------------------------------------ scans and sorting
-    # (cumsum, sort, topk... : issue 10 adds them here)
+    def _scan(self, name: str, dim: Any, axis: Any, dtype: Any = None, **attrs: Any) -> Tensor:
+        d = _spelled(name, "axis", axis, "dim", dim, None)
+        if d is None:  # numpy's cumsum(axis=None) runs over the flattened tensor
+            return self.reshape(-1)._scan(name, 0, None, dtype, **attrs)
+        t, a = self._dim_view(name, d)
+        return t._dtyped(name, dtype, axis=a, **attrs).reshape(self.shape)
+
+    def cumsum(self, dim: int | None = None, *, dtype: Any = None, axis: int | None = None
+               ) -> Tensor:
+        """Return the running sum along ``dim`` (numpy: flattened when no axis is given);
+        integer and bool inputs give int64, as torch, or ``dtype``."""
+        if dtype is None and self.dtype.kind in "biu":
+            dtype = np.int64
+        return self._scan("cumsum", dim, axis, dtype, reverse=False)
+
+    def cumprod(self, dim: int | None = None, *, dtype: Any = None, axis: int | None = None
+                ) -> Tensor:
+        """Return the running product along ``dim``; the gradient is exact with zeros."""
+        if dtype is None and self.dtype.kind in "biu":
+            dtype = np.int64
+        return self._scan("cumprod", dim, axis, dtype)
+
+    def logcumsumexp(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """Return ``log(cumsum(exp(x)))`` along ``dim``, exact for any spread of values."""
+        if self.dtype.kind != "f":
+            raise TypeError(f"logcumsumexp: needs a floating point tensor, got {self.dtype}")
+        if _spelled("logcumsumexp", "axis", axis, "dim", dim, None) is None:
+            raise TypeError("logcumsumexp: give dim (torch's has no default)")
+        return self._scan("logcumsumexp", dim, axis)
+
+    def _cumextreme(self, name: str, dim: Any, axis: Any) -> ValuesIndices:
+        t, a = self._dim_view(name, _spelled(name, "axis", axis, "dim", dim, None))
+        x = t.data
+        ufunc = np.maximum if name == "cummax" else np.minimum  # NaN propagates, as torch
+        run = ufunc.accumulate(x, axis=a) if x.size else x
+        hit = x == run
+        if x.dtype.kind == "f":
+            hit |= np.isnan(x)
+        pos = np.arange(x.shape[a]).reshape((-1,) + (1,) * (x.ndim - a - 1))
+        idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=a) if x.size else np.zeros(
+            x.shape, np.int64)
+        return self._pair(t._select(idx, a), idx, a, True)
+
+    def cummax(self, dim: int | None = None, *, axis: int | None = None) -> ValuesIndices:
+        """Return ``(values, indices)``: the running maximum along ``dim`` and the index of
+        the latest element equal to it (torch's tie rule); the gradient goes to that index."""
+        return self._cumextreme("cummax", dim, axis)
+
+    def cummin(self, dim: int | None = None, *, axis: int | None = None) -> ValuesIndices:
+        """Return ``(values, indices)``: the running minimum along ``dim`` (see cummax)."""
+        return self._cumextreme("cummin", dim, axis)
+
+    def _order(self, name: str, dim: Any, descending: bool) -> tuple[Tensor, int, np.ndarray]:
+        t, a = self._dim_view(name, dim)
+        x = t.data
+        if not descending:
+            return t, a, np.argsort(x, axis=a, kind="stable")  # NaN last, as torch
+        # descending and stable: sort the reversed axis ascending and reverse the result;
+        # ties keep their order, NaN comes first (torch's)
+        n = x.shape[a]
+        idx = np.flip(np.argsort(np.flip(x, a), axis=a, kind="stable"), a)
+        return t, a, n - 1 - idx
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False, *,
+             axis: int | None = None) -> ValuesIndices:
+        """Return ``(values, indices)`` sorted along ``dim``. The sort is always stable (tied
+        elements keep their order; torch's ``stable=True``); NaN sorts as the largest. The
+        values' gradient goes back to the indices."""
+        t, a, idx = self._order("sort", _spelled("sort", "axis", axis, "dim", dim, -1),
+                                descending)
+        return self._pair(t._select(idx, a), idx, a, True)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False, *,
+                axis: int | None = None) -> Tensor:
+        """Return the int64 indices that sort along ``dim`` (``sort(...).indices``)."""
+        _, _, idx = self._order("argsort", _spelled("argsort", "axis", axis, "dim", dim, -1),
+                                descending)
+        return Tensor(idx.reshape(self.shape).astype(np.int64))
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
+             ) -> ValuesIndices:
+        """Return ``(values, indices)`` of the ``k`` largest (or smallest) elements along
+        ``dim``, in sorted order (ties in index order); the values' gradient goes back to
+        the indices."""
+        t, a, idx = self._order("topk", dim, largest)
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= t.shape[a]:
+            raise ValueError(f"topk: k = {k!r} is out of range for dim {dim} of size "
+                             f"{t.shape[a]} (shape {self.shape})")
+        idx = np.take(idx, np.arange(k), axis=a)
+        return self._pair(t._select(idx, a), idx, a, True)
+
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
@@ -1640,6 +1969,123 @@ def _owner(a: np.ndarray) -> Any:
 
 
 # ---------------------------------------------------------------- functions: reductions and scans
+
+# imported here, inside the family's banner, so that the shared import lines above stay as
+# the other families edit them
+from typing import NamedTuple  # noqa: E402
+
+
+class ValuesIndices(NamedTuple):
+    """``(values, indices)``: what torch's ``max(dim)``, ``sort``, ``topk``, ``cummax``...
+    return (its ``torch.return_types``); values differentiable, indices int64."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def prod(input: Tensor, dim: Axis = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Return ``input.prod(dim, keepdim, dtype=dtype)``."""
+    return _tensor(input).prod(dim, keepdim, dtype=dtype)
+
+
+def var(input: Tensor, dim: Axis = None, *, correction: float = 1, keepdim: bool = False
+        ) -> Tensor:
+    """Return torch's ``var``: ``input.var(dim, correction=..., keepdim=...)``."""
+    return _tensor(input).var(dim, keepdim=keepdim, correction=correction)
+
+
+def std(input: Tensor, dim: Axis = None, *, correction: float = 1, keepdim: bool = False
+        ) -> Tensor:
+    """Return torch's ``std``: ``input.std(dim, correction=..., keepdim=...)``."""
+    return _tensor(input).std(dim, keepdim=keepdim, correction=correction)
+
+
+def var_mean(input: Tensor, dim: Axis = None, *, correction: float = 1, keepdim: bool = False
+             ) -> tuple[Tensor, Tensor]:
+    """Return ``(var, mean)`` over ``dim``, as torch's ``var_mean``."""
+    t = _tensor(input)
+    return t.var(dim, keepdim=keepdim, correction=correction), t.mean(dim=dim, keepdim=keepdim)
+
+
+def std_mean(input: Tensor, dim: Axis = None, *, correction: float = 1, keepdim: bool = False
+             ) -> tuple[Tensor, Tensor]:
+    """Return ``(std, mean)`` over ``dim``, as torch's ``std_mean``."""
+    t = _tensor(input)
+    return t.std(dim, keepdim=keepdim, correction=correction), t.mean(dim=dim, keepdim=keepdim)
+
+
+def norm(input: Tensor, p: float | str | None = "fro", dim: Axis = None, keepdim: bool = False
+         ) -> Tensor:
+    """Return ``input.norm(p, dim, keepdim)`` (torch's ``norm``)."""
+    return _tensor(input).norm(p, dim, keepdim)
+
+
+def amax(input: Tensor, dim: Axis = (), keepdim: bool = False) -> Tensor:
+    """Return ``input.amax(dim, keepdim)``."""
+    return _tensor(input).amax(dim, keepdim)
+
+
+def amin(input: Tensor, dim: Axis = (), keepdim: bool = False) -> Tensor:
+    """Return ``input.amin(dim, keepdim)``."""
+    return _tensor(input).amin(dim, keepdim)
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Return ``input.argmax(dim, keepdim)`` (int64)."""
+    return _tensor(input).argmax(dim, keepdim)
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Return ``input.argmin(dim, keepdim)`` (int64)."""
+    return _tensor(input).argmin(dim, keepdim)
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Return ``input.median(dim, keepdim)``: a 0-d tensor, or ``(values, indices)``."""
+    return _tensor(input).median(dim, keepdim)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Return ``input.cumsum(dim, dtype=dtype)``."""
+    return _tensor(input).cumsum(dim, dtype=dtype)
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Return ``input.cumprod(dim, dtype=dtype)``."""
+    return _tensor(input).cumprod(dim, dtype=dtype)
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """Return ``input.logcumsumexp(dim)``."""
+    return _tensor(input).logcumsumexp(dim)
+
+
+def cummax(input: Tensor, dim: int) -> ValuesIndices:
+    """Return ``input.cummax(dim)``: ``(values, indices)``."""
+    return _tensor(input).cummax(dim)
+
+
+def cummin(input: Tensor, dim: int) -> ValuesIndices:
+    """Return ``input.cummin(dim)``: ``(values, indices)``."""
+    return _tensor(input).cummin(dim)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False
+         ) -> ValuesIndices:
+    """Return ``input.sort(dim, descending)``: ``(values, indices)``."""
+    return _tensor(input).sort(dim, descending, stable)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False
+            ) -> Tensor:
+    """Return ``input.argsort(dim, descending)`` (int64)."""
+    return _tensor(input).argsort(dim, descending, stable)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
+         ) -> ValuesIndices:
+    """Return ``input.topk(k, dim, largest, sorted)``: ``(values, indices)``."""
+    return _tensor(input).topk(k, dim, largest, sorted)
 
 
 # ---------------------------------------------------------------- functions: indexing and masking

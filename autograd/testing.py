@@ -234,7 +234,32 @@ def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.rando
 # ---------------------------------------------------------------- reduction kinds
 
 
+@st.composite
+def _norm(draw: Any, op: Op) -> Case:
+    inputs, attrs = draw(_reduce(op))
+    return inputs, {"p": draw(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0])), **attrs}
+
+
+register_kind("norm", _norm)
+
+
 # ---------------------------------------------------------------- scan and sorting kinds
+
+
+@st.composite
+def _scan(draw: Any, op: Op) -> Case:
+    shape = draw(shapes(min_dims=1, max_side=4))
+    return _inputs(draw, op, [shape]), {"axis": draw(st.integers(0, len(shape) - 1))}
+
+
+@st.composite
+def _scan_reverse(draw: Any, op: Op) -> Case:
+    inputs, attrs = draw(_scan(op))
+    return inputs, {**attrs, "reverse": draw(st.booleans())}
+
+
+register_kind("scan", _scan)
+register_kind("scan_reverse", _scan_reverse)
 
 
 # ---------------------------------------------------------------- indexing kinds

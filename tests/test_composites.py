@@ -32,7 +32,7 @@ def array_and_axis(draw, min_dims=0, tuples=False):
 
 REDUCTIONS = {
     "mean": lambda t, axis, keepdims: t.mean(axis, keepdims=keepdims),
-    "var": lambda t, axis, keepdims: t.var(axis, keepdims=keepdims),
+    "var": lambda t, axis, keepdims: t.var(axis=axis, ddof=0, keepdims=keepdims),  # numpy's
     "logsumexp": lambda t, axis, keepdims: t.logsumexp(axis, keepdims=keepdims),
 }
 NUMPY = {

@@ -42,8 +42,21 @@ REFERENCE = {
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
     "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
     # ------------------------------------------------ reductions (issue 10 adds here)
+    "prod": lambda x, axis, keepdims: np.prod(np.sign(x), axis=axis, keepdims=keepdims) * np.exp(
+        np.sum(np.log(np.abs(x)), axis=axis, keepdims=keepdims)),
+    "norm": lambda x, p, axis, keepdims: np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p),
 
     # ------------------------------------------------ scans and sorting (issue 10 adds here)
+    # scans as products with a triangular matrix of ones (np.tri: 1 where j <= i)
+    "cumsum": lambda x, axis, reverse: np.moveaxis(np.tensordot(
+        np.tri(x.shape[axis]).T if reverse else np.tri(x.shape[axis]), np.moveaxis(x, axis, 0),
+        axes=1), 0, axis),
+    "cumprod": lambda x, axis: np.moveaxis(
+        (-1.0) ** np.tensordot(np.tri(x.shape[axis]), np.moveaxis(x < 0, axis, 0), axes=1)
+        * np.exp(np.tensordot(np.tri(x.shape[axis]), np.moveaxis(np.log(np.abs(x)), axis, 0),
+                              axes=1)), 0, axis),
+    "logcumsumexp": lambda x, axis: np.moveaxis(np.log(np.tensordot(
+        np.tri(x.shape[axis]), np.moveaxis(np.exp(x), axis, 0), axes=1)), 0, axis),
 
     # ------------------------------------------------ shape
     "reshape": lambda x, shape: np.ravel(x).reshape(shape),

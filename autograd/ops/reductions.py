@@ -1,9 +1,11 @@
-"""Reductions: sum, max and min over axes, and the fused log_softmax.
+"""Reductions: sum, max, min, prod and the vector p-norm over axes, and the fused log_softmax.
 
 ``axis`` is a sorted tuple of non-negative axes (the node types normalise it).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from .registry import REAL, defop
 
@@ -36,3 +38,62 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       # d log_softmax(x) = g - softmax(x) * sum(g) along the axis
       lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
       kind="softmax", domain=REAL)
+
+
+# ---------------------------------------------------------------- issue 10: reductions
+
+def _exclusive_cumprod(xp, v):
+    """``prod_{k < i} v_k`` along the last axis: the cumprod of ``v`` shifted right by one
+    (a getitem) with a 1 in front (a where), so it is ops only and zero-safe."""
+    m = v.shape[-1]
+    shift = np.concatenate([[0], np.arange(m - 1)]).astype(np.intp)
+    return xp.cumprod(xp.where(1, xp.getitem(v, index=(Ellipsis, shift)),
+                               condition=np.arange(m) == 0), axis=v.ndim - 1)
+
+
+def _prod_vjp(xp, g, out, x, *, axis, keepdims):
+    # d prod / dx_i = the product of the other elements: out / x_i without zeros; with
+    # zeros, (product before i) * (product after i) along the flattened reduced axes, from
+    # exclusive cumprods (PyTorch's way), whose first-order rule is exact with zeros: so
+    # this one is exact to second order with any number of zeros.
+    shape = _kept(x.shape, axis)
+    gk = xp.reshape(g, shape=shape)
+    if not xp.equal(x, 0).any():
+        return gk * xp.reshape(out, shape=shape) / x
+    rest = tuple(i for i in range(x.ndim) if i not in axis)
+    perm = rest + tuple(axis)
+    moved = tuple(x.shape[i] for i in perm)
+    outer = tuple(x.shape[i] for i in rest)
+    flat = xp.reshape(xp.transpose(x, axes=perm), shape=outer + (int(np.prod(moved[len(rest):])),))
+    back = np.arange(flat.shape[-1])[::-1].copy()
+    after = xp.getitem(_exclusive_cumprod(xp, xp.getitem(flat, index=(Ellipsis, back))),
+                       index=(Ellipsis, back))
+    others = xp.reshape(_exclusive_cumprod(xp, flat) * after, shape=moved)
+    return gk * xp.transpose(others, axes=tuple(np.argsort(perm)))
+
+
+def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
+    # d ||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1); 0 where the norm is 0 (PyTorch's)
+    shape = _kept(x.shape, axis)
+    gk, ok = xp.reshape(g, shape=shape), xp.reshape(out, shape=shape)
+    if p == 1:
+        return xp.broadcast_to(gk, shape=x.shape) * xp.sign(x)
+    live = ~xp.equal(ok, 0)
+    safe = xp.where(ok, 1, condition=live)
+    scale = xp.where(gk / (safe if p == 2 else xp.pow(safe, exponent=p - 1)), 0, condition=live)
+    if p == 2:
+        return x * scale
+    zero = xp.equal(x, 0)  # |x|^(p-1) at 0 is 0 (p > 1) or a pole (p < 1): 0 as PyTorch
+    part = xp.sign(x) * xp.pow(xp.where(1, xp.abs(x), condition=zero), exponent=p - 1)
+    return xp.where(0, part, condition=zero) * scale
+
+
+# avoid 0: out / x, like PyTorch's rule, cancels badly at second order for x ~ 1e-160;
+# exact zeros take the exclusive-cumprod path, checked against torch in
+# tests/test_reductions_scans.py
+defop("prod", lambda xp, x, *, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
+      _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),))
+# the vector p-norm (finite p > 0). A primitive because the composite (sum |x|^p)^(1/p)
+# has a 0 * inf = NaN gradient at x = 0, where PyTorch's (and the math's subgradient) is 0.
+defop("norm", lambda xp, x, *, p, axis, keepdims: xp.norm(x, p=p, axis=axis, keepdims=keepdims),
+      _norm_vjp, kind="norm", avoid=(0.0,), domain=REAL)
