@@ -14,6 +14,7 @@ from .value import Value
 
 # the functions each family of the Tensor surface adds, one import line per family:
 # elementwise
+from .tensor import bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, ceil, celu, copysign, div, divide, elu, floor, floor_divide, fmod, frac, gelu, hardsigmoid, hardswish, hardtanh, hypot, isclose, isfinite, isinf, isnan, isneginf, isposinf, leaky_relu, lerp, logaddexp, logical_and, logical_not, logical_or, logical_xor, logsigmoid, mish, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, softplus, softsign, square, true_divide, trunc  # noqa: E501
 # reductions and scans
 # indexing and masking
 # linear algebra
@@ -32,6 +33,15 @@ def _method(name: str):
 
 exp, log, sqrt, tanh, sigmoid, relu = (_method(n) for n in
                                        ("exp", "log", "sqrt", "tanh", "sigmoid", "relu"))
+# elementwise: the Value-or-Tensor functions
+(sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, log1p, exp2, expm1,
+ erf) = (_method(n) for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh",
+                              "acosh", "atanh", "log2", "log10", "log1p", "exp2", "expm1", "erf"))
+
+
+def pow(x, exponent):
+    """Return ``x ** exponent`` for a Value or a Tensor."""
+    return x ** exponent
 
 
 def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:

@@ -116,6 +116,10 @@ class NumpyOps:
     copysign, hypot, remainder, fmod = np.copysign, np.hypot, np.remainder, np.fmod
     floor_divide = np.floor_divide
 
+    def softplus(x, *, beta, threshold):
+        z = x * beta  # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): never overflows, exact for z << 0
+        return np.where(z > threshold, x, (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta)
+
     def relu(x):
         return np.maximum(x, 0)
 

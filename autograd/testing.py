@@ -244,6 +244,18 @@ def _division(draw: Any, op: Op) -> Case:
 register_kind("division", _division)
 
 
+@st.composite
+def _softplus(draw: Any, op: Op) -> Case:
+    """``beta`` and ``threshold`` as torch's softplus takes them; inputs keep away from the
+    switch to the identity at ``beta * x == threshold``."""
+    beta, threshold = draw(st.sampled_from([0.5, 1.0, 2.0])), draw(st.sampled_from([20.0, 1.0]))
+    return (_inputs(draw, op, [draw(shapes())], avoid=(threshold / beta,)),
+            {"beta": beta, "threshold": threshold})
+
+
+register_kind("softplus", _softplus)
+
+
 # ---------------------------------------------------------------- reduction kinds
 
 

@@ -60,6 +60,8 @@ REFERENCE = {
     "remainder": lambda x, y: x - np.floor(x / y) * y,
     "fmod": lambda x, y: x - np.trunc(x / y) * y,
     "floor_divide": lambda x, y: np.floor(x / y),
+    "softplus": lambda x, beta, threshold: np.where(
+        beta * x > threshold, x, np.log(1 + np.exp(beta * x)) / beta),
 
     # ------------------------------------------------ reductions
     "sum": lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),

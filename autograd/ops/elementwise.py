@@ -186,3 +186,14 @@ defop("floor_divide", lambda xp, x, y: xp.floor_divide(x, y),
       (lambda xp, g, out, x, y: g * 0,
        lambda xp, g, out, x, y: g * 0),
       kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)))
+
+# ---------------------------------------------------------------- issue 10: activations
+# Most activations are composites in Tensor (silu, gelu, elu, hardtanh...); softplus is a
+# primitive because its stable forms (a log1p branch per sign) would make a composite of
+# two clipped branches and a where, and torch's threshold is a branch of its own.
+
+defop("softplus", lambda xp, x, *, beta, threshold: xp.softplus(x, beta=beta, threshold=threshold),
+      # d log(1 + e^(bx))/b = sigmoid(bx); 1 where bx > threshold (the output is x there)
+      lambda xp, g, out, x, *, beta, threshold: g * xp.where(
+          1.0, xp.sigmoid(x * beta), condition=x * beta > threshold),
+      kind="softplus", domain=REAL)
