@@ -14,7 +14,7 @@ from .value import Value
 
 # the functions each family of the Tensor surface adds, one import line per family:
 # elementwise
-from .tensor import bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, ceil, celu, copysign, div, divide, elu, floor, floor_divide, fmod, frac, gelu, hardsigmoid, hardswish, hardtanh, hypot, isclose, isfinite, isinf, isnan, isneginf, isposinf, leaky_relu, lerp, logaddexp, logical_and, logical_not, logical_or, logical_xor, logsigmoid, mish, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, softplus, softsign, square, true_divide, trunc  # noqa: E501
+from .tensor import bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, ceil, celu, copysign, div, divide, elu, floor, floor_divide, fmod, frac, gelu, hardsigmoid, hardswish, hardtanh, hypot, isclose, isfinite, isinf, isnan, isneginf, isposinf, leaky_relu, lerp, logaddexp, logical_and, logical_not, logical_or, logical_xor, logsigmoid, mish, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, softplus, softsign, square, true_divide, trunc  # noqa: E501, F401, I001
 # reductions and scans
 # indexing and masking
 # linear algebra

@@ -538,11 +538,13 @@ class Tensor(Node):
             a, b, rtol=rtol, atol=atol, equal_nan=equal_nan), other)
 
     def logical_not(self) -> Tensor: return self._data_op("logical_not", np.logical_not)
-    def logical_and(self, other: ArrayLike) -> Tensor: return self._data_op("logical_and", np.logical_and, other)
+    def logical_and(self, other: ArrayLike) -> Tensor:
+        return self._data_op("logical_and", np.logical_and, other)
     def logical_or(self, other: ArrayLike) -> Tensor: return self._data_op("logical_or", np.logical_or, other)
-    def logical_xor(self, other: ArrayLike) -> Tensor: return self._data_op("logical_xor", np.logical_xor, other)
+    def logical_xor(self, other: ArrayLike) -> Tensor:
+        return self._data_op("logical_xor", np.logical_xor, other)
 
-    def _bitwise(self, name: str, fn: Any, *others: Any, reflected: bool = False) -> Tensor:
+    def _bitwise(self, name: str, *others: Any, reflected: bool = False) -> Tensor:
         kinds = "iu" if "shift" in name else "biu"
         for x in (self, *others):
             dt = np.asarray(_raw(x)).dtype
@@ -551,29 +553,29 @@ class Tensor(Node):
                                 f" tensors, got dtype {dt} (as torch; floats have no bits to "
                                 "combine: cast with dtype=int)")
         if reflected:
-            return _tensor(others[0])._data_op(name, fn, self)
-        return self._data_op(name, fn, *others)
+            return _tensor(others[0])._data_op(name, _BITWISE[name], self)
+        return self._data_op(name, _BITWISE[name], *others)
 
-    def bitwise_not(self) -> Tensor: return self._bitwise("bitwise_not", np.invert)
-    def bitwise_and(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_and", np.bitwise_and, other)
-    def bitwise_or(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_or", np.bitwise_or, other)
-    def bitwise_xor(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_xor", np.bitwise_xor, other)
-
+    def bitwise_not(self) -> Tensor: return self._bitwise("bitwise_not")
+    def bitwise_and(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_and", other)
+    def bitwise_or(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_or", other)
+    def bitwise_xor(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_xor", other)
     def bitwise_left_shift(self, other: ArrayLike) -> Tensor:
-        return self._bitwise("bitwise_left_shift", np.left_shift, other)
-
+        return self._bitwise("bitwise_left_shift", other)
     def bitwise_right_shift(self, other: ArrayLike) -> Tensor:
-        return self._bitwise("bitwise_right_shift", np.right_shift, other)
+        return self._bitwise("bitwise_right_shift", other)
 
     # on bool tensors & | ^ ~ are logical (numpy's and torch's rule)
     __invert__ = bitwise_not
     __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
     __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
-    def __rand__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_and", np.bitwise_and, other, reflected=True)
-    def __ror__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_or", np.bitwise_or, other, reflected=True)
-    def __rxor__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_xor", np.bitwise_xor, other, reflected=True)
-    def __rlshift__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_left_shift", np.left_shift, other, reflected=True)
-    def __rrshift__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_right_shift", np.right_shift, other, reflected=True)
+    def __rand__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_and", other, reflected=True)
+    def __ror__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_or", other, reflected=True)
+    def __rxor__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_xor", other, reflected=True)
+    def __rlshift__(self, other: ArrayLike) -> Tensor:
+        return self._bitwise("bitwise_left_shift", other, reflected=True)
+    def __rrshift__(self, other: ArrayLike) -> Tensor:
+        return self._bitwise("bitwise_right_shift", other, reflected=True)
 
     # activations (also in nn.functional under torch's names and keyword defaults); the
     # kinks follow torch's subgradients, noted on each
@@ -815,6 +817,11 @@ class Tensor(Node):
             ", requires_grad=True" if self.requires_grad else "")
         label = f", label={self.label!r}" if self.label else ""
         return f"Tensor({body}{extra}{grad}{label})"
+
+
+_BITWISE = {"bitwise_not": np.invert, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
+            "bitwise_xor": np.bitwise_xor, "bitwise_left_shift": np.left_shift,
+            "bitwise_right_shift": np.right_shift}  # issue 10
 
 
 def _raw(x: Any) -> Any:

@@ -164,7 +164,8 @@ class Value(Node):
         return _make(OPS["hypot"], (self, _lift(other, OPS["hypot"])), NOATTRS)
 
     def __mod__(self, other: Scalar) -> Value: return _binary(OPS["remainder"], self, other)
-    def __rmod__(self, other: Scalar) -> Value: return _binary(OPS["remainder"], _constant(other, OPS["remainder"]), self)
+    def __rmod__(self, other: Scalar) -> Value:
+        return _binary(OPS["remainder"], _constant(other, OPS["remainder"]), self)
 
     def fmod(self, other: Scalar) -> Value:
         """Return C's fmod (the dividend's sign): ``self - trunc(self / other) * other``."""
