@@ -59,7 +59,8 @@ class FloatOps:
         return math.pow(2.0, x)  # math.exp2 is Python 3.11+
 
     def remainder(x, y):
-        return x % y  # Python's float %: the sign of the divisor, as torch.remainder
+        m = math.fmod(x, y)  # then the divisor's sign, as torch (a zero keeps fmod's sign)
+        return m + y if m != 0 and (y < 0) != (m < 0) else m
 
 
 def _sigmoid(x):
@@ -79,6 +80,13 @@ _ERF = np.frompyfunc(math.erf, 1, 1)
 def _erf(x):
     """``math.erf`` elementwise (numpy has no erf): exact to float64, in the input's dtype."""
     return np.asarray(_ERF(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+
+def _remainder(x, y):
+    """torch.remainder: fmod, moved to the divisor's sign; a zero keeps fmod's sign (-0.0 %
+    3.0 is -0.0, as torch; numpy's remainder gives 0.0)."""
+    m = np.fmod(x, y)
+    return np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m)
 
 
 def _matmul(x, y):
@@ -113,8 +121,11 @@ class NumpyOps:
     sinh, cosh, asinh, acosh, atanh = np.sinh, np.cosh, np.arcsinh, np.arccosh, np.arctanh
     log2, log10, log1p, exp2, expm1, erf = np.log2, np.log10, np.log1p, np.exp2, np.expm1, _erf
     floor, ceil, trunc, round = np.floor, np.ceil, np.trunc, np.round  # round: half to even
-    copysign, hypot, remainder, fmod = np.copysign, np.hypot, np.remainder, np.fmod
+    copysign, hypot, remainder, fmod = np.copysign, np.hypot, _remainder, np.fmod
     floor_divide = np.floor_divide
+
+    def trunc_divide(x, y):
+        return np.trunc(x / y)  # torch's order: trunc(a / b)
 
     def softplus(x, *, beta, threshold):
         z = x * beta  # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): never overflows, exact for z << 0

@@ -512,7 +512,7 @@ class Tensor(Node):
         if self.dtype.kind in "biu" and o.dtype.kind in "biu":  # exact integer division
             q = self._division("floor_divide", other).data
             return Tensor(q + ((q * o != self.data) & ((self.data < 0) != (o < 0))))
-        return (self / other).trunc()
+        return self._division("trunc_divide", other)
 
     divide = true_divide = div
 

@@ -60,6 +60,7 @@ REFERENCE = {
     "remainder": lambda x, y: x - np.floor(x / y) * y,
     "fmod": lambda x, y: x - np.trunc(x / y) * y,
     "floor_divide": lambda x, y: np.floor(x / y),
+    "trunc_divide": lambda x, y: np.fix(x / y),
     "softplus": lambda x, beta, threshold: np.where(
         beta * x > threshold, x, np.log(1 + np.exp(beta * x)) / beta),
 

@@ -186,6 +186,12 @@ defop("floor_divide", lambda xp, x, y: xp.floor_divide(x, y),
       (lambda xp, g, out, x, y: g * 0,
        lambda xp, g, out, x, y: g * 0),
       kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)))
+defop("trunc_divide", lambda xp, x, y: xp.trunc_divide(x, y),
+      # trunc(x/y) (torch's div(rounding_mode="trunc")): piecewise constant, gradient 0 in
+      # both inputs; a primitive, not (x / y).trunc(), so that y = 0 gives 0, not 0/0
+      (lambda xp, g, out, x, y: g * 0,
+       lambda xp, g, out, x, y: g * 0),
+      kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)))
 
 # ---------------------------------------------------------------- issue 10: activations
 # Most activations are composites in Tensor (silu, gelu, elu, hardtanh...); softplus is a
