@@ -124,6 +124,9 @@ class NumpyOps:
     copysign, hypot, remainder, fmod = np.copysign, np.hypot, _remainder, np.fmod
     floor_divide = np.floor_divide
 
+    def torch_sign(x):
+        return np.where(np.isnan(x), 0, np.sign(x))  # torch.sign(nan) is 0
+
     def trunc_divide(x, y):
         return np.trunc(x / y)  # torch's order: trunc(a / b)
 

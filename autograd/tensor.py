@@ -434,8 +434,9 @@ class Tensor(Node):
 
     def sign(self) -> Tensor:
         """Return -1, 0 or 1 by the sign of x (gradient 0, as torch; integer stays integer)."""
-        if self.dtype.kind != "f":
-            return _result(None, np.sign(self.data), (), NOATTRS)
+        if self.dtype.kind != "f":  # bool stays bool, as torch
+            return _result(None, self.data.copy() if self.dtype == bool else np.sign(self.data),
+                           (), NOATTRS)
         return self._unary("sign")
 
     def frac(self) -> Tensor:

@@ -153,7 +153,8 @@ _INTEGERS = tuple(float(k) for k in range(-3, 4))
 _HALVES = tuple(k + 0.5 for k in range(-4, 4))
 for _name, _jumps in (("floor", _INTEGERS), ("ceil", _INTEGERS), ("trunc", _INTEGERS),
                       ("round", _HALVES), ("sign", (0.0,))):
-    defop(_name, (lambda n: lambda xp, x: getattr(xp, n)(x))(_name),
+    # sign's forward is torch's (NaN gives 0); xp.sign stays numpy's, a mask for rules
+    defop(_name, (lambda n: lambda xp, x: getattr(xp, n)(x))(_name if _name != "sign" else "torch_sign"),
           lambda xp, g, out, x: g * 0,  # piecewise constant: derivative 0
           avoid=_jumps, domain=REAL)
 
