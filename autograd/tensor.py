@@ -455,6 +455,7 @@ class Tensor(Node):
         """Return ``log(exp(x) + exp(other))``, stable for large inputs (a composite: the
         shift by ``max(x, other)`` is a constant, so every derivative is exact)."""
         o = other if isinstance(other, Tensor) else _const(other, self)
+        _same_broadcast("logaddexp", self, o)
         m = np.maximum(self.data, o.data)
         m = np.where(np.isfinite(m), m, 0)  # both -inf, or an inf: no inf - inf
         return ((self - m).exp() + (o - m).exp()).log() + m
@@ -464,6 +465,7 @@ class Tensor(Node):
         evaluated as torch does: from ``end`` when ``|weight| >= 0.5``."""
         e = end if isinstance(end, Tensor) else _const(end, self)
         w = weight if isinstance(weight, Tensor) else _const(weight, self)
+        _same_broadcast("lerp", self, e, w)
         d = e - self
         low = np.abs(w.data) < 0.5
         if low.ndim == 0:
@@ -823,6 +825,16 @@ class Tensor(Node):
 _BITWISE = {"bitwise_not": np.invert, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
             "bitwise_xor": np.bitwise_xor, "bitwise_left_shift": np.left_shift,
             "bitwise_right_shift": np.right_shift}  # issue 10
+
+
+def _same_broadcast(name: str, *ts: Tensor) -> None:
+    """Raise, naming ``name``, unless the tensors' shapes broadcast together."""
+    try:
+        np.broadcast_shapes(*(t.shape for t in ts))
+    except ValueError:
+        raise ValueError(f"{name}: shapes {', '.join(str(t.shape) for t in ts)} cannot be "
+                         "broadcast together (numpy's rules: trailing dimensions must be equal "
+                         "or 1)") from None
 
 
 def _raw(x: Any) -> Any:

@@ -155,6 +155,10 @@ def test_errors_name_the_op():
         x.hardtanh(1.0, -1.0)
     with pytest.raises(ValueError, match="logical_and.*\\(2,\\).*\\(3,\\)"):
         x.logical_and(Tensor([1.0, 2.0, 3.0]))
+    for name, f in [("logaddexp", lambda a, b: a.logaddexp(b)), ("lerp", lambda a, b: a.lerp(b, 0.5)),
+                    ("hypot", lambda a, b: a.hypot(b)), ("remainder", lambda a, b: a % b)]:
+        with pytest.raises(ValueError, match=f"{name}: shapes"):
+            f(x, Tensor([1.0, 2.0, 3.0]))
     with pytest.raises(TypeError, match="round: decimals"):
         x.round(1.5)
 
