@@ -433,7 +433,8 @@ class Tensor(Node):
         return (self / s)._unary("round") * s
 
     def sign(self) -> Tensor:
-        """Return -1, 0 or 1 by the sign of x (gradient 0, as torch; integer stays integer)."""
+        """Return -1, 0 or 1 by the sign of x (gradient 0; integer stays integer). NaN gives 0,
+        as torch.sign (numpy's sign gives NaN)."""
         if self.dtype.kind != "f":  # bool stays bool, as torch
             return _result(None, self.data.copy() if self.dtype == bool else np.sign(self.data),
                            (), NOATTRS)
@@ -458,7 +459,8 @@ class Tensor(Node):
         _same_broadcast("logaddexp", self, o)
         m = np.maximum(self.data, o.data)
         m = np.where(np.isfinite(m), m, 0)  # both -inf, or an inf: no inf - inf
-        return ((self - m).exp() + (o - m).exp()).log() + m
+        with np.errstate(divide="ignore"):  # log(0) = -inf where both are -inf, as torch
+            return ((self - m).exp() + (o - m).exp()).log() + m
 
     def lerp(self, end: ArrayLike, weight: ArrayLike) -> Tensor:
         """Return ``x + weight * (end - x)`` (torch.lerp; ``weight`` a number or a tensor),
@@ -494,7 +496,8 @@ class Tensor(Node):
         return self._division("floor_divide", other)
 
     def remainder(self, other: ArrayLike) -> Tensor:
-        """Return ``x - floor(x / other) * other``, with the divisor's sign (``%``)."""
+        """Return ``x - floor(x / other) * other``, with the divisor's sign (``%``); a zero
+        result keeps fmod's sign (``-0.0 % 3.0`` is -0.0), as torch, not numpy."""
         return self._division("remainder", other)
 
     def fmod(self, other: ArrayLike) -> Tensor:
