@@ -4,27 +4,160 @@ and gradient checking."""
 
 import types
 
-from .creation import arange, ones, rand, randn, tensor, zeros
+from .creation import (
+    arange,
+    default_generator,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    initial_seed,
+    linspace,
+    logspace,
+    manual_seed,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    seed,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from .functional import grad, hessian, jacobian, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node, backprop, enable_grad, gc_paused, is_grad_enabled, no_grad, walk
 from .ops import OPS, Op, defop
-from .tensor import Tensor, concatenate, matmul, maximum, minimum, stack, where
+from .tensor import (
+    DtypeError,
+    ShapeError,
+    Size,
+    Tensor,
+    ValuesIndices,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    argsort,
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_not,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    bmm,
+    cat,
+    ceil,
+    celu,
+    chunk,
+    clamp,
+    concatenate,
+    copysign,
+    cummax,
+    cummin,
+    cumprod,
+    cumsum,
+    diag,
+    diagonal,
+    div,
+    divide,
+    dot,
+    einsum,
+    elu,
+    flatten,
+    flip,
+    float16,
+    float32,
+    float64,
+    floor,
+    floor_divide,
+    fmod,
+    frac,
+    gather,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hypot,
+    index_select,
+    inner,
+    int8,
+    int16,
+    int32,
+    int64,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    isneginf,
+    isposinf,
+    leaky_relu,
+    lerp,
+    logaddexp,
+    logcumsumexp,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    logsigmoid,
+    masked_fill,
+    masked_select,
+    matmul,
+    maximum,
+    median,
+    meshgrid,
+    minimum,
+    mish,
+    mm,
+    mv,
+    norm,
+    outer,
+    permute,
+    prod,
+    reciprocal,
+    relu6,
+    remainder,
+    repeat_interleave,
+    reshape,
+    roll,
+    round,
+    rsqrt,
+    scatter,
+    scatter_add,
+    scatter_reduce,
+    selu,
+    sign,
+    silu,
+    softplus,
+    softsign,
+    sort,
+    split,
+    square,
+    squeeze,
+    stack,
+    std,
+    std_mean,
+    take_along_dim,
+    tensordot,
+    topk,
+    transpose,
+    tril,
+    triu,
+    true_divide,
+    trunc,
+    uint8,
+    unsqueeze,
+    var,
+    var_mean,
+    where,
+)
 from .value import Value
-
-# the functions each family of the Tensor surface adds, one import line per family:
-# elementwise
-# reductions and scans
-# isort: split
-from .tensor import ValuesIndices, amax, amin, argmax, argmin, argsort, cummax, cummin, cumprod, cumsum, logcumsumexp, median, norm, prod, sort, std, std_mean, topk, var, var_mean  # noqa: E501, F401, I001
-# indexing and masking
-from .tensor import diag, diagonal, flip, gather, index_select, masked_fill, masked_select, meshgrid, repeat_interleave, roll, scatter, scatter_add, scatter_reduce, take_along_dim, tril, triu  # noqa: E501
-# linear algebra
-from .tensor import bmm, dot, einsum, inner, mm, mv, outer, tensordot  # noqa: F401  # exported by __all__
-# shape
-from .tensor import DtypeError, ShapeError, Size, cat, chunk, clamp, flatten, float16, float32, float64, int8, int16, int32, int64, permute, reshape, split, squeeze, transpose, uint8, unsqueeze  # noqa: E501, F401  # isort: skip
-# creation and randomness
-from .creation import default_generator, empty, empty_like, eye, from_numpy, full, full_like, initial_seed, linspace, logspace, manual_seed, normal, ones_like, rand_like, randint, randn_like, seed, zeros_like  # noqa: E501, F401  # one line per family; exported by __all__
 
 
 def _method(name: str):
@@ -38,6 +171,15 @@ def _method(name: str):
 
 exp, log, sqrt, tanh, sigmoid, relu = (_method(n) for n in
                                        ("exp", "log", "sqrt", "tanh", "sigmoid", "relu"))
+# elementwise: the Value-or-Tensor functions
+(sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, log1p, exp2, expm1,
+ erf) = (_method(n) for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh",
+                              "acosh", "atanh", "log2", "log10", "log1p", "exp2", "expm1", "erf"))
+
+
+def pow(x, exponent):
+    """Return ``x ** exponent`` for a Value or a Tensor."""
+    return x ** exponent
 
 
 def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:

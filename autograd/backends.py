@@ -49,6 +49,19 @@ class FloatOps:
     def where(x, y, *, condition):
         return x if condition else y
 
+    # issue 10: the elementwise family
+    sin, cos, tan, asin, acos, atan = math.sin, math.cos, math.tan, math.asin, math.acos, math.atan
+    sinh, cosh, asinh, acosh, atanh = math.sinh, math.cosh, math.asinh, math.acosh, math.atanh
+    log2, log10, log1p, expm1, erf = math.log2, math.log10, math.log1p, math.expm1, math.erf
+    copysign, hypot, fmod, floor, trunc = math.copysign, math.hypot, math.fmod, math.floor, math.trunc
+
+    def exp2(x):
+        return math.pow(2.0, x)  # math.exp2 is Python 3.11+
+
+    def remainder(x, y):
+        m = math.fmod(x, y)  # then the divisor's sign, as torch (a zero keeps fmod's sign)
+        return m + y if m != 0 and (y < 0) != (m < 0) else m
+
 
 def _sigmoid(x):
     e = np.exp(-np.abs(x))  # never overflows
@@ -81,6 +94,21 @@ def _log_softmax(x, *, axis):
     m = np.max(x, axis=axis, keepdims=True)
     s = x - np.where(np.isfinite(m), m, 0)  # shifted: exp() cannot overflow
     return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+
+
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x):
+    """``math.erf`` elementwise (numpy has no erf): exact to float64, in the input's dtype."""
+    return np.asarray(_ERF(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+
+def _remainder(x, y):
+    """torch.remainder: fmod, moved to the divisor's sign; a zero keeps fmod's sign (-0.0 %
+    3.0 is -0.0, as torch; numpy's remainder gives 0.0)."""
+    m = np.fmod(x, y)
+    return np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m)
 
 
 def _matmul(x, y):
@@ -137,6 +165,24 @@ class NumpyOps:
     log_softmax = _log_softmax
     index_put_add = _index_put_add
     gather, scatter_add = _gather, _scatter_add
+
+    # issue 10: the elementwise family
+    sin, cos, tan, asin, acos, atan = np.sin, np.cos, np.tan, np.arcsin, np.arccos, np.arctan
+    sinh, cosh, asinh, acosh, atanh = np.sinh, np.cosh, np.arcsinh, np.arccosh, np.arctanh
+    log2, log10, log1p, exp2, expm1, erf = np.log2, np.log10, np.log1p, np.exp2, np.expm1, _erf
+    floor, ceil, trunc, round = np.floor, np.ceil, np.trunc, np.round  # round: half to even
+    copysign, hypot, remainder, fmod = np.copysign, np.hypot, _remainder, np.fmod
+    floor_divide = np.floor_divide
+
+    def torch_sign(x):
+        return np.where(np.isnan(x), 0, np.sign(x))  # torch.sign(nan) is 0
+
+    def trunc_divide(x, y):
+        return np.trunc(x / y)  # torch's order: trunc(a / b)
+
+    def softplus(x, *, beta, threshold):
+        z = x * beta  # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): never overflows, exact for z << 0
+        return np.where(z > threshold, x, (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta)
 
     def relu(x):
         return np.maximum(x, 0)

@@ -10,7 +10,7 @@ numpy scalars follow numpy's promotion; gradients take each input's dtype.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
 import numpy as np
@@ -631,6 +631,314 @@ class Tensor(_Casts, Node):
         if lo > hi:
             raise ValueError(f"clip: min {lo} is larger than max {hi}")
         return self._unary("clip", min=lo, max=hi)
+
+    # issue 10: the elementwise family. Smooth math: primitives (integer data gives float64,
+    # numpy's promotion; torch gives float32 there).
+    def sin(self) -> Tensor: return self._unary("sin")
+    def cos(self) -> Tensor: return self._unary("cos")
+    def tan(self) -> Tensor: return self._unary("tan")
+    def asin(self) -> Tensor: return self._unary("asin")
+    def acos(self) -> Tensor: return self._unary("acos")
+    def atan(self) -> Tensor: return self._unary("atan")
+    def sinh(self) -> Tensor: return self._unary("sinh")
+    def cosh(self) -> Tensor: return self._unary("cosh")
+    def asinh(self) -> Tensor: return self._unary("asinh")
+    def acosh(self) -> Tensor: return self._unary("acosh")
+    def atanh(self) -> Tensor: return self._unary("atanh")
+    def log2(self) -> Tensor: return self._unary("log2")
+    def log10(self) -> Tensor: return self._unary("log10")
+    def log1p(self) -> Tensor: return self._unary("log1p")
+    def exp2(self) -> Tensor: return self._unary("exp2")
+    def expm1(self) -> Tensor: return self._unary("expm1")
+    def erf(self) -> Tensor: return self._unary("erf")
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def rsqrt(self) -> Tensor:
+        """Return ``1 / sqrt(x)`` (a composite: ``x ** -0.5``)."""
+        return self ** -0.5
+
+    def reciprocal(self) -> Tensor:
+        """Return ``1 / x`` (integer data gives float64)."""
+        return 1.0 / self if self.dtype.kind == "f" else Tensor(1.0 / self.data)
+
+    def square(self) -> Tensor:
+        """Return ``x * x`` (integer data stays integer, as torch)."""
+        return self ** 2
+
+    def pow(self, exponent: ArrayLike) -> Tensor:
+        """Return ``x ** exponent`` (a number or a tensor, differentiable in both)."""
+        return self ** exponent
+
+    def _piecewise_constant(self, name: str) -> Tensor:
+        if self.dtype.kind in "iu":  # integers are their own floor, ceil, round, trunc
+            return _result(None, self.data.copy(), (), NOATTRS)
+        if self.dtype.kind == "b":
+            raise TypeError(f"{name}: not defined for bool tensors (as in torch); cast first, "
+                            "e.g. Tensor(x.data, dtype=float)")
+        return self._unary(name)
+
+    def floor(self) -> Tensor:
+        """Return the largest integer <= x, elementwise (gradient 0, as torch)."""
+        return self._piecewise_constant("floor")
+
+    def ceil(self) -> Tensor:
+        """Return the smallest integer >= x, elementwise (gradient 0, as torch)."""
+        return self._piecewise_constant("ceil")
+
+    def trunc(self) -> Tensor:
+        """Return x rounded toward 0, elementwise (gradient 0, as torch)."""
+        return self._piecewise_constant("trunc")
+
+    fix = trunc
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Return x rounded to ``decimals`` places, halves to even (torch and numpy);
+        gradient 0. ``decimals`` may be negative (tens, hundreds...)."""
+        if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
+            raise TypeError(f"round: decimals must be an int, got {decimals!r}")
+        if decimals == 0 or self.dtype.kind != "f":
+            return self._piecewise_constant("round")
+        if decimals > 0:  # torch's order of operations: nearbyint(x * 10^d) / 10^d
+            s = float(10 ** int(decimals))
+            return (self * s)._unary("round") / s
+        s = float(10 ** -int(decimals))
+        return (self / s)._unary("round") * s
+
+    def sign(self) -> Tensor:
+        """Return -1, 0 or 1 by the sign of x (gradient 0; integer stays integer). NaN gives 0,
+        as torch.sign (numpy's sign gives NaN)."""
+        if self.dtype.kind != "f":  # bool stays bool, as torch
+            return _result(None, self.data.copy() if self.dtype == bool else np.sign(self.data),
+                           (), NOATTRS)
+        return self._unary("sign")
+
+    def frac(self) -> Tensor:
+        """Return ``x - trunc(x)``, with x's sign (a composite: gradient 1)."""
+        return self - self.trunc()
+
+    def copysign(self, other: ArrayLike) -> Tensor:
+        """Return ``|x|`` with the sign of ``other`` (its -0.0 too); no gradient to ``other``."""
+        return _binary(OPS["copysign"], self, other)
+
+    def hypot(self, other: ArrayLike) -> Tensor:
+        """Return ``sqrt(x^2 + other^2)`` without overflow."""
+        return _binary(OPS["hypot"], self, other)
+
+    def logaddexp(self, other: ArrayLike) -> Tensor:
+        """Return ``log(exp(x) + exp(other))``, stable for large inputs (a composite: the
+        shift by ``max(x, other)`` is a constant, so every derivative is exact)."""
+        o = other if isinstance(other, Tensor) else _const(other, self)
+        _same_broadcast("logaddexp", self, o)
+        m = np.maximum(self.data, o.data)
+        m = np.where(np.isfinite(m), m, 0)  # both -inf, or an inf: no inf - inf
+        with np.errstate(divide="ignore"):  # log(0) = -inf where both are -inf, as torch
+            return ((self - m).exp() + (o - m).exp()).log() + m
+
+    def lerp(self, end: ArrayLike, weight: ArrayLike) -> Tensor:
+        """Return ``x + weight * (end - x)`` (torch.lerp; ``weight`` a number or a tensor),
+        evaluated as torch does: from ``end`` when ``|weight| >= 0.5``."""
+        e = end if isinstance(end, Tensor) else _const(end, self)
+        w = weight if isinstance(weight, Tensor) else _const(weight, self)
+        _same_broadcast("lerp", self, e, w)
+        d = e - self
+        low = np.abs(w.data) < 0.5
+        if low.ndim == 0:
+            return self + w * d if low else e - d * (1 - w)
+        return where(low, self + w * d, e - d * (1 - w))
+
+    # division with a rounding mode: // is floor division and % takes the divisor's sign,
+    # as Python and torch (torch.div(rounding_mode=), remainder, fmod)
+    def _division(self, name: str, other: Any, reflected: bool = False) -> Tensor:
+        a, b = (other, self) if reflected else (self, other)
+        ad, bd = np.asarray(_raw(a)), np.asarray(_raw(b))
+        if ad.dtype.kind in "biu" and bd.dtype.kind in "biu" and np.any(bd == 0):
+            raise ZeroDivisionError(f"{name}: integer division by zero (as torch); use float "
+                                    "tensors to get inf/nan")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _binary(OPS[name], a, b)
+
+    def __floordiv__(self, other: ArrayLike) -> Tensor: return self._division("floor_divide", other)
+    def __rfloordiv__(self, other: ArrayLike) -> Tensor: return self._division("floor_divide", other, True)
+    def __mod__(self, other: ArrayLike) -> Tensor: return self._division("remainder", other)
+    def __rmod__(self, other: ArrayLike) -> Tensor: return self._division("remainder", other, True)
+
+    def floor_divide(self, other: ArrayLike) -> Tensor:
+        """Return ``floor(x / other)`` computed exactly (``//``); gradient 0 in both inputs,
+        as torch's ``div(rounding_mode='floor')`` (torch's floor_divide has none)."""
+        return self._division("floor_divide", other)
+
+    def remainder(self, other: ArrayLike) -> Tensor:
+        """Return ``x - floor(x / other) * other``, with the divisor's sign (``%``); a zero
+        result keeps fmod's sign (``-0.0 % 3.0`` is -0.0), as torch, not numpy."""
+        return self._division("remainder", other)
+
+    def fmod(self, other: ArrayLike) -> Tensor:
+        """Return ``x - trunc(x / other) * other``, with the dividend's sign (C's fmod)."""
+        return self._division("fmod", other)
+
+    def div(self, other: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
+        """Return ``x / other`` (true division), or rounded with ``rounding_mode='trunc'``
+        (toward 0) or ``'floor'`` (as ``//``): then gradient 0, as torch."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode == "floor":
+            return self._division("floor_divide", other)
+        if rounding_mode != "trunc":
+            raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
+                             f"{rounding_mode!r}")
+        o = np.asarray(_raw(other))
+        if self.dtype.kind in "biu" and o.dtype.kind in "biu":  # exact integer division
+            q = self._division("floor_divide", other).data
+            return Tensor(q + ((q * o != self.data) & ((self.data < 0) != (o < 0))))
+        return self._division("trunc_divide", other)
+
+    divide = true_divide = div
+
+    # predicates, logical and bitwise ops: results not differentiable (bool, or the integer
+    # dtype for bitwise), as torch
+    def _data_op(self, name: str, fn: Any, *others: Any) -> Tensor:
+        try:
+            return _result(None, np.asarray(fn(self.data, *map(_raw, others))), (), NOATTRS)
+        except ValueError as e:
+            raise ValueError(f"{name}: {e} (shapes {self.shape}, "
+                             f"{', '.join(str(np.shape(_raw(o))) for o in others)})") from None
+
+    def isnan(self) -> Tensor: return self._data_op("isnan", np.isnan)
+    def isinf(self) -> Tensor: return self._data_op("isinf", np.isinf)
+    def isfinite(self) -> Tensor: return self._data_op("isfinite", np.isfinite)
+    def isposinf(self) -> Tensor: return self._data_op("isposinf", np.isposinf)
+    def isneginf(self) -> Tensor: return self._data_op("isneginf", np.isneginf)
+
+    def isclose(self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> Tensor:
+        """Return ``|x - other| <= atol + rtol * |other|`` elementwise (bool), as torch."""
+        return self._data_op("isclose", lambda a, b: np.isclose(
+            a, b, rtol=rtol, atol=atol, equal_nan=equal_nan), other)
+
+    def logical_not(self) -> Tensor: return self._data_op("logical_not", np.logical_not)
+    def logical_and(self, other: ArrayLike) -> Tensor:
+        return self._data_op("logical_and", np.logical_and, other)
+    def logical_or(self, other: ArrayLike) -> Tensor: return self._data_op("logical_or", np.logical_or, other)
+    def logical_xor(self, other: ArrayLike) -> Tensor:
+        return self._data_op("logical_xor", np.logical_xor, other)
+
+    def _bitwise(self, name: str, *others: Any, reflected: bool = False) -> Tensor:
+        kinds = "iu" if "shift" in name else "biu"
+        for x in (self, *others):
+            dt = np.asarray(_raw(x)).dtype
+            if dt.kind not in kinds:
+                raise TypeError(f"{name}: needs {'integer' if kinds == 'iu' else 'integer or bool'}"
+                                f" tensors, got dtype {dt} (as torch; floats have no bits to "
+                                "combine: cast with dtype=int)")
+        if reflected:
+            return _tensor(others[0])._data_op(name, _BITWISE[name], self)
+        return self._data_op(name, _BITWISE[name], *others)
+
+    def bitwise_not(self) -> Tensor: return self._bitwise("bitwise_not")
+    def bitwise_and(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_and", other)
+    def bitwise_or(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_or", other)
+    def bitwise_xor(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_xor", other)
+    def bitwise_left_shift(self, other: ArrayLike) -> Tensor:
+        return self._bitwise("bitwise_left_shift", other)
+    def bitwise_right_shift(self, other: ArrayLike) -> Tensor:
+        return self._bitwise("bitwise_right_shift", other)
+
+    # on bool tensors & | ^ ~ are logical (numpy's and torch's rule)
+    __invert__ = bitwise_not
+    __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+    def __rand__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_and", other, reflected=True)
+    def __ror__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_or", other, reflected=True)
+    def __rxor__(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_xor", other, reflected=True)
+    def __rlshift__(self, other: ArrayLike) -> Tensor:
+        return self._bitwise("bitwise_left_shift", other, reflected=True)
+    def __rrshift__(self, other: ArrayLike) -> Tensor:
+        return self._bitwise("bitwise_right_shift", other, reflected=True)
+
+    # activations (also in nn.functional under torch's names and keyword defaults); the
+    # kinks follow torch's subgradients, noted on each
+    def silu(self) -> Tensor:
+        """Return ``x * sigmoid(x)`` (SiLU, swish)."""
+        return self * self.sigmoid()
+
+    swish = silu
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        """Return ``x * Phi(x)``: exact with erf (``'none'``) or torch's tanh approximation."""
+        if approximate == "none":
+            return self * 0.5 * (1 + (self * 0.7071067811865476).erf())
+        if approximate == "tanh":  # sqrt(2/pi) (x + 0.044715 x^3)
+            inner = 0.7978845608028654 * (self + 0.044715 * (self * self * self))
+            return 0.5 * self * (1 + inner.tanh())
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        """Return ``log(1 + exp(beta x)) / beta``, and ``x`` where ``beta x > threshold``
+        (torch's switch), without overflow."""
+        if self.dtype.kind != "f":
+            raise TypeError(f"softplus: input must be floating point, got dtype {self.dtype}")
+        return self._unary("softplus", beta=float(beta), threshold=float(threshold))
+
+    def logsigmoid(self) -> Tensor:
+        """Return ``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
+        return -(-self).softplus(threshold=np.inf)
+
+    def softsign(self) -> Tensor:
+        """Return ``x / (1 + |x|)``."""
+        return self / (1 + self.abs())
+
+    def mish(self) -> Tensor:
+        """Return ``x * tanh(softplus(x))``."""
+        return self * self.softplus(threshold=np.inf).tanh()
+
+    def _positive_part(self, alpha: float, scale: float = 1.0) -> Tensor:
+        # alpha (exp(x / scale) - 1) for x <= 0, on x clipped to <= 0 so that the branch
+        # where() discards cannot overflow (an inf there would make a 0 * inf gradient)
+        neg = self.clip(max=0.0)
+        return alpha * (neg if scale == 1.0 else neg * (1.0 / scale)).expm1()  # torch: x * (1/alpha)
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        """Return ``x`` for x > 0, else ``alpha (exp(x) - 1)``; elu'(0) = alpha, as torch."""
+        return where(self.data > 0, self, self._positive_part(alpha))
+
+    def celu(self, alpha: float = 1.0) -> Tensor:
+        """Return ``x`` for x > 0, else ``alpha (exp(x / alpha) - 1)``; celu'(0) = 1."""
+        if alpha == 0:
+            raise ValueError("celu: alpha must not be 0 (it divides the input)")
+        return where(self.data > 0, self, self._positive_part(alpha, alpha))
+
+    def selu(self) -> Tensor:
+        """Return ``scale * elu(x, alpha)`` with torch's constants; selu'(0) = scale alpha."""
+        alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+        return where(self.data > 0, self * scale, self._positive_part(alpha * scale))
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        """Return ``x`` for x > 0, else ``negative_slope * x``; the slope at 0 is
+        ``negative_slope``, as torch."""
+        return where(self.data > 0, self, self * negative_slope)
+
+    def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+        """Return x clipped to ``[min_val, max_val]``; gradient 1 strictly inside, 0 at the
+        bounds (torch's hardtanh; ``clip`` gives 1 there)."""
+        if min_val > max_val:
+            raise ValueError(f"hardtanh: min_val {min_val} is larger than max_val {max_val}")
+        inside = (self.data > min_val) & (self.data < max_val)
+        return where(inside, self, np.clip(self.data, min_val, max_val))
+
+    def relu6(self) -> Tensor:
+        """Return ``min(max(x, 0), 6)``; gradient 0 at 0 and at 6, as torch."""
+        return self.hardtanh(0.0, 6.0)
+
+    def hardsigmoid(self) -> Tensor:
+        """Return ``relu6(x + 3) / 6``; gradient 1/6 strictly inside (-3, 3), else 0."""
+        inside = (self.data > -3) & (self.data < 3)
+        return where(inside, (self + 3) / 6, np.clip(self.data, -3, 3) / 6 + 0.5)
+
+    def hardswish(self) -> Tensor:
+        """Return ``x * relu6(x + 3) / 6``; torch's gradient: 0 for x <= -3,
+        ``x / 3 + 1/2`` for -3 < x < 3, 1 for x >= 3."""
+        x = self.data
+        return where(x <= -3, x * 0.0, where(x < 3, self * (self + 3) / 6, self))
 
     # ------------------------------------------------------------ reductions
     # Each takes numpy's axis=/keepdims= or torch's dim=/keepdim= (see _reduction).
@@ -1604,6 +1912,21 @@ class Tensor(_Casts, Node):
         return f"Tensor({body}{extra}{grad}{label})"
 
 
+_BITWISE = {"bitwise_not": np.invert, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
+            "bitwise_xor": np.bitwise_xor, "bitwise_left_shift": np.left_shift,
+            "bitwise_right_shift": np.right_shift}  # issue 10
+
+
+def _same_broadcast(name: str, *ts: Tensor) -> None:
+    """Raise, naming ``name``, unless the tensors' shapes broadcast together."""
+    try:
+        np.broadcast_shapes(*(t.shape for t in ts))
+    except ValueError:
+        raise ValueError(f"{name}: shapes {', '.join(str(t.shape) for t in ts)} cannot be "
+                         "broadcast together (numpy's rules: trailing dimensions must be equal "
+                         "or 1)") from None
+
+
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
@@ -1962,6 +2285,123 @@ def _numpy_call(name: str, t: Tensor, dtype: Any, out: Any) -> Tensor:
     if out is not None:
         raise TypeError(f"{name}: out= is not supported (a Tensor result is always new)")
     return t if dtype is None else t.to(dtype)
+
+
+def _elementwise_function(name: str) -> Callable[..., Tensor]:
+    def fn(input: ArrayLike, *args: Any, **kwargs: Any) -> Tensor:
+        return getattr(_tensor(input), name)(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Return ``Tensor.{name}`` of ``input`` (array-likes become constants)."
+    return fn
+
+
+# issue 10: torch.xxx for the Tensor-only elementwise methods (the Value-or-Tensor ones,
+# sin, erf..., are in autograd/__init__.py); binary ones take a number or a tensor first
+(floor, ceil, trunc, round, sign, frac, rsqrt, reciprocal, square, isnan, isinf, isfinite,
+ isposinf, isneginf, logical_not, bitwise_not, silu, gelu, softplus, logsigmoid, softsign, mish,
+ elu, celu, selu, leaky_relu, hardtanh, relu6, hardsigmoid, hardswish) = (
+    _elementwise_function(n) for n in (
+        "floor", "ceil", "trunc", "round", "sign", "frac", "rsqrt", "reciprocal", "square",
+        "isnan", "isinf", "isfinite", "isposinf", "isneginf", "logical_not", "bitwise_not",
+        "silu", "gelu", "softplus", "logsigmoid", "softsign", "mish", "elu", "celu", "selu",
+        "leaky_relu", "hardtanh", "relu6", "hardsigmoid", "hardswish"))
+
+
+def _first(x: Any, y: Any) -> Tensor:
+    """The left operand as a Tensor; a number before a Tensor takes that Tensor's dtype."""
+    if isinstance(x, Tensor):
+        return x
+    return _const(x, y) if isinstance(y, Tensor) else _tensor(x)
+
+
+def copysign(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``|input|`` with the sign of ``other``."""
+    return _first(input, other).copysign(other)
+
+
+def hypot(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``sqrt(input^2 + other^2)`` without overflow."""
+    return _first(input, other).hypot(other)
+
+
+def logaddexp(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``log(exp(input) + exp(other))``, stable."""
+    return _first(input, other).logaddexp(other)
+
+
+def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike) -> Tensor:
+    """Return ``input + weight * (end - input)`` (torch.lerp)."""
+    return _first(input, end).lerp(end, weight)
+
+
+def remainder(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input % other`` (the divisor's sign, as Python and torch)."""
+    return _first(input, other).remainder(other)
+
+
+def fmod(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return C's fmod (the dividend's sign)."""
+    return _first(input, other).fmod(other)
+
+
+def floor_divide(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input // other`` (floor division, gradient 0)."""
+    return _first(input, other).floor_divide(other)
+
+
+def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
+    """Return ``input / other``, rounded by ``rounding_mode`` (None, 'trunc', 'floor')."""
+    return _first(input, other).div(other, rounding_mode=rounding_mode)
+
+
+divide = true_divide = div
+
+
+def isclose(input: ArrayLike, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    """Return ``|input - other| <= atol + rtol * |other|`` elementwise (bool)."""
+    return _first(input, other).isclose(other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def logical_and(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input and other`` elementwise (bool)."""
+    return _first(input, other).logical_and(other)
+
+
+def logical_or(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input or other`` elementwise (bool)."""
+    return _first(input, other).logical_or(other)
+
+
+def logical_xor(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input xor other`` elementwise (bool)."""
+    return _first(input, other).logical_xor(other)
+
+
+def bitwise_and(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input & other`` (integer or bool tensors)."""
+    return _first(input, other).bitwise_and(other)
+
+
+def bitwise_or(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input | other`` (integer or bool tensors)."""
+    return _first(input, other).bitwise_or(other)
+
+
+def bitwise_xor(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input ^ other`` (integer or bool tensors)."""
+    return _first(input, other).bitwise_xor(other)
+
+
+def bitwise_left_shift(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input << other`` (integer tensors)."""
+    return _first(input, other).bitwise_left_shift(other)
+
+
+def bitwise_right_shift(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """Return ``input >> other`` (integer tensors)."""
+    return _first(input, other).bitwise_right_shift(other)
 
 
 def _owner(a: np.ndarray) -> Any:

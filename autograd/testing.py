@@ -231,6 +231,31 @@ def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.rando
 # ---------------------------------------------------------------- elementwise kinds
 
 
+@st.composite
+def _division(draw: Any, op: Op) -> Case:
+    """``x, y`` for remainder, fmod and floor_divide: ``x / y`` kept at least 0.1 away from
+    the integers, where these ops jump (a finite difference across a jump is no gradient)."""
+    x, y = _inputs(draw, op, [draw(shapes())] * 2)
+    r = x / y
+    near = np.abs(r - np.round(r)) < 0.1
+    return [np.where(near, (np.round(r) + 0.25) * y, x), y], {}
+
+
+register_kind("division", _division)
+
+
+@st.composite
+def _softplus(draw: Any, op: Op) -> Case:
+    """``beta`` and ``threshold`` as torch's softplus takes them; inputs keep away from the
+    switch to the identity at ``beta * x == threshold``."""
+    beta, threshold = draw(st.sampled_from([0.5, 1.0, 2.0])), draw(st.sampled_from([20.0, 1.0]))
+    return (_inputs(draw, op, [draw(shapes())], avoid=(threshold / beta,)),
+            {"beta": beta, "threshold": threshold})
+
+
+register_kind("softplus", _softplus)
+
+
 # ---------------------------------------------------------------- reduction kinds
 
 

@@ -136,6 +136,41 @@ class Value(Node):
     def tanh(self) -> Value: return _make(OPS["tanh"], (self,), NOATTRS)
     def sigmoid(self) -> Value: return _make(OPS["sigmoid"], (self,), NOATTRS)
     def relu(self) -> Value: return _make(OPS["relu"], (self,), NOATTRS)
+    # issue 10: the elementwise family
+    def sin(self) -> Value: return _make(OPS["sin"], (self,), NOATTRS)
+    def cos(self) -> Value: return _make(OPS["cos"], (self,), NOATTRS)
+    def tan(self) -> Value: return _make(OPS["tan"], (self,), NOATTRS)
+    def asin(self) -> Value: return _make(OPS["asin"], (self,), NOATTRS)
+    def acos(self) -> Value: return _make(OPS["acos"], (self,), NOATTRS)
+    def atan(self) -> Value: return _make(OPS["atan"], (self,), NOATTRS)
+    def sinh(self) -> Value: return _make(OPS["sinh"], (self,), NOATTRS)
+    def cosh(self) -> Value: return _make(OPS["cosh"], (self,), NOATTRS)
+    def asinh(self) -> Value: return _make(OPS["asinh"], (self,), NOATTRS)
+    def acosh(self) -> Value: return _make(OPS["acosh"], (self,), NOATTRS)
+    def atanh(self) -> Value: return _make(OPS["atanh"], (self,), NOATTRS)
+    def log2(self) -> Value: return _make(OPS["log2"], (self,), NOATTRS)
+    def log10(self) -> Value: return _make(OPS["log10"], (self,), NOATTRS)
+    def log1p(self) -> Value: return _make(OPS["log1p"], (self,), NOATTRS)
+    def exp2(self) -> Value: return _make(OPS["exp2"], (self,), NOATTRS)
+    def expm1(self) -> Value: return _make(OPS["expm1"], (self,), NOATTRS)
+    def erf(self) -> Value: return _make(OPS["erf"], (self,), NOATTRS)
+
+    def copysign(self, other: Scalar) -> Value:
+        """Return ``|self|`` with the sign of ``other`` (no gradient to ``other``)."""
+        return _make(OPS["copysign"], (self, _lift(other, OPS["copysign"])), NOATTRS)
+
+    def hypot(self, other: Scalar) -> Value:
+        """Return ``sqrt(self^2 + other^2)`` without overflow."""
+        return _make(OPS["hypot"], (self, _lift(other, OPS["hypot"])), NOATTRS)
+
+    def __mod__(self, other: Scalar) -> Value: return _binary(OPS["remainder"], self, other)
+    def __rmod__(self, other: Scalar) -> Value:
+        return _binary(OPS["remainder"], _constant(other, OPS["remainder"]), self)
+
+    def fmod(self, other: Scalar) -> Value:
+        """Return C's fmod (the dividend's sign): ``self - trunc(self / other) * other``."""
+        return _make(OPS["fmod"], (self, _lift(other, OPS["fmod"])), NOATTRS)
+
     def __abs__(self) -> Value: return _make(OPS["abs"], (self,), NOATTRS)
     abs = __abs__
 

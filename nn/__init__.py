@@ -5,15 +5,29 @@ tiny GPT (``nn.gpt``)."""
 from . import functional, gpt, optim, scalar
 from .io import ParameterSummary, load, parameter_summary, save
 from .layers import (
+    CELU,
+    ELU,
+    GELU,
     MLP,
+    SELU,
     Dropout,
     Embedding,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
     LayerNorm,
+    LeakyReLU,
     Linear,
+    LogSigmoid,
+    Mish,
     ModuleList,
     ReLU,
+    ReLU6,
     Sequential,
     Sigmoid,
+    SiLU,
+    Softplus,
+    Softsign,
     Tanh,
 )
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
@@ -24,4 +38,7 @@ __all__ = [
     "IncompatibleKeys", "LayerNorm", "Linear", "MSELoss", "Module", "ModuleList", "Parameter",
     "ParameterSummary", "ReLU", "Sequential", "Sigmoid", "StateDictError", "Tanh", "functional", "gpt",
     "load", "optim", "parameter_summary", "save", "scalar",
+    # issue 10: the activation modules
+    "CELU", "ELU", "GELU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU",
+    "LogSigmoid", "Mish", "ReLU6", "SiLU", "Softplus", "Softsign",
 ]

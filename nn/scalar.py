@@ -35,8 +35,10 @@ def _scalar_rng(rng: RNG) -> np.random.Generator | None:
 
 def _activation(activation: Any, who: str) -> str | None:
     """Return the name of an activation of ``nn.layers.ACTIVATIONS``, or None for a linear
-    unit (given as None or "linear"); raise ValueError for any other value."""
-    one_of(activation, [*sorted(ACTIVATIONS), "linear", None], who, "activation")
+    unit (given as None or "linear"); raise ValueError for any other value. Only those with
+    a Value method qualify (the tensor-only ones, gelu, silu..., do not)."""
+    names = [n for n in sorted(ACTIVATIONS) if hasattr(Value, n)]
+    one_of(activation, [*names, "linear", None], who, "activation")
     return None if activation == "linear" else activation
 
 

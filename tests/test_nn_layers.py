@@ -169,7 +169,7 @@ def test_mlp_reproducible_and_validated():
     assert np.array_equal(nn.MLP(2, [8], 1, rng=5)(x).data, nn.MLP(2, [8], 1, rng=5)(x).data)
     assert not np.array_equal(nn.MLP(2, [8], 1, rng=5)(x).data, nn.MLP(2, [8], 1, rng=6)(x).data)
     with pytest.raises(ValueError, match="activation"):
-        nn.MLP(2, [3], 1, activation="gelu")
+        nn.MLP(2, [3], 1, activation="gelu6")
     with pytest.raises(ValueError, match="size"):
         nn.MLP(2, [0], 1)
 

@@ -25,7 +25,7 @@ CASES = [
     (lambda: nn.Embedding(0, 2), "Embedding", "num_embeddings", 0),
     (lambda: nn.LayerNorm(3, eps=0.0), "LayerNorm", "eps", 0.0),
     (lambda: nn.Dropout(1.0), "Dropout", "p", 1.0),
-    (lambda: nn.MLP(2, [3], 1, activation="gelu"), "MLP", "activation", "gelu"),
+    (lambda: nn.MLP(2, [3], 1, activation="gelu6"), "MLP", "activation", "gelu6"),
     (lambda: nn.scalar.Neuron(2, activation="gelu"), "Neuron", "activation", "gelu"),
     (lambda: nn.scalar.Layer(2, 0), "Layer", "nout", 0),
     (lambda: nn.CrossEntropyLoss(label_smoothing=-0.1), "CrossEntropyLoss", "label_smoothing", -0.1),

@@ -85,3 +85,122 @@ defop("where", lambda xp, x, y, *, condition: xp.where(x, y, condition=condition
       (lambda xp, g, out, x, y, *, condition: xp.where(g, 0, condition=condition),
        lambda xp, g, out, x, y, *, condition: xp.where(0, g, condition=condition)),
       kind="where", broadcast=True, domain=REAL)
+
+# ---------------------------------------------------------------- issue 10: the elementwise family
+# Smooth one-input math. value=True: FloatOps has each as a math function, so the scalar
+# Value gets it too. Every rule's xp.* call is itself a registered op (cos for sin...), so
+# the rules are differentiable again under create_graph.
+
+_LN2, _LN10, _TWO_OVER_SQRT_PI = 0.6931471805599453, 2.302585092994046, 1.1283791670955126
+_UNIT = ((-0.9, 0.9),)  # asin, acos, atanh: inside (-1, 1), away from the poles at the ends
+_POSITIVE = ((0.05, 20.0),)  # the log family: positive and away from 0
+
+defop("sin", lambda xp, x: xp.sin(x),
+      lambda xp, g, out, x: g * xp.cos(x),  # d sin = cos
+      value=True, domain=REAL)
+defop("cos", lambda xp, x: xp.cos(x),
+      lambda xp, g, out, x: -g * xp.sin(x),  # d cos = -sin
+      value=True, domain=REAL)
+defop("tan", lambda xp, x: xp.tan(x),
+      lambda xp, g, out, x: g * (1 + out * out),  # d tan = 1 + tan^2
+      value=True, domain=((-1.3, 1.3),))  # away from the poles at +-pi/2
+defop("asin", lambda xp, x: xp.asin(x),
+      lambda xp, g, out, x: g / xp.sqrt(1 - x * x),  # d asin = 1/sqrt(1 - x^2)
+      value=True, domain=_UNIT)
+defop("acos", lambda xp, x: xp.acos(x),
+      lambda xp, g, out, x: -g / xp.sqrt(1 - x * x),  # d acos = -1/sqrt(1 - x^2)
+      value=True, domain=_UNIT)
+defop("atan", lambda xp, x: xp.atan(x),
+      lambda xp, g, out, x: g / (1 + x * x),  # d atan = 1/(1 + x^2)
+      value=True, domain=REAL)
+defop("sinh", lambda xp, x: xp.sinh(x),
+      lambda xp, g, out, x: g * xp.cosh(x),  # d sinh = cosh
+      value=True, domain=REAL)
+defop("cosh", lambda xp, x: xp.cosh(x),
+      lambda xp, g, out, x: g * xp.sinh(x),  # d cosh = sinh
+      value=True, domain=REAL)
+defop("asinh", lambda xp, x: xp.asinh(x),
+      lambda xp, g, out, x: g / xp.sqrt(x * x + 1),  # d asinh = 1/sqrt(x^2 + 1)
+      value=True, domain=REAL)
+defop("acosh", lambda xp, x: xp.acosh(x),
+      lambda xp, g, out, x: g / xp.sqrt(x * x - 1),  # d acosh = 1/sqrt(x^2 - 1)
+      value=True, domain=((1.1, 5.0),))  # x > 1, away from the pole at 1
+defop("atanh", lambda xp, x: xp.atanh(x),
+      lambda xp, g, out, x: g / (1 - x * x),  # d atanh = 1/(1 - x^2)
+      value=True, domain=_UNIT)
+defop("log2", lambda xp, x: xp.log2(x),
+      lambda xp, g, out, x: g / (x * _LN2),  # d log2 = 1/(x ln 2)
+      value=True, domain=_POSITIVE)
+defop("log10", lambda xp, x: xp.log10(x),
+      lambda xp, g, out, x: g / (x * _LN10),  # d log10 = 1/(x ln 10)
+      value=True, domain=_POSITIVE)
+defop("log1p", lambda xp, x: xp.log1p(x),
+      lambda xp, g, out, x: g / (1 + x),  # d log(1 + x) = 1/(1 + x)
+      value=True, domain=((-0.9, 20.0),))  # x > -1, away from the pole at -1
+defop("exp2", lambda xp, x: xp.exp2(x),
+      lambda xp, g, out, x: g * out * _LN2,  # d 2^x = 2^x ln 2
+      value=True, domain=REAL)
+defop("expm1", lambda xp, x: xp.expm1(x),
+      lambda xp, g, out, x: g * (out + 1),  # d (e^x - 1) = e^x
+      value=True, domain=REAL)
+defop("erf", lambda xp, x: xp.erf(x),
+      lambda xp, g, out, x: g * _TWO_OVER_SQRT_PI * xp.exp(-(x * x)),  # d erf = 2/sqrt(pi) e^(-x^2)
+      value=True, domain=REAL)
+
+# Piecewise constant: the gradient is 0 everywhere (PyTorch's convention, also at the
+# jumps), so the result stays in the graph, as in torch. Tests keep away from the jumps.
+_INTEGERS = tuple(float(k) for k in range(-3, 4))
+_HALVES = tuple(k + 0.5 for k in range(-4, 4))
+for _name, _jumps in (("floor", _INTEGERS), ("ceil", _INTEGERS), ("trunc", _INTEGERS),
+                      ("round", _HALVES), ("sign", (0.0,))):
+    # sign's forward is torch's (NaN gives 0); xp.sign stays numpy's, a mask for rules
+    defop(_name, (lambda n: lambda xp, x: getattr(xp, n)(x))(_name if _name != "sign" else "torch_sign"),
+          lambda xp, g, out, x: g * 0,  # piecewise constant: derivative 0
+          avoid=_jumps, domain=REAL)
+
+# ---------------------------------------------------------------- issue 10: two inputs
+
+defop("copysign", lambda xp, x, y: xp.copysign(x, y),
+      # |x| with y's sign: d/dx = sign(x) sign(out) (0 at x = 0, as torch); d/dy = 0
+      (lambda xp, g, out, x, y: g * (xp.sign(x) * xp.sign(out)),
+       lambda xp, g, out, x, y: g * 0),
+      avoid=(0.0,), broadcast=True, value=True, domain=REAL)
+defop("hypot", lambda xp, x, y: xp.hypot(x, y),
+      # a primitive: sqrt(x^2 + y^2) composed would overflow for |x| > 1e154.
+      # d sqrt(x^2 + y^2) = (x dx + y dy) / out
+      (lambda xp, g, out, x, y: g * x / out,
+       lambda xp, g, out, x, y: g * y / out),
+      avoid=(0.0,), broadcast=True, value=True, domain=REAL)
+defop("remainder", lambda xp, x, y: xp.remainder(x, y),
+      # x - floor(x/y) y (the sign of y, as Python's %): d/dx = 1, d/dy = -floor(x/y)
+      (lambda xp, g, out, x, y: g,
+       lambda xp, g, out, x, y: -g * xp.floor(x / y)),
+      kind="division", broadcast=True, value=True, domain=((-3.0, 3.0), (0.3, 3.0)))
+defop("fmod", lambda xp, x, y: xp.fmod(x, y),
+      # x - trunc(x/y) y (the sign of x, as C's fmod): d/dx = 1, d/dy = -trunc(x/y)
+      (lambda xp, g, out, x, y: g,
+       lambda xp, g, out, x, y: -g * xp.trunc(x / y)),
+      kind="division", broadcast=True, value=True, domain=((-3.0, 3.0), (0.3, 3.0)))
+defop("floor_divide", lambda xp, x, y: xp.floor_divide(x, y),
+      # floor(x/y), computed exactly (numpy's and torch's divmod algorithm): piecewise
+      # constant, gradient 0 in both inputs (torch's div(rounding_mode="floor"))
+      (lambda xp, g, out, x, y: g * 0,
+       lambda xp, g, out, x, y: g * 0),
+      kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)))
+defop("trunc_divide", lambda xp, x, y: xp.trunc_divide(x, y),
+      # trunc(x/y) (torch's div(rounding_mode="trunc")): piecewise constant, gradient 0 in
+      # both inputs; a primitive, not (x / y).trunc(), so that y = 0 gives 0, not 0/0
+      (lambda xp, g, out, x, y: g * 0,
+       lambda xp, g, out, x, y: g * 0),
+      kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)))
+
+# ---------------------------------------------------------------- issue 10: activations
+# Most activations are composites in Tensor (silu, gelu, elu, hardtanh...); softplus is a
+# primitive because its stable forms (a log1p branch per sign) would make a composite of
+# two clipped branches and a where, and torch's threshold is a branch of its own.
+
+defop("softplus", lambda xp, x, *, beta, threshold: xp.softplus(x, beta=beta, threshold=threshold),
+      # d log(1 + e^(bx))/b = sigmoid(bx); 1 where bx > threshold (the output is x there)
+      lambda xp, g, out, x, *, beta, threshold: g * xp.where(
+          1.0, xp.sigmoid(x * beta), condition=x * beta > threshold),
+      kind="softplus", domain=REAL)
