@@ -10,6 +10,7 @@ numpy scalars follow numpy's promotion; gradients take each input's dtype.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
@@ -1868,7 +1869,7 @@ class Tensor(_Casts, Node):
         ``ndigits``); a larger one gives a new tensor of rounded data (half to even, not
         differentiable)."""
         if self.data.size == 1:
-            return round(self.data.item(), ndigits)
+            return builtins.round(self.data.item(), ndigits)  # the module defines torch's round
         return Tensor(np.round(self.data, ndigits or 0))
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
