@@ -274,20 +274,3 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
                     ct = check(ct, p, op, i)
                 p._ct = ct if p._ct is None else p._ct + ct
 
-
-# a missing attribute on a node (Value.__getattr__, Tensor.__getattr__): the nearest name
-_MISSES: dict[tuple[type, str], str] = {}  # a repeated miss (getattr(t, "flags", None)) is cheap
-
-
-def _no_attribute(cls: type, name: str) -> str:
-    """The message for a missing attribute, with the nearest public name of ``cls``."""
-    msg = _MISSES.get((cls, name))
-    if msg is None:
-        import difflib
-
-        close = difflib.get_close_matches(name, [n for n in dir(cls) if not n.startswith("_")], n=1)
-        msg = (f"{cls.__name__} has no attribute {name!r}"
-               + (f"; did you mean {close[0]!r}?" if close else ""))
-        if len(_MISSES) < 1024:
-            _MISSES[cls, name] = msg
-    return msg

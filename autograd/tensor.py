@@ -17,7 +17,7 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import NumpyOps, _along
-from .graph import NOATTRS, Node, _grad_enabled, _no_attribute, backprop
+from .graph import NOATTRS, Node, _grad_enabled, backprop
 from .ops import OPS, Op
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -76,11 +76,14 @@ def _const(x: Any, like: Tensor) -> Tensor:
     return _result(None, arr, (), NOATTRS)
 
 
-def _init(t: Tensor, data: np.ndarray, op: Op | None, parents: Sequence[Tensor],
-          attrs: dict[str, Any], requires_grad: bool = False, label: str = "") -> Tensor:
-    """Set every slot of the new Tensor ``t`` and return it: the one place that does. It
-    records ``op`` when grad mode is on and an input needs a gradient."""
-    t.data, t.grad, t.label, t._ct = data, None, label, None
+def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str, Any],
+            requires_grad: bool = False, label: str = "", into: Tensor | None = None) -> Tensor:
+    """Return a new Tensor (or fill ``into``, from ``__init__``) for the result ``data`` of
+    ``op`` on ``parents``: the one place that sets a Tensor's slots. It records ``op`` when
+    grad mode is on and an input needs a gradient."""
+    t = Tensor.__new__(Tensor) if into is None else into
+    t.data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives scalars for 0-d
+    t.grad, t.label, t._ct = None, label, None
     if op is not None and _grad_enabled.get():
         for p in parents:
             if p.requires_grad:  # an interior node: its .grad only after retain_grad()
@@ -89,12 +92,6 @@ def _init(t: Tensor, data: np.ndarray, op: Op | None, parents: Sequence[Tensor],
                 return t
     t.parents, t.op, t.attrs, t.requires_grad, t._retain = (), None, NOATTRS, requires_grad, True
     return t
-
-
-def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str, Any]) -> Tensor:
-    """Return a new Tensor for the result ``data`` of ``op`` on ``parents``."""
-    arr = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives scalars for 0-d
-    return _init(Tensor.__new__(Tensor), arr, op, parents, attrs)
 
 
 def _broadcast(op: Op, ts: list[Tensor], attrs: dict[str, Any]) -> tuple[list[Tensor], dict]:
@@ -368,7 +365,7 @@ class Tensor(_Casts, Node):
         if requires_grad and arr.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating point tensors can require grad, got dtype "
                             f"{arr.dtype}; pass dtype=float or floating point data")
-        _init(self, arr, None, (), NOATTRS, bool(requires_grad), label)
+        _result(None, arr, (), NOATTRS, bool(requires_grad), label, self)
 
     # ------------------------------------------------------------ the node protocol
     @classmethod
@@ -1897,13 +1894,6 @@ class Tensor(_Casts, Node):
                         f"numpy ufuncs do not take Tensors (the result would drop the graph); use "
                         f"{use}, or np.{ufunc.__name__}(t.data) for the raw data")
 
-    def __getattr__(self, name: str) -> Any:
-        # only called when normal lookup fails: a real attribute's own AttributeError (from
-        # inside a property) is raised again as it is
-        if name.startswith("__") or hasattr(type(self), name):
-            return object.__getattribute__(self, name)
-        raise AttributeError(_no_attribute(type(self), name))
-
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         extra = "" if self.data.dtype == np.float64 else f", dtype={self.dtype}"
@@ -2316,39 +2306,39 @@ def _first(x: Any, y: Any) -> Tensor:
     return _const(x, y) if isinstance(y, Tensor) else _tensor(x)
 
 
-def copysign(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``|input|`` with the sign of ``other``."""
-    return _first(input, other).copysign(other)
+def _binary_function(name: str, doc: str) -> Callable[..., Tensor]:
+    def fn(input: ArrayLike, other: ArrayLike) -> Tensor:
+        return getattr(_first(input, other), name)(other)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
 
 
-def hypot(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``sqrt(input^2 + other^2)`` without overflow."""
-    return _first(input, other).hypot(other)
-
-
-def logaddexp(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``log(exp(input) + exp(other))``, stable."""
-    return _first(input, other).logaddexp(other)
+# torch.xxx(input, other) for the binary methods: a number first takes the tensor's dtype
+(copysign, hypot, logaddexp, remainder, fmod, floor_divide, logical_and, logical_or, logical_xor,
+ bitwise_and, bitwise_or, bitwise_xor, bitwise_left_shift, bitwise_right_shift) = (
+    _binary_function(n, doc) for n, doc in (
+    ("copysign", "Return ``|input|`` with the sign of ``other``."),
+    ("hypot", "Return ``sqrt(input^2 + other^2)`` without overflow."),
+    ("logaddexp", "Return ``log(exp(input) + exp(other))``, stable."),
+    ("remainder", "Return ``input % other`` (the divisor's sign, as Python and torch)."),
+    ("fmod", "Return C's fmod (the dividend's sign)."),
+    ("floor_divide", "Return ``input // other`` (floor division, gradient 0)."),
+    ("logical_and", "Return ``input and other`` elementwise (bool)."),
+    ("logical_or", "Return ``input or other`` elementwise (bool)."),
+    ("logical_xor", "Return ``input xor other`` elementwise (bool)."),
+    ("bitwise_and", "Return ``input & other`` (integer or bool tensors)."),
+    ("bitwise_or", "Return ``input | other`` (integer or bool tensors)."),
+    ("bitwise_xor", "Return ``input ^ other`` (integer or bool tensors)."),
+    ("bitwise_left_shift", "Return ``input << other`` (integer tensors)."),
+    ("bitwise_right_shift", "Return ``input >> other`` (integer tensors)."),
+))
 
 
 def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike) -> Tensor:
     """Return ``input + weight * (end - input)`` (torch.lerp)."""
     return _first(input, end).lerp(end, weight)
-
-
-def remainder(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input % other`` (the divisor's sign, as Python and torch)."""
-    return _first(input, other).remainder(other)
-
-
-def fmod(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return C's fmod (the dividend's sign)."""
-    return _first(input, other).fmod(other)
-
-
-def floor_divide(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input // other`` (floor division, gradient 0)."""
-    return _first(input, other).floor_divide(other)
 
 
 def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
@@ -2363,46 +2353,6 @@ def isclose(input: ArrayLike, other: ArrayLike, rtol: float = 1e-05, atol: float
             equal_nan: bool = False) -> Tensor:
     """Return ``|input - other| <= atol + rtol * |other|`` elementwise (bool)."""
     return _first(input, other).isclose(other, rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def logical_and(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input and other`` elementwise (bool)."""
-    return _first(input, other).logical_and(other)
-
-
-def logical_or(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input or other`` elementwise (bool)."""
-    return _first(input, other).logical_or(other)
-
-
-def logical_xor(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input xor other`` elementwise (bool)."""
-    return _first(input, other).logical_xor(other)
-
-
-def bitwise_and(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input & other`` (integer or bool tensors)."""
-    return _first(input, other).bitwise_and(other)
-
-
-def bitwise_or(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input | other`` (integer or bool tensors)."""
-    return _first(input, other).bitwise_or(other)
-
-
-def bitwise_xor(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input ^ other`` (integer or bool tensors)."""
-    return _first(input, other).bitwise_xor(other)
-
-
-def bitwise_left_shift(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input << other`` (integer tensors)."""
-    return _first(input, other).bitwise_left_shift(other)
-
-
-def bitwise_right_shift(input: ArrayLike, other: ArrayLike) -> Tensor:
-    """Return ``input >> other`` (integer tensors)."""
-    return _first(input, other).bitwise_right_shift(other)
 
 
 def _owner(a: np.ndarray) -> Any:

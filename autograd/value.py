@@ -9,7 +9,7 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import FloatOps, ieee
-from .graph import NOATTRS, Node, _grad_enabled, _no_attribute, backprop
+from .graph import NOATTRS, Node, _grad_enabled, backprop
 from .ops import OPS, Op
 
 Scalar = Union["Value", float, int]
@@ -196,12 +196,6 @@ class Value(Node):
         """``round(v)``: the data rounded as a Python float (an int without ``ndigits``);
         not differentiated."""
         return round(self.data, ndigits)
-
-    def __getattr__(self, name: str) -> Any:
-        # only called when normal lookup fails; Value's own names raise as they are
-        if name.startswith("__") or hasattr(type(self), name):
-            return object.__getattribute__(self, name)
-        raise AttributeError(_no_attribute(type(self), name))
 
     def detach(self) -> Value:
         """Return a new leaf with the same data, cut from this graph."""

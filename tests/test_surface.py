@@ -2,6 +2,10 @@
 interop, dtypes and errors. Composites are checked by gradcheck and gradgradcheck, forward
 against numpy; the torch comparisons skip without torch."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -285,23 +289,20 @@ def test_axis_of_the_wrong_type_is_named():
 
 
 def test_missing_attribute_suggests_the_nearest_name():
-    with pytest.raises(AttributeError, match=r"Tensor has no attribute 'sumn'; did you mean 'sum'\?"):
-        _ = Tensor([1.0]).sumn
-    with pytest.raises(AttributeError, match=r"Value has no attribute 'tanhh'; did you mean 'tanh'\?"):
-        _ = Value(1.0).tanhh
-    with pytest.raises(AttributeError, match="'zzzqqq'$"):
-        _ = Tensor([1.0]).zzzqqq
+    # Python (3.10+) prints the nearest name of a missing attribute ("Did you mean: 'sum'?").
+    # Nodes keep Python's own attribute lookup for it: a __getattr__ hook would make every
+    # attribute access ~3x slower (the scalar chain's backward ~50% slower, measured).
+    root = str(Path(ag.__file__).parent.parent)
+    script = (f"import sys; sys.path.insert(0, {root!r})\n"
+              "from autograd import Tensor, Value\n"
+              "try:\n    Tensor([1.0]).sumn\nexcept AttributeError:\n"
+              "    sys.excepthook(*sys.exc_info())\n"
+              "Value(1.0).tanhh\n")
+    err = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).stderr
+    assert "'Tensor' object has no attribute 'sumn'. Did you mean: 'sum'?" in err
+    assert "'Value' object has no attribute 'tanhh'. Did you mean: 'tanh'?" in err
     assert getattr(Tensor([1.0]), "flags", None) is None and not hasattr(Value(1.0), "flags")
-
-    class Sub(Tensor):
-        __slots__ = ()
-
-        @property
-        def broken(self):
-            return self.inner_missing  # the real error must surface, not 'broken'
-
-    with pytest.raises(AttributeError, match="inner_missing"):
-        _ = Sub([1.0]).broken
+    assert "__getattr__" not in vars(Tensor) and "__getattr__" not in vars(Value)
 
 
 # ---------------------------------------------------------------- numpy and Python protocols
