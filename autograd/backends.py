@@ -49,7 +49,7 @@ class FloatOps:
     def where(x, y, *, condition):
         return x if condition else y
 
-    # issue 10: the elementwise family
+    # the elementwise family
     sin, cos, tan, asin, acos, atan = math.sin, math.cos, math.tan, math.asin, math.acos, math.atan
     sinh, cosh, asinh, acosh, atanh = math.sinh, math.cosh, math.asinh, math.acosh, math.atanh
     log2, log10, log1p, expm1, erf = math.log2, math.log10, math.log1p, math.expm1, math.erf
@@ -166,7 +166,7 @@ class NumpyOps:
     index_put_add = _index_put_add
     gather, scatter_add = _gather, _scatter_add
 
-    # issue 10: the elementwise family
+    # the elementwise family
     sin, cos, tan, asin, acos, atan = np.sin, np.cos, np.tan, np.arcsin, np.arccos, np.arctan
     sinh, cosh, asinh, acosh, atanh = np.sinh, np.cosh, np.arcsinh, np.arccosh, np.arctanh
     log2, log10, log1p, exp2, expm1, erf = np.log2, np.log10, np.log1p, np.exp2, np.expm1, _erf

@@ -630,7 +630,7 @@ class Tensor(_Casts, Node):
             raise ValueError(f"clip: min {lo} is larger than max {hi}")
         return self._unary("clip", min=lo, max=hi)
 
-    # issue 10: the elementwise family. Smooth math: primitives (integer data gives float64,
+    # the elementwise family. Smooth math: primitives (integer data gives float64,
     # numpy's promotion; torch gives float32 there).
     def sin(self) -> Tensor: return self._unary("sin")
     def cos(self) -> Tensor: return self._unary("cos")
@@ -1007,7 +1007,7 @@ class Tensor(_Casts, Node):
             return self + 0.0
         return self._unary("log_softmax", axis=a)
 
-    # ---- issue 10: reductions (torch's dim=/keepdim= and numpy's axis=/keepdims= alike)
+    # ---- reductions (torch's dim=/keepdim= and numpy's axis=/keepdims= alike)
     def _select(self, idx: np.ndarray, axis: int) -> Tensor:
         """Return the elements at positions ``idx`` along ``axis`` (np.take_along_axis): a
         getitem, so the gradient goes to exactly those elements (torch's rule)."""
@@ -1795,7 +1795,6 @@ class Tensor(_Casts, Node):
 
 
     # ------------------------------------------------------------ linear algebra
-    # (dot, outer... as methods: issue 10 adds them here)
     def matmul(self, other: ArrayLike) -> Tensor:
         """Return ``self @ other`` (numpy's and torch's matmul rules)."""
         return matmul(self, other)
@@ -1905,7 +1904,7 @@ class Tensor(_Casts, Node):
 
 _BITWISE = {"bitwise_not": np.invert, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
             "bitwise_xor": np.bitwise_xor, "bitwise_left_shift": np.left_shift,
-            "bitwise_right_shift": np.right_shift}  # issue 10
+            "bitwise_right_shift": np.right_shift}
 
 
 def _same_broadcast(name: str, *ts: Tensor) -> None:
@@ -2287,7 +2286,7 @@ def _elementwise_function(name: str) -> Callable[..., Tensor]:
     return fn
 
 
-# issue 10: torch.xxx for the Tensor-only elementwise methods (the Value-or-Tensor ones,
+# torch.xxx for the Tensor-only elementwise methods (the Value-or-Tensor ones,
 # sin, erf..., are in autograd/__init__.py); binary ones take a number or a tensor first
 (floor, ceil, trunc, round, sign, frac, rsqrt, reciprocal, square, isnan, isinf, isfinite,
  isposinf, isneginf, logical_not, bitwise_not, silu, gelu, softplus, logsigmoid, softsign, mish,

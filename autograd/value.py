@@ -136,7 +136,7 @@ class Value(Node):
     def tanh(self) -> Value: return _make(OPS["tanh"], (self,), NOATTRS)
     def sigmoid(self) -> Value: return _make(OPS["sigmoid"], (self,), NOATTRS)
     def relu(self) -> Value: return _make(OPS["relu"], (self,), NOATTRS)
-    # issue 10: the elementwise family
+    # the elementwise family
     def sin(self) -> Value: return _make(OPS["sin"], (self,), NOATTRS)
     def cos(self) -> Value: return _make(OPS["cos"], (self,), NOATTRS)
     def tan(self) -> Value: return _make(OPS["tan"], (self,), NOATTRS)

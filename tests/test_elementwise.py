@@ -1,4 +1,4 @@
-"""The elementwise family of the Tensor surface (issue 10): the composites (activations,
+"""The elementwise family of the Tensor surface: the composites (activations,
 rsqrt, frac, lerp, logaddexp...) to second order against central differences, and the
 whole family against PyTorch where it is installed: values, gradients at the kinks,
 dtypes, division modes, predicates, logical and bitwise operators."""

@@ -34,7 +34,6 @@ REFERENCE = {
     "maximum": lambda x, y: np.where(x > y, x, y),
     "minimum": lambda x, y: np.where(x < y, x, y),
     "where": lambda x, y, condition: condition * x + (~condition) * y,
-    # ------------------------------------------------ elementwise (issue 10 adds here)
     "sin": lambda x: np.imag(np.exp(1j * x)),
     "cos": lambda x: np.real(np.exp(1j * x)),
     "tan": lambda x: np.sin(x) / np.cos(x),
@@ -65,18 +64,15 @@ REFERENCE = {
     "trunc_divide": lambda x, y: np.fix(x / y),
     "softplus": lambda x, beta, threshold: np.where(
         beta * x > threshold, x, np.log(1 + np.exp(beta * x)) / beta),
-
     # ------------------------------------------------ reductions
     "sum": lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
     "max": lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
     "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
-    # ------------------------------------------------ reductions (issue 10 adds here)
     "prod": lambda x, axis, keepdims: np.prod(np.sign(x), axis=axis, keepdims=keepdims) * np.exp(
         np.sum(np.log(np.abs(x)), axis=axis, keepdims=keepdims)),
     "norm": lambda x, p, axis, keepdims: np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p),
-
-    # ------------------------------------------------ scans and sorting (issue 10 adds here)
+    # ------------------------------------------------ scans and sorting
     # scans as products with a triangular matrix of ones (np.tri: 1 where j <= i)
     "cumsum": lambda x, axis, reverse: np.moveaxis(np.tensordot(
         np.tri(x.shape[axis]).T if reverse else np.tri(x.shape[axis]), np.moveaxis(x, axis, 0),
@@ -87,27 +83,20 @@ REFERENCE = {
                               axes=1)), 0, axis),
     "logcumsumexp": lambda x, axis: np.moveaxis(np.log(np.tensordot(
         np.tri(x.shape[axis]), np.moveaxis(np.exp(x), axis, 0), axes=1)), 0, axis),
-
     # ------------------------------------------------ shape
     "reshape": lambda x, shape: np.ravel(x).reshape(shape),
     "transpose": lambda x, axes: np.moveaxis(x, axes, range(len(axes))),
     "broadcast_to": lambda x, shape: x + np.zeros(shape),
     "concatenate": lambda *xs, axis: np.concatenate(xs, axis=axis),
-    # ------------------------------------------------ shape (issue 10 adds here)
     "cast": lambda x, dtype: np.array(x, dtype=dtype, copy=True),
-
     # ------------------------------------------------ indexing
     "getitem": lambda x, index: x[index],
     "index_put_add": lambda g, index, shape: _scatter_loop(g, index, shape),
-    # ------------------------------------------------ indexing (issue 10 adds here)
     "gather": lambda x, axis, index: _gather_loop(x, axis, index),
     "scatter_add": lambda x, src, axis, index: _scatter_add_loop(x, src, axis, index),
-
     # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
-    # ------------------------------------------------ linear algebra (issue 10 adds here)
     "einsum": lambda *xs, subscripts: _einsum_loop(subscripts, xs),
-
 }
 
 # Ops whose second derivative is not checked, with the reason. Empty: every op is twice

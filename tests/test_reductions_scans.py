@@ -1,4 +1,4 @@
-"""Reductions, scans and sorting (issue 10): prod, norm, var/std with torch's correction,
+"""Reductions, scans and sorting: prod, norm, var/std with torch's correction,
 max/min(dim) pairs, amax/amin, argmax/argmin, all/any, median, cumsum, cumprod, cummax,
 cummin, logcumsumexp, sort, argsort, topk, sum(dtype=), and the empty-axis edge cases.
 

@@ -86,7 +86,7 @@ defop("where", lambda xp, x, y, *, condition: xp.where(x, y, condition=condition
        lambda xp, g, out, x, y, *, condition: xp.where(0, g, condition=condition)),
       kind="where", broadcast=True, domain=REAL)
 
-# ---------------------------------------------------------------- issue 10: the elementwise family
+# ---------------------------------------------------------------- the elementwise family
 # Smooth one-input math. value=True: FloatOps has each as a math function, so the scalar
 # Value gets it too. Every rule's xp.* call is itself a registered op (cos for sin...), so
 # the rules are differentiable again under create_graph.
@@ -158,7 +158,7 @@ for _name, _jumps in (("floor", _INTEGERS), ("ceil", _INTEGERS), ("trunc", _INTE
           lambda xp, g, out, x: g * 0,  # piecewise constant: derivative 0
           avoid=_jumps, domain=REAL)
 
-# ---------------------------------------------------------------- issue 10: two inputs
+# ---------------------------------------------------------------- two inputs
 
 defop("copysign", lambda xp, x, y: xp.copysign(x, y),
       # |x| with y's sign: d/dx = sign(x) sign(out) (0 at x = 0, as torch); d/dy = 0
@@ -194,7 +194,7 @@ defop("trunc_divide", lambda xp, x, y: xp.trunc_divide(x, y),
        lambda xp, g, out, x, y: g * 0),
       kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)))
 
-# ---------------------------------------------------------------- issue 10: activations
+# ---------------------------------------------------------------- activations
 # Most activations are composites in Tensor (silu, gelu, elu, hardtanh...); softplus is a
 # primitive because its stable forms (a log1p branch per sign) would make a composite of
 # two clipped branches and a where, and torch's threshold is a branch of its own.

@@ -40,7 +40,7 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       kind="softmax", domain=REAL)
 
 
-# ---------------------------------------------------------------- issue 10: reductions
+# ---------------------------------------------------------------- reductions
 
 def _exclusive_cumprod(xp, v):
     """``prod_{k < i} v_k`` along the last axis: the cumprod of ``v`` shifted right by one

@@ -38,7 +38,7 @@ defop("broadcast_to", lambda xp, x, *, shape: xp.broadcast_to(x, shape=shape),
 defop("concatenate", lambda xp, *xs, axis: xp.concatenate(xs, axis=axis),
       _concatenate_vjp, arity=0, kind="concatenate", domain=REAL)
 
-# ---------------------------------------------------------------- shape (issue 10 adds here)
+# ---------------------------------------------------------------- dtype
 
 defop("cast", lambda xp, x, *, dtype: xp.cast(x, dtype=dtype),
       # d cast(x) = dx: the gradient passes through, cast back to the input's dtype
