@@ -9,7 +9,7 @@ from typing import Any, Union
 
 import numpy as np
 
-import autograd.creation
+from autograd.creation import generator  # noqa: F401  # the one rule for rng=, re-exported for nn
 
 RNG = Union[int, np.random.Generator, None]
 REDUCTIONS = ("mean", "sum", "none")
@@ -74,13 +74,3 @@ def one_of(x: Any, names: Sequence[str | None], who: str, name: str) -> Any:
 def check_reduction(x: Any, who: str) -> str:
     """Return ``x``, or raise ValueError unless it is "mean", "sum" or "none"."""
     return one_of(x, REDUCTIONS, who, "reduction")
-
-
-def generator(rng: Any, who: str) -> np.random.Generator:
-    """Return a ``numpy.random.Generator`` for ``rng``: an int seed, a Generator (returned
-    as is, not copied, so one generator can seed a whole model in order) or None (the
-    global stream, which ``autograd.manual_seed`` reseeds); anything else raises TypeError."""
-    if not (rng is None or is_integer(rng) or isinstance(rng, np.random.Generator)):
-        raise TypeError(f"{who}: rng must be an int seed, a numpy.random.Generator or None, "
-                        f"got {type(rng).__name__}")
-    return autograd.creation.generator(rng, who)
