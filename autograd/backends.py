@@ -206,6 +206,12 @@ class NumpyOps:
     def cast(x, *, dtype):
         return x.astype(dtype)  # always a new array (a copy for the same dtype: clone)
 
+    # the convolution family
+
+    # the pooling and padding family
+
+    # attention
+
 
 def ieee(fn, *args, **attrs):
     """Re-run a float computation that raised (1/0, exp(1000), log(-1)) in float64

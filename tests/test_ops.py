@@ -97,6 +97,9 @@ REFERENCE = {
     # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
     "einsum": lambda *xs, subscripts: _einsum_loop(subscripts, xs),
+    # ------------------------------------------------ convolution
+    # ------------------------------------------------ pooling and padding
+    # ------------------------------------------------ attention
 }
 
 # Ops whose second derivative is not checked, with the reason. Empty: every op is twice
