@@ -2,6 +2,8 @@
 layers, micrograd-style scalar neurons (``nn.scalar``), losses, optimizers, saving, and a
 tiny GPT (``nn.gpt``)."""
 
+import types as _types
+
 from . import functional, gpt, optim, scalar
 from .io import ParameterSummary, load, parameter_summary, save
 from .layers import (
@@ -33,12 +35,16 @@ from .layers import (
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
 
-__all__ = [
-    "MLP", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Embedding", "HingeLoss",
-    "IncompatibleKeys", "LayerNorm", "Linear", "MSELoss", "Module", "ModuleList", "Parameter",
-    "ParameterSummary", "ReLU", "Sequential", "Sigmoid", "StateDictError", "Tanh", "functional", "gpt",
-    "load", "optim", "parameter_summary", "save", "scalar",
-    # issue 10: the activation modules
-    "CELU", "ELU", "GELU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU",
-    "LogSigmoid", "Mish", "ReLU6", "SiLU", "Softplus", "Softsign",
-]
+# ------------------------------------------------ convolution layers (nn/conv.py)
+
+# ------------------------------------------------ pooling layers (nn/pooling.py)
+
+# ------------------------------------------------ losses (nn/losses.py)
+
+# ------------------------------------------------ normalization, containers, buffers
+
+# ------------------------------------------------ init, utils, optim, data
+
+__all__ = sorted(name for name, obj in globals().items()
+                 if not name.startswith("_") and not isinstance(obj, _types.ModuleType)) + [
+    "functional", "gpt", "optim", "scalar"]
