@@ -150,6 +150,32 @@ def _scatter_add(x, src, *, axis, index):
     return out
 
 
+def _im2col(x, *, kernel_size, stride, dilation, padding, fill):
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
+    if any(p for side in padding for p in side):
+        x = np.pad(x, ((0, 0), (0, 0), *padding), constant_values=fill)
+    n, c, h, w = x.shape
+    oh, ow = (h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1
+    s = x.strides
+    windows = np.lib.stride_tricks.as_strided(  # a view: no pixel is copied yet
+        x, (n, oh, ow, c, kh, kw), (s[0], s[2] * sh, s[3] * sw, s[1], s[2] * dh, s[3] * dw),
+        writeable=False)
+    return np.ascontiguousarray(windows)  # the one copy: the GEMM's left operand
+
+
+def _col2im(cols, *, size, kernel_size, stride, dilation, padding):
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
+    (pt, pb), (pl, pr) = padding
+    n, oh, ow, c = cols.shape[:4]
+    out = np.zeros((n, c, size[0] + pt + pb, size[1] + pl + pr), dtype=cols.dtype)
+    tiles = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, OH, OW): one slice per tap
+    for i in range(kh):  # a loop over the kernel's taps, never over pixels or channels
+        for j in range(kw):
+            out[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
+                j * dw:j * dw + sw * (ow - 1) + 1:sw] += tiles[:, :, i, j]
+    return out[:, :, pt:pt + size[0], pl:pl + size[1]]
+
+
 class NumpyOps:
     """The same functions on numpy arrays."""
 
@@ -207,6 +233,7 @@ class NumpyOps:
         return x.astype(dtype)  # always a new array (a copy for the same dtype: clone)
 
     # the convolution family
+    im2col, col2im = _im2col, _col2im
 
     # the pooling and padding family
 

@@ -356,6 +356,40 @@ register_kind("cast", _cast)
 # ---------------------------------------------------------------- convolution kinds
 
 
+@st.composite
+def _windows(draw: Any) -> tuple[tuple[int, ...], dict[str, Any], tuple[int, ...]]:
+    """An image shape, the window attributes, and the shape of its columns."""
+    from .ops.convolution import out_size
+
+    small = st.integers(1, 2)
+    n, c = draw(small), draw(small)
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride, dilation = (draw(small), draw(small)), (draw(small), draw(small))
+    padding = tuple((draw(st.integers(0, 1)), draw(st.integers(0, 1))) for _ in range(2))
+    # each side at least one window long
+    size = tuple(draw(st.integers(max(1, dilation[i] * (kernel[i] - 1) + 1 - sum(padding[i])), 5))
+                 for i in range(2))
+    out = [out_size(size[i], kernel[i], stride[i], dilation[i], padding[i]) for i in range(2)]
+    attrs = {"kernel_size": kernel, "stride": stride, "dilation": dilation, "padding": padding}
+    return (n, c, *size), attrs, (n, *out, c, *kernel)
+
+
+@st.composite
+def _im2col(draw: Any, op: Op) -> Case:
+    image, attrs, _ = draw(_windows())
+    return _inputs(draw, op, [image]), {**attrs, "fill": draw(st.sampled_from([0.0, -1.5]))}
+
+
+@st.composite
+def _col2im(draw: Any, op: Op) -> Case:
+    image, attrs, cols = draw(_windows())
+    return _inputs(draw, op, [cols]), {**attrs, "size": image[2:]}
+
+
+register_kind("im2col", _im2col)
+register_kind("col2im", _col2im)
+
+
 # ---------------------------------------------------------------- pooling and padding kinds
 
 

@@ -98,6 +98,8 @@ REFERENCE = {
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
     "einsum": lambda *xs, subscripts: _einsum_loop(subscripts, xs),
     # ------------------------------------------------ convolution
+    "im2col": lambda x, **attrs: _im2col_loop(x, **attrs),
+    "col2im": lambda c, **attrs: _col2im_loop(c, **attrs),
     # ------------------------------------------------ pooling and padding
     # ------------------------------------------------ attention
 }
@@ -163,6 +165,39 @@ def _scatter_add_loop(x, src, axis, index):
     out = x.copy()
     for pos in np.ndindex(index.shape):
         out[_target(pos, axis, index)] += src[pos]
+    return out
+
+
+def _taps(cols_shape, kernel_size, stride, dilation, padding):
+    """Every (column index, image row, image column) a window element reads."""
+    n, oh, ow, c, kh, kw = cols_shape
+    for idx in itertools.product(range(n), range(oh), range(ow), range(c), range(kh), range(kw)):
+        _, p, q, _, i, j = idx
+        yield idx, p * stride[0] + i * dilation[0] - padding[0][0], \
+            q * stride[1] + j * dilation[1] - padding[1][0]
+
+
+def _cols_shape(image_shape, kernel_size, stride, dilation, padding):
+    n, c, h, w = image_shape
+    o = [(s + sum(p) - d * (k - 1) - 1) // st + 1
+         for s, k, st, d, p in zip((h, w), kernel_size, stride, dilation, padding)]
+    return (n, *o, c, *kernel_size)
+
+
+def _im2col_loop(x, kernel_size, stride, dilation, padding, fill):
+    shape = _cols_shape(x.shape, kernel_size, stride, dilation, padding)
+    out = np.full(shape, fill)
+    for idx, r, col in _taps(shape, kernel_size, stride, dilation, padding):
+        if 0 <= r < x.shape[2] and 0 <= col < x.shape[3]:
+            out[idx] = x[idx[0], idx[3], r, col]
+    return out
+
+
+def _col2im_loop(c, size, kernel_size, stride, dilation, padding):
+    out = np.zeros((c.shape[0], c.shape[3], *size))
+    for idx, r, col in _taps(c.shape, kernel_size, stride, dilation, padding):
+        if 0 <= r < size[0] and 0 <= col < size[1]:
+            out[idx[0], idx[3], r, col] += c[idx]
     return out
 
 

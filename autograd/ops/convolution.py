@@ -1,4 +1,48 @@
-"""Convolution: conv (1-D and 2-D, stride, padding, dilation, groups) and its transpose,
-each written with the other in its VJP, so higher order comes free."""
+"""Windows: im2col, which copies every (kh, kw) window of an image into a row, and
+col2im, which adds rows back into their windows. Each is the other's VJP, so every order
+of derivative is one of the two.
+
+They are the only primitives of the convolution and pooling family: a convolution is
+im2col then one matmul (one GEMM), a transposed convolution a matmul then col2im, and a
+pooling layer im2col then a max or a mean over each window. Their derivatives are those
+of the ops they are made of, so nothing here needs a rule of its own beyond the pair.
+
+Layouts: an image is (N, C, H, W); its columns are (N, OH, OW, C, kh, kw), so that the
+(C, kh, kw) block a convolution contracts is contiguous and the GEMM needs no copy.
+Attributes are normalised by the caller: ``kernel_size``, ``stride`` and ``dilation`` are
+pairs of positive ints, ``padding`` is ``((top, bottom), (left, right))`` (asymmetric, so
+that ``padding="same"`` with an even kernel and ``ceil_mode`` are expressible), ``fill``
+is the value of the padding im2col reads (0 for convolution, -inf for max pooling), and
+``size`` is the (H, W) of the image col2im rebuilds.
+"""
 
 from __future__ import annotations
+
+from .registry import REAL, defop
+
+
+def out_size(n: int, k: int, stride: int, dilation: int, pad: tuple[int, int]) -> int:
+    """Return how many windows of ``k`` taps (``dilation`` apart) fit along a side of
+    ``n`` padded by ``pad``, stepping by ``stride``."""
+    return (n + pad[0] + pad[1] - dilation * (k - 1) - 1) // stride + 1
+
+
+defop("im2col",
+      lambda xp, x, *, kernel_size, stride, dilation, padding, fill: xp.im2col(
+          x, kernel_size=kernel_size, stride=stride, dilation=dilation, padding=padding,
+          fill=fill),
+      # every window element's gradient goes back to the pixel it was read from; pixels
+      # read by several windows add up (col2im); the padding is a constant
+      lambda xp, g, out, x, *, kernel_size, stride, dilation, padding, fill: xp.col2im(
+          g, size=x.shape[2:], kernel_size=kernel_size, stride=stride, dilation=dilation,
+          padding=padding),
+      kind="im2col", domain=REAL)
+defop("col2im",
+      lambda xp, c, *, size, kernel_size, stride, dilation, padding: xp.col2im(
+          c, size=size, kernel_size=kernel_size, stride=stride, dilation=dilation,
+          padding=padding),
+      # the adjoint of a sum into windows reads each window back (im2col, zero padding)
+      lambda xp, g, out, c, *, size, kernel_size, stride, dilation, padding: xp.im2col(
+          g, kernel_size=kernel_size, stride=stride, dilation=dilation, padding=padding,
+          fill=0.0),
+      kind="col2im", domain=REAL)
