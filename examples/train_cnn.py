@@ -26,7 +26,6 @@ from tqdm import tqdm  # noqa: E402
 import autograd as ag  # noqa: E402
 import nn  # noqa: E402
 from nn import functional as F  # noqa: E402
-from nn.data import DataLoader, TensorDataset, random_split  # noqa: E402
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +63,7 @@ def train(args: argparse.Namespace) -> dict:
     ag.manual_seed(args.seed)
     images, labels = load_digits()
     # a seeded held-out split; torch's random_split returns Subsets that know their indices
-    split = random_split(TensorDataset(ag.tensor(images)), [1 - args.held_out, args.held_out],
+    split = nn.data.random_split(nn.data.TensorDataset(ag.tensor(images)), [1 - args.held_out, args.held_out],
                          generator=args.seed)
     train_idx, test_idx = (np.asarray(s.indices) for s in split)
     x_train, y_train = ag.tensor(images[train_idx]), ag.tensor(labels[train_idx])
@@ -72,7 +71,7 @@ def train(args: argparse.Namespace) -> dict:
     # standardise with the training set's statistics only
     mean, std = float(x_train.data.mean()), float(x_train.data.std())
     x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size,
+    loader = nn.data.DataLoader(nn.data.TensorDataset(x_train, y_train), batch_size=args.batch_size,
                         shuffle=True, generator=args.seed)
 
     model = lenet(rng=args.seed)
