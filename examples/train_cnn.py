@@ -63,16 +63,16 @@ def train(args: argparse.Namespace) -> dict:
     ag.manual_seed(args.seed)
     images, labels = load_digits()
     # a seeded held-out split; torch's random_split returns Subsets that know their indices
-    split = nn.data.random_split(nn.data.TensorDataset(ag.tensor(images)), [1 - args.held_out, args.held_out],
-                         generator=args.seed)
+    split = nn.data.random_split(nn.data.TensorDataset(ag.tensor(images)),
+                                 [1 - args.held_out, args.held_out], generator=args.seed)
     train_idx, test_idx = (np.asarray(s.indices) for s in split)
     x_train, y_train = ag.tensor(images[train_idx]), ag.tensor(labels[train_idx])
     x_test, y_test = ag.tensor(images[test_idx]), ag.tensor(labels[test_idx])
     # standardise with the training set's statistics only
     mean, std = float(x_train.data.mean()), float(x_train.data.std())
     x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
-    loader = nn.data.DataLoader(nn.data.TensorDataset(x_train, y_train), batch_size=args.batch_size,
-                        shuffle=True, generator=args.seed)
+    loader = nn.data.DataLoader(nn.data.TensorDataset(x_train, y_train),
+                                batch_size=args.batch_size, shuffle=True, generator=args.seed)
 
     model = lenet(rng=args.seed)
     opt = nn.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
