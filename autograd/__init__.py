@@ -157,6 +157,8 @@ from .tensor import (
     var_mean,
     where,
 )
+from .tensor import torch_max as max  # torch's names; the module keeps the builtins
+from .tensor import torch_min as min
 from .value import Value
 
 
@@ -182,7 +184,8 @@ def pow(x, exponent):
     return x ** exponent
 
 
-def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+# the parameters keep torch's names; they shadow torch's max and min only inside clip
+def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: F811
     """Return ``x.clip(min, max)``."""
     return x.clip(min, max)
 

@@ -2420,6 +2420,27 @@ def amin(input: Tensor, dim: Axis = (), keepdim: bool = False) -> Tensor:
     return _tensor(input).amin(dim, keepdim)
 
 
+# torch.max and torch.min are exported as ``max`` and ``min`` by the package; here they
+# keep other names, so that this module's own max() and min() stay the builtins.
+
+
+def torch_max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """torch's ``max``: ``max(input)`` the maximum (a 0-d tensor), ``max(input, dim,
+    keepdim)`` a ``(values, indices)`` pair, ``max(input, other)`` the elementwise maximum."""
+    t = _tensor(input)
+    if dim is None or isinstance(dim, (Tensor, np.ndarray)):
+        return t.max() if dim is None else t.max(dim)
+    return t.max(dim, keepdim)
+
+
+def torch_min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """torch's ``min``, spelled as ``max``."""
+    t = _tensor(input)
+    if dim is None or isinstance(dim, (Tensor, np.ndarray)):
+        return t.min() if dim is None else t.min(dim)
+    return t.min(dim, keepdim)
+
+
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Return ``input.argmax(dim, keepdim)`` (int64)."""
     return _tensor(input).argmax(dim, keepdim)

@@ -273,6 +273,16 @@ def test_max_and_min_spelling():
         Tensor(np.zeros((0, 2))).max(0)
 
 
+def test_module_max_and_min_are_torchs():
+    t = Tensor(TIES)
+    assert ag.max(t).item() == 5.0 and ag.min(t).item() == 0.0
+    values, indices = ag.max(t, 1)  # the CIFAR tutorial's _, predicted = torch.max(outputs, 1)
+    assert values.tolist() == [3.0, 5.0] and indices.tolist() == [1, 4]
+    assert ag.min(t, dim=0, keepdim=True).values.shape == (1, 5)
+    assert ag.max(t, Tensor(np.full(5, 2.5))).tolist()[0] == [2.5, 3, 3, 2.5, 3]
+    assert max(1, 2) == 2  # the builtin is untouched where autograd is imported
+
+
 # ---------------------------------------------------------------- semantics and edges
 
 def test_gradients_of_selections_go_to_the_returned_index():
