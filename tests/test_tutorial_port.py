@@ -45,8 +45,8 @@ def tutorial(torch, nn, F, optim, DataLoader, TensorDataset, images, labels, sta
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
     losses = []
-    for epoch in range(2):  # loop over the dataset multiple times
-        for i, data in enumerate(trainloader, 0):
+    for epoch in range(2):  # noqa: B007  (the tutorial's lines, unused names and all)
+        for i, data in enumerate(trainloader, 0):  # noqa: B007
             inputs, labels_ = data
             optimizer.zero_grad()
             outputs = net(inputs)
