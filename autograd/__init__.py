@@ -4,6 +4,8 @@ and gradient checking."""
 
 import types
 
+__version__ = "0.2.0"  # the one source: pyproject.toml, nn and viz read it
+
 from .creation import (
     arange,
     default_generator,

@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import hypothesis.extra.numpy as hnp
-import hypothesis.strategies as st
+try:
+    import hypothesis.extra.numpy as hnp
+    import hypothesis.strategies as st
+except ImportError as e:  # the testing extra is not installed
+    raise ImportError("autograd.testing needs hypothesis: pip install 'knobgrad[testing]'"
+                      ) from e
 import numpy as np
 
 from .gradcheck import GradcheckError

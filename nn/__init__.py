@@ -4,6 +4,8 @@ tiny GPT (``nn.gpt``)."""
 
 import types as _types
 
+from autograd import __version__
+
 from . import functional, gpt, optim, scalar
 from .io import ParameterSummary, load, parameter_summary, save
 from .layers import (

@@ -8,6 +8,14 @@ viz only reads the engine's public node attributes; autograd never imports viz. 
 graph is freed by ``backward()``: draw it first, or use ``backward(retain_graph=True)``.
 """
 
+try:
+    import graphviz  # noqa: F401  # the drawings are graphviz.Digraph objects
+except ImportError as e:  # the viz extra is not installed
+    raise ImportError("viz needs the graphviz package, and graphviz-pure to render without a "
+                      "system Graphviz: pip install 'knobgrad[viz]'") from e
+
+from autograd import __version__  # noqa: F401  # one version for the three packages
+
 from .dot import GRAD_HIGH, GRAD_LOW, VizDigraph, draw_dot, escape, grad_color, to_digraph
 from .flow import gradient_flow
 from .graph import VizEdge, VizGraph, VizNode, build_graph, format_number, module_of

@@ -16,13 +16,14 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .graph import coarsen, module_of, named, numbers_of, truncate
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _pairs(source: Any) -> list[tuple[str, Any]]:
@@ -63,7 +64,7 @@ def _pool(rows: list[tuple[str, float | None, float]], max_bars: int
 
 def gradient_flow(module_or_named_parameters: Any, path: str | os.PathLike[str] | None = None,
                   *, title: str = "Gradient flow", figsize: tuple[float, float] | None = None,
-                  max_bars: int = 40) -> Figure:
+                  max_bars: int = 40) -> Figure:  # noqa: F821  (matplotlib loads lazily)
     """Return a Figure of each parameter's gradient norm (bars) and data norm (markers).
 
     Save it to ``path`` (any suffix matplotlib knows: .png, .svg, .pdf) when given. Draws
@@ -78,6 +79,10 @@ def gradient_flow(module_or_named_parameters: Any, path: str | os.PathLike[str] 
     names = [n for n, _, _ in rows]
     grads = [g for _, g, _ in rows]
     datas = [d for _, _, d in rows]
+
+    # imported here: matplotlib takes ~350 ms to import, and only this function needs it
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize or (max(6.0, 0.6 * len(rows) + 2), 4.5), layout="constrained")
     FigureCanvasAgg(fig)  # Agg: renders to files and notebooks without a display
