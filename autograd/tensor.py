@@ -615,13 +615,33 @@ class Tensor(_Casts, Node):
         op = OPS[name]
         return _result(op, op.forward(NumpyOps, self.data, **attrs), (self,), attrs or NOATTRS)
 
-    def exp(self) -> Tensor: return self._unary("exp")
-    def log(self) -> Tensor: return self._unary("log")
-    def sqrt(self) -> Tensor: return self._unary("sqrt")
-    def abs(self) -> Tensor: return self._unary("abs")
-    def tanh(self) -> Tensor: return self._unary("tanh")
-    def sigmoid(self) -> Tensor: return self._unary("sigmoid")
-    def relu(self) -> Tensor: return self._unary("relu")
+    def exp(self) -> Tensor:
+        """Return ``e ** x`` elementwise."""
+        return self._unary("exp")
+
+    def log(self) -> Tensor:
+        """Return the natural logarithm of x elementwise."""
+        return self._unary("log")
+
+    def sqrt(self) -> Tensor:
+        """Return the square root of x elementwise."""
+        return self._unary("sqrt")
+
+    def abs(self) -> Tensor:
+        """Return ``|x|`` elementwise (gradient 0 at 0, as torch)."""
+        return self._unary("abs")
+
+    def tanh(self) -> Tensor:
+        """Return the hyperbolic tangent of x elementwise."""
+        return self._unary("tanh")
+
+    def sigmoid(self) -> Tensor:
+        """Return ``1 / (1 + e ** -x)`` elementwise (stable for large ``|x|``)."""
+        return self._unary("sigmoid")
+
+    def relu(self) -> Tensor:
+        """Return ``max(x, 0)`` elementwise (gradient 0 at 0, as torch)."""
+        return self._unary("relu")
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Return the tensor limited to ``[min, max]`` (gradient 1 inside, boundaries too)."""
@@ -632,23 +652,73 @@ class Tensor(_Casts, Node):
 
     # the elementwise family. Smooth math: primitives (integer data gives float64,
     # numpy's promotion; torch gives float32 there).
-    def sin(self) -> Tensor: return self._unary("sin")
-    def cos(self) -> Tensor: return self._unary("cos")
-    def tan(self) -> Tensor: return self._unary("tan")
-    def asin(self) -> Tensor: return self._unary("asin")
-    def acos(self) -> Tensor: return self._unary("acos")
-    def atan(self) -> Tensor: return self._unary("atan")
-    def sinh(self) -> Tensor: return self._unary("sinh")
-    def cosh(self) -> Tensor: return self._unary("cosh")
-    def asinh(self) -> Tensor: return self._unary("asinh")
-    def acosh(self) -> Tensor: return self._unary("acosh")
-    def atanh(self) -> Tensor: return self._unary("atanh")
-    def log2(self) -> Tensor: return self._unary("log2")
-    def log10(self) -> Tensor: return self._unary("log10")
-    def log1p(self) -> Tensor: return self._unary("log1p")
-    def exp2(self) -> Tensor: return self._unary("exp2")
-    def expm1(self) -> Tensor: return self._unary("expm1")
-    def erf(self) -> Tensor: return self._unary("erf")
+    def sin(self) -> Tensor:
+        """Return the sine of x (radians) elementwise."""
+        return self._unary("sin")
+
+    def cos(self) -> Tensor:
+        """Return the cosine of x (radians) elementwise."""
+        return self._unary("cos")
+
+    def tan(self) -> Tensor:
+        """Return the tangent of x (radians) elementwise."""
+        return self._unary("tan")
+
+    def asin(self) -> Tensor:
+        """Return the arcsine of x elementwise (``arcsin``)."""
+        return self._unary("asin")
+
+    def acos(self) -> Tensor:
+        """Return the arccosine of x elementwise (``arccos``)."""
+        return self._unary("acos")
+
+    def atan(self) -> Tensor:
+        """Return the arctangent of x elementwise (``arctan``)."""
+        return self._unary("atan")
+
+    def sinh(self) -> Tensor:
+        """Return the hyperbolic sine of x elementwise."""
+        return self._unary("sinh")
+
+    def cosh(self) -> Tensor:
+        """Return the hyperbolic cosine of x elementwise."""
+        return self._unary("cosh")
+
+    def asinh(self) -> Tensor:
+        """Return the inverse hyperbolic sine of x elementwise (``arcsinh``)."""
+        return self._unary("asinh")
+
+    def acosh(self) -> Tensor:
+        """Return the inverse hyperbolic cosine of x elementwise (``arccosh``)."""
+        return self._unary("acosh")
+
+    def atanh(self) -> Tensor:
+        """Return the inverse hyperbolic tangent of x elementwise (``arctanh``)."""
+        return self._unary("atanh")
+
+    def log2(self) -> Tensor:
+        """Return the base-2 logarithm of x elementwise."""
+        return self._unary("log2")
+
+    def log10(self) -> Tensor:
+        """Return the base-10 logarithm of x elementwise."""
+        return self._unary("log10")
+
+    def log1p(self) -> Tensor:
+        """Return ``log(1 + x)`` elementwise, exact for tiny x."""
+        return self._unary("log1p")
+
+    def exp2(self) -> Tensor:
+        """Return ``2 ** x`` elementwise."""
+        return self._unary("exp2")
+
+    def expm1(self) -> Tensor:
+        """Return ``e ** x - 1`` elementwise, exact for tiny x."""
+        return self._unary("expm1")
+
+    def erf(self) -> Tensor:
+        """Return the error function of x elementwise."""
+        return self._unary("erf")
     arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
     def rsqrt(self) -> Tensor:
@@ -801,11 +871,25 @@ class Tensor(_Casts, Node):
             raise ValueError(f"{name}: {e} (shapes {self.shape}, "
                              f"{', '.join(str(np.shape(_raw(o))) for o in others)})") from None
 
-    def isnan(self) -> Tensor: return self._data_op("isnan", np.isnan)
-    def isinf(self) -> Tensor: return self._data_op("isinf", np.isinf)
-    def isfinite(self) -> Tensor: return self._data_op("isfinite", np.isfinite)
-    def isposinf(self) -> Tensor: return self._data_op("isposinf", np.isposinf)
-    def isneginf(self) -> Tensor: return self._data_op("isneginf", np.isneginf)
+    def isnan(self) -> Tensor:
+        """Return where x is NaN (bool, not differentiable)."""
+        return self._data_op("isnan", np.isnan)
+
+    def isinf(self) -> Tensor:
+        """Return where x is +-inf (bool, not differentiable)."""
+        return self._data_op("isinf", np.isinf)
+
+    def isfinite(self) -> Tensor:
+        """Return where x is neither NaN nor +-inf (bool, not differentiable)."""
+        return self._data_op("isfinite", np.isfinite)
+
+    def isposinf(self) -> Tensor:
+        """Return where x is +inf (bool, not differentiable)."""
+        return self._data_op("isposinf", np.isposinf)
+
+    def isneginf(self) -> Tensor:
+        """Return where x is -inf (bool, not differentiable)."""
+        return self._data_op("isneginf", np.isneginf)
 
     def isclose(self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
                 equal_nan: bool = False) -> Tensor:
@@ -813,11 +897,20 @@ class Tensor(_Casts, Node):
         return self._data_op("isclose", lambda a, b: np.isclose(
             a, b, rtol=rtol, atol=atol, equal_nan=equal_nan), other)
 
-    def logical_not(self) -> Tensor: return self._data_op("logical_not", np.logical_not)
+    def logical_not(self) -> Tensor:
+        """Return ``not x`` elementwise, by truth value (bool)."""
+        return self._data_op("logical_not", np.logical_not)
+
     def logical_and(self, other: ArrayLike) -> Tensor:
+        """Return ``x and other`` elementwise, by truth value (bool)."""
         return self._data_op("logical_and", np.logical_and, other)
-    def logical_or(self, other: ArrayLike) -> Tensor: return self._data_op("logical_or", np.logical_or, other)
+
+    def logical_or(self, other: ArrayLike) -> Tensor:
+        """Return ``x or other`` elementwise, by truth value (bool)."""
+        return self._data_op("logical_or", np.logical_or, other)
+
     def logical_xor(self, other: ArrayLike) -> Tensor:
+        """Return ``x xor other`` elementwise, by truth value (bool)."""
         return self._data_op("logical_xor", np.logical_xor, other)
 
     def _bitwise(self, name: str, *others: Any, reflected: bool = False) -> Tensor:
@@ -832,13 +925,28 @@ class Tensor(_Casts, Node):
             return _tensor(others[0])._data_op(name, _BITWISE[name], self)
         return self._data_op(name, _BITWISE[name], *others)
 
-    def bitwise_not(self) -> Tensor: return self._bitwise("bitwise_not")
-    def bitwise_and(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_and", other)
-    def bitwise_or(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_or", other)
-    def bitwise_xor(self, other: ArrayLike) -> Tensor: return self._bitwise("bitwise_xor", other)
+    def bitwise_not(self) -> Tensor:
+        """Return ``~x`` on integer or bool tensors (``not`` on bools)."""
+        return self._bitwise("bitwise_not")
+
+    def bitwise_and(self, other: ArrayLike) -> Tensor:
+        """Return ``x & other`` on integer or bool tensors."""
+        return self._bitwise("bitwise_and", other)
+
+    def bitwise_or(self, other: ArrayLike) -> Tensor:
+        """Return ``x | other`` on integer or bool tensors."""
+        return self._bitwise("bitwise_or", other)
+
+    def bitwise_xor(self, other: ArrayLike) -> Tensor:
+        """Return ``x ^ other`` on integer or bool tensors."""
+        return self._bitwise("bitwise_xor", other)
+
     def bitwise_left_shift(self, other: ArrayLike) -> Tensor:
+        """Return ``x << other`` on integer tensors."""
         return self._bitwise("bitwise_left_shift", other)
+
     def bitwise_right_shift(self, other: ArrayLike) -> Tensor:
+        """Return ``x >> other`` on integer tensors."""
         return self._bitwise("bitwise_right_shift", other)
 
     # on bool tensors & | ^ ~ are logical (numpy's and torch's rule)
@@ -2372,6 +2480,11 @@ class ValuesIndices(NamedTuple):
     values: Tensor
     indices: Tensor
 
+
+# a NamedTuple's __new__ belongs to a synthetic module where "Tensor" cannot be resolved:
+# give it the resolved annotations, for doc tools and get_type_hints
+ValuesIndices.__new__.__annotations__ = {"values": Tensor, "indices": Tensor,
+                                         "return": ValuesIndices}
 
 def prod(input: Tensor, dim: Axis = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Return ``input.prod(dim, keepdim, dtype=dtype)``."""
