@@ -7,7 +7,14 @@ import types as _types
 from autograd import __version__
 
 from . import functional, gpt, optim, scalar
-from .io import ParameterSummary, load, parameter_summary, save
+from .io import (
+    ParameterSummary,
+    from_torch_state_dict,
+    load,
+    parameter_summary,
+    save,
+    to_torch_state_dict,
+)
 from .layers import (
     CELU,
     ELU,

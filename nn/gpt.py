@@ -493,3 +493,71 @@ def weight_table(config: GPTConfig) -> WeightTable:
         left_out["up-projection biases"] = L * M
         left_out["down-projection biases"] = L * E
     return WeightTable(rows, left_out)
+
+
+# ---------------------------------------------------------------- nanoGPT's layout
+# The same weights under nanoGPT's names (Karpathy's model.py): ``transformer.wte``, ``wpe``,
+# ``h.N.ln_1``, one fused ``attn.c_attn`` for query, key and value (stacked in that order
+# along the output axis), ``attn.c_proj``, ``ln_2``, ``mlp.c_fc``, ``mlp.c_proj``,
+# ``ln_f`` and ``lm_head``. Two differences stay: our unembedding is not tied to the token
+# embedding (nanoGPT ties them: load there only if you tie them here too), and our GELU is
+# GPT-2's tanh approximation (nanoGPT's nn.GELU() is the exact one: use
+# nn.GELU(approximate="tanh") there for equal outputs).
+
+_NANOGPT = (("token_embedding", "transformer.wte"), ("position_embedding", "transformer.wpe"),
+            ("ln_f", "transformer.ln_f"), ("unembedding", "lm_head"))
+_NANOGPT_BLOCK = (("ln1", "ln_1"), ("ln2", "ln_2"), ("attn.output", "attn.c_proj"),
+                  ("mlp.up", "mlp.c_fc"), ("mlp.down", "mlp.c_proj"))
+
+
+def to_nanogpt(state: GPT | dict[str, Any]) -> dict[str, np.ndarray]:
+    """Return a GPT's state dict under nanoGPT's names and layout (query, key and value
+    fused into ``c_attn``), as numpy arrays: ``to_torch_state_dict`` turns it into tensors."""
+    sd = state.state_dict() if isinstance(state, GPT) else dict(state)
+    out: dict[str, np.ndarray] = {}
+    for k, v in sd.items():
+        name, _, param = k.rpartition(".")
+        for ours, theirs in _NANOGPT:
+            if name == ours:
+                out[f"{theirs}.{param}"] = np.asarray(v)
+        parts = name.split(".")
+        if parts[0] != "blocks":
+            continue
+        prefix, rest = f"transformer.h.{parts[1]}", ".".join(parts[2:])
+        for ours, theirs in _NANOGPT_BLOCK:
+            if rest == ours:
+                out[f"{prefix}.{theirs}.{param}"] = np.asarray(v)
+        if rest == "attn.query":  # c_attn = [query; key; value] along the output axis
+            qkv = [np.asarray(sd[f"blocks.{parts[1]}.attn.{m}.{param}"])
+                   for m in ("query", "key", "value")]
+            out[f"{prefix}.attn.c_attn.{param}"] = np.concatenate(qkv, axis=0)
+    return out
+
+
+def from_nanogpt(state: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Return a nanoGPT-layout state dict (numpy arrays or torch tensors) under our names,
+    ``c_attn`` split back into query, key and value: the inverse of ``to_nanogpt``."""
+    def array(v: Any) -> np.ndarray:
+        return v.detach().cpu().numpy() if hasattr(v, "detach") else np.asarray(v)
+
+    back = {theirs: ours for ours, theirs in _NANOGPT}
+    block = {theirs: ours for ours, theirs in _NANOGPT_BLOCK}
+    out: dict[str, np.ndarray] = {}
+    for k, v in state.items():
+        name, _, param = k.rpartition(".")
+        if name in back:
+            out[f"{back[name]}.{param}"] = array(v)
+            continue
+        parts = name.split(".")
+        if parts[:2] != ["transformer", "h"] or len(parts) < 4:
+            raise KeyError(f"from_nanogpt: {k!r} is not a nanoGPT weight name")
+        prefix, rest = f"blocks.{parts[2]}", ".".join(parts[3:])
+        if rest == "attn.c_attn":
+            q, key, value = np.split(array(v), 3, axis=0)
+            for m, part in zip(("query", "key", "value"), (q, key, value)):
+                out[f"{prefix}.attn.{m}.{param}"] = part
+        elif rest in block:
+            out[f"{prefix}.{block[rest]}.{param}"] = array(v)
+        else:
+            raise KeyError(f"from_nanogpt: {k!r} is not a nanoGPT weight name")
+    return out

@@ -137,3 +137,37 @@ def parameter_summary(module: Module, print_table: bool = True) -> ParameterSumm
     if print_table:
         print(summary.table())
     return summary
+
+
+# ---------------------------------------------------------------- the road to PyTorch
+# State dict keys and array layouts are torch's, so a model moves to torch.nn by its state
+# dict alone. torch is imported inside these two functions only: nn never needs it.
+
+
+def to_torch_state_dict(module_or_state_dict: Module | Mapping[str, Any]) -> OrderedDict[str, Any]:
+    """Return the state dict as torch tensors (copies, dtypes kept), ready for the
+    equivalent ``torch.nn`` model's ``load_state_dict``. Needs torch installed.
+
+        theirs.load_state_dict(nn.to_torch_state_dict(ours))   # every key must match
+    """
+    import torch
+
+    return OrderedDict((k, torch.from_numpy(np.array(v, copy=True)))
+                       for k, v in _arrays(module_or_state_dict).items())
+
+
+def from_torch_state_dict(module: Module, state_dict: Mapping[str, Any], strict: bool = True
+                          ) -> Any:
+    """Load a torch state dict (tensors on any device, or arrays) into ``module``; return
+    what ``module.load_state_dict`` returns (all or nothing: a mismatch changes nothing).
+
+        nn.from_torch_state_dict(ours, theirs.state_dict())
+    """
+    if not isinstance(module, Module):
+        raise TypeError(f"from_torch_state_dict: expected an nn.Module, got {type(module).__name__}")
+    arrays = OrderedDict()
+    for k, v in state_dict.items():
+        if hasattr(v, "detach") and hasattr(v, "cpu"):  # a torch tensor, without importing torch
+            v = v.detach().cpu().numpy()
+        arrays[k] = v
+    return module.load_state_dict(arrays, strict=strict)
