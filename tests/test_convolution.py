@@ -9,6 +9,7 @@ useful. The primitives underneath (im2col, col2im) are property-tested in test_o
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
-from autograd import DtypeError, ShapeError, Tensor, gradgradcheck
+from autograd import DtypeError, ShapeError, Tensor, Value, gradgradcheck
 
 RNG = np.random.default_rng(0)
 
@@ -77,7 +78,6 @@ CONV2D = [  # (input shape, weight shape, bias, kwargs)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("xs, ws, bias, kwargs", CONV2D)
 def test_conv2d_matches_torch(xs, ws, bias, kwargs, dtype):
-    import warnings
     torch = pytest.importorskip("torch")
     arrays = _arrays(xs, ws, (ws[0],), dtype=dtype)
     with warnings.catch_warnings():  # torch warns that "same" with an even kernel copies
@@ -97,7 +97,6 @@ CONV1D = [
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("xs, ws, bias, kwargs", CONV1D)
 def test_conv1d_matches_torch(xs, ws, bias, kwargs, dtype):
-    import warnings
     torch = pytest.importorskip("torch")
     arrays = _arrays(xs, ws, (ws[0],), dtype=dtype)
     with warnings.catch_warnings():
@@ -346,7 +345,6 @@ def test_other_layer_reprs_match_torch():
     ("ConvTranspose1d", (3, 2, 3), {"stride": 2}, (2, 3, 5)),
 ])
 def test_state_dicts_load_both_ways_and_give_torch_outputs(cls, args, kwargs, xs):
-    import warnings
     torch = pytest.importorskip("torch")
     theirs = getattr(torch.nn, cls)(*args, **kwargs, dtype=torch.float64)
     ours = getattr(nn, cls)(*args, **kwargs, rng=3)
@@ -431,6 +429,35 @@ def test_padding_modes_match_torch(mode, cls, kwargs, xs):
     np.testing.assert_allclose(xo.grad, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
+def test_padding_mode_calls_pad_with_torchs_widths_then_convolves_unpadded(monkeypatch):
+    # a stand-in pad (zeros, as data) shows the wiring without the padding family: the
+    # widths are torch's _reversed_padding_repeated_twice and the result is what a zero
+    # padded convolution gives
+    torch = pytest.importorskip("torch")
+    calls = []
+
+    def fake_pad(x, pad, mode):
+        calls.append((tuple(pad), mode))
+        widths = [(0, 0)] * (x.ndim - len(pad) // 2) + [
+            (pad[i], pad[i + 1]) for i in reversed(range(0, len(pad), 2))]
+        return Tensor(np.pad(x.data, widths))
+
+    monkeypatch.setattr(F, "pad", fake_pad, raising=False)
+    for kwargs in ({"padding": (1, 2)}, {"padding": "same", "dilation": (1, 3)}):
+        theirs = torch.nn.Conv2d(2, 3, (2, 3), padding_mode="reflect", dtype=torch.float64,
+                                 **kwargs)
+        zeros = torch.nn.Conv2d(2, 3, (2, 3), dtype=torch.float64, **kwargs)
+        zeros.load_state_dict(theirs.state_dict())
+        ours = nn.Conv2d(2, 3, (2, 3), padding_mode="reflect", **kwargs)
+        ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+        x, = _arrays((1, 2, 5, 6))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            ref = zeros(torch.tensor(x)).detach().numpy()
+        np.testing.assert_allclose(ours(x).data, ref, rtol=1e-10, atol=1e-12)
+        assert calls[-1] == (tuple(theirs._reversed_padding_repeated_twice), "reflect")
+
+
 def test_padding_mode_without_pad_says_what_is_missing(monkeypatch):
     monkeypatch.delattr(F, "pad", raising=False)
     layer = nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect")
@@ -471,6 +498,8 @@ def test_conv2d_errors_name_the_function_shapes_and_fix():
                 padding="full")
     _conv_error(ValueError, r"conv2d: padding='same' is not supported for strided.*stride=\(2, "
                 r"1\).*use stride=1", padding="same", stride=(2, 1))
+    _conv_error(ShapeError, r"conv2d: weight has no output channels \(shape \(0, 3, 3, 3\)\)",
+                ws=(0, 3, 3, 3))
     _conv_error(ShapeError, r"conv1d: input has 2 channels", fn=F.conv1d, xs=(1, 2, 5),
                 ws=(4, 3, 3))
 
@@ -488,6 +517,8 @@ def test_bias_and_dtype_errors():
         F.conv_transpose2d(Tensor(x), Tensor(w[:3]), Tensor(np.zeros(3, np.float32)))
     with pytest.raises(TypeError, match="conv2d: weight must be floating point, got dtype int"):
         F.conv2d(Tensor(x), Tensor(np.ones((4, 3, 3, 3), int)))
+    with pytest.raises(TypeError, match="conv2d: takes Tensors, got Value data for the weight"):
+        F.conv2d(Tensor(x), [Value(1.0)])
     with pytest.raises(TypeError, match="conv2d: input must be floating point"):
         F.conv2d(Tensor(np.ones((1, 3, 5, 5), int)), Tensor(w))
 

@@ -20,7 +20,7 @@ from autograd.ops.convolution import out_size
 from autograd.tensor import DtypeError, ShapeError, concatenate
 
 from .._validate import int_tuple, integer, one_of
-from ._common import _tensor_input
+from ._common import _is_values, _tensor_input
 
 IntOrTuple = Union[int, tuple[int, ...]]
 Padding = Union[IntOrTuple, str]
@@ -29,6 +29,9 @@ Pads = tuple[tuple[int, int], ...]  # (before, after) per spatial dim
 
 def _operand(x: Any, fn: str, what: str) -> Tensor:
     """Return a weight or bias as a floating point Tensor (array-likes become constants)."""
+    if _is_values(x):
+        raise TypeError(f"{fn}: takes Tensors, got Value data for the {what} (use "
+                        "autograd.Tensor for arrays)")
     t = x if isinstance(x, Tensor) else Tensor(x)
     if t.dtype.kind != "f":
         raise TypeError(f"{fn}: {what} must be floating point, got dtype {t.dtype}; "
@@ -128,6 +131,9 @@ def _convolution(input: Any, weight: Any, bias: Any, stride: IntOrTuple, padding
     _same_dtype(x, w, b, fn)
     o, cg = w.shape[:2]
     c = x.shape[-nd - 1]
+    if o == 0:  # as torch
+        raise ShapeError(f"{fn}: weight has no output channels (shape {w.shape}); its dim 0 "
+                         "must be at least 1")
     if o % groups:
         raise ShapeError(f"{fn}: weight has {o} output channels (shape {w.shape}), which is "
                          f"not divisible by groups={groups}; out_channels must be a multiple "
