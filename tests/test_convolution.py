@@ -170,6 +170,34 @@ def test_conv_transpose1d_matches_torch(xs, ws, kwargs):
                        **kwargs)
 
 
+@st.composite
+def conv_transpose2d_cases(draw):
+    groups = draw(st.sampled_from([1, 1, 2, 3]))
+    cg, og = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    # torch's rule: output_padding below the stride or below the dilation
+    out_pad = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
+    size = []
+    for k, s, d, p, q in zip(kernel, stride, dilation, padding, out_pad):
+        # the smallest input whose output, (n - 1) * s - 2p + d (k - 1) + q + 1, is >= 1
+        low = max(1, -(-(2 * p - d * (k - 1) - q) // s) + 1)
+        size.append(draw(st.integers(low, low + 3)))
+    kwargs = {"stride": stride, "padding": padding, "output_padding": out_pad,
+              "dilation": dilation, "groups": groups}
+    return (draw(st.integers(1, 2)), cg * groups, *size), (cg * groups, og, *kernel), kwargs
+
+
+@given(conv_transpose2d_cases())
+def test_drawn_conv_transpose2d_matches_torch(case):
+    torch = pytest.importorskip("torch")
+    xs, ws, kwargs = case
+    _agrees_with_torch(F.conv_transpose2d, torch.nn.functional.conv_transpose2d,
+                       _arrays(xs, ws, (ws[1] * kwargs["groups"],)), **kwargs)
+
+
 def test_conv_transpose2d_is_the_adjoint_of_conv2d():
     # <conv2d(x, w), y> = <x, conv_transpose2d(y, w)>: the definition, checked without torch
     x, w = _arrays((2, 4, 8, 6), (6, 2, 3, 2))

@@ -110,6 +110,34 @@ def _as_2d(nd: int, value: Any, t: tuple[Any, ...]) -> tuple[Any, ...]:
     return t if nd == 2 else (value, *t)
 
 
+def _operands(input: Any, weight: Any, bias: Any, groups: Any, stride: Any, dilation: Any,
+              nd: int, fn: str) -> tuple[Tensor, Tensor, Tensor | None, int, tuple[int, ...],
+                                         tuple[int, ...]]:
+    """Return the input, weight and bias as checked Tensors of one dtype, and groups,
+    stride and dilation normalised (what every convolution checks first)."""
+    x, w = _tensor_input(input, fn), _operand(weight, fn, "weight")
+    b = None if bias is None else _operand(bias, fn, "bias")
+    _spatial(x, w, nd, fn)
+    _same_dtype(x, w, b, fn)
+    return (x, w, b, integer(groups, fn, "groups", 1), int_tuple(stride, nd, fn, "stride", 1),
+            int_tuple(dilation, nd, fn, "dilation", 1))
+
+
+def _lift(x: Tensor, w: Tensor, nd: int) -> tuple[Tensor, Tensor]:
+    """Return ``x`` as (N, C, H, W) (a batch of one if unbatched) and ``w`` as (_, _, kh,
+    kw): a 1-D convolution is a 2-D one on a unit height."""
+    x = x if x.ndim == nd + 2 else x.reshape(1, *x.shape)
+    if nd == 1:
+        x, w = x.reshape(*x.shape[:2], 1, x.shape[2]), w.reshape(*w.shape[:2], 1, w.shape[2])
+    return x, w
+
+
+def _lower(y: Tensor, x: Tensor, nd: int) -> Tensor:
+    """Return the 2-D result ``y`` in the layout of ``x``: undo ``_lift``."""
+    y = y if nd == 2 else y.reshape(*y.shape[:2], y.shape[3])
+    return y if x.ndim == nd + 2 else y.reshape(y.shape[1:])
+
+
 def _check_bias(b: Tensor | None, out_channels: int, w: Tensor, fn: str) -> None:
     if b is not None and b.shape != (out_channels,):
         raise ShapeError(f"{fn}: bias has shape {b.shape} but weight {w.shape} gives "
@@ -120,15 +148,9 @@ def _check_bias(b: Tensor | None, out_channels: int, w: Tensor, fn: str) -> None
 def _convolution(input: Any, weight: Any, bias: Any, stride: IntOrTuple, padding: Padding,
                  dilation: IntOrTuple, groups: int, nd: int, fn: str) -> Tensor:
     """conv1d (nd=1) and conv2d (nd=2): check, normalise, then one im2col and one GEMM."""
-    x, w = _tensor_input(input, fn), _operand(weight, fn, "weight")
-    b = None if bias is None else _operand(bias, fn, "bias")
-    _spatial(x, w, nd, fn)
-    groups = integer(groups, fn, "groups", 1)
-    st = int_tuple(stride, nd, fn, "stride", 1)
-    dl = int_tuple(dilation, nd, fn, "dilation", 1)
+    x, w, b, groups, st, dl = _operands(input, weight, bias, groups, stride, dilation, nd, fn)
     kernel = tuple(w.shape[2:])
     pads = _padding(padding, kernel, st, dl, fn)
-    _same_dtype(x, w, b, fn)
     o, cg = w.shape[:2]
     c = x.shape[-nd - 1]
     if o == 0:  # as torch
@@ -144,14 +166,9 @@ def _convolution(input: Any, weight: Any, bias: Any, stride: IntOrTuple, padding
                          "channel dim must equal weight.shape[1] * groups")
     _check_bias(b, o, w, fn)
     _windows(x.shape[-nd:], kernel, st, dl, pads, fn)
-    batched = x.ndim == nd + 2
-    x4 = (x if batched else x.reshape(1, *x.shape))
-    if nd == 1:
-        x4, w = x4.reshape(x4.shape[0], c, 1, -1), w.reshape(o, cg, 1, -1)
-    y = _conv2d(x4, w, b, _as_2d(nd, 1, st), _as_2d(nd, (0, 0), pads), _as_2d(nd, 1, dl),
-                groups)
-    y = y if nd == 2 else y.reshape(*y.shape[:2], y.shape[3])
-    return y if batched else y.reshape(y.shape[1:])
+    y = _conv2d(*_lift(x, w, nd), b, _as_2d(nd, 1, st), _as_2d(nd, (0, 0), pads),
+                _as_2d(nd, 1, dl), groups)
+    return _lower(y, x, nd)
 
 
 def _conv2d(x: Tensor, w: Tensor, b: Tensor | None, stride: tuple[int, ...], pads: Pads,
@@ -191,18 +208,12 @@ def _transposed(input: Any, weight: Any, bias: Any, stride: IntOrTuple, padding:
                 output_padding: IntOrTuple, groups: int, dilation: IntOrTuple, nd: int,
                 fn: str) -> Tensor:
     """conv_transpose1d (nd=1) and conv_transpose2d (nd=2): one GEMM, then col2im."""
-    x, w = _tensor_input(input, fn), _operand(weight, fn, "weight")
-    b = None if bias is None else _operand(bias, fn, "bias")
-    _spatial(x, w, nd, fn)
-    groups = integer(groups, fn, "groups", 1)
-    st = int_tuple(stride, nd, fn, "stride", 1)
-    dl = int_tuple(dilation, nd, fn, "dilation", 1)
+    x, w, b, groups, st, dl = _operands(input, weight, bias, groups, stride, dilation, nd, fn)
     pd = int_tuple(padding, nd, fn, "padding", 0)
     op = int_tuple(output_padding, nd, fn, "output_padding", 0)
     if any(p >= s and p >= d for p, s, d in zip(op, st, dl)):
         raise ValueError(f"{fn}: output_padding must be smaller than either stride or "
                          f"dilation, got output_padding={op}, stride={st}, dilation={dl}")
-    _same_dtype(x, w, b, fn)
     cin, og = w.shape[:2]
     c = x.shape[-nd - 1]
     if cin % groups:
@@ -221,14 +232,9 @@ def _transposed(input: Any, weight: Any, bias: Any, stride: IntOrTuple, padding:
         raise ShapeError(f"{fn}: input size {x.shape[-nd:]} gives an output size of {size}, "
                          f"which is too small (stride {st}, padding {pd}, dilation {dl}, "
                          f"kernel {kernel}, output_padding {op}); use less padding")
-    batched = x.ndim == nd + 2
-    x4 = (x if batched else x.reshape(1, *x.shape))
-    if nd == 1:
-        x4, w = x4.reshape(x4.shape[0], c, 1, -1), w.reshape(cin, og, 1, -1)
-    y = _conv_transpose2d(x4, w, b, _as_2d(nd, 1, st), _as_2d(nd, 0, pd), _as_2d(nd, 0, op),
-                          _as_2d(nd, 1, dl), _as_2d(nd, 1, size), groups)
-    y = y if nd == 2 else y.reshape(*y.shape[:2], y.shape[3])
-    return y if batched else y.reshape(y.shape[1:])
+    y = _conv_transpose2d(*_lift(x, w, nd), b, _as_2d(nd, 1, st), _as_2d(nd, 0, pd),
+                          _as_2d(nd, 0, op), _as_2d(nd, 1, dl), _as_2d(nd, 1, size), groups)
+    return _lower(y, x, nd)
 
 
 def _conv_transpose2d(x: Tensor, w: Tensor, b: Tensor | None, stride: tuple[int, ...],
