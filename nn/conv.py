@@ -26,10 +26,10 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 class _ConvNd(Module):
     """What the convolution layers share: argument checks, parameters, input checks and
-    the repr. ``_nd`` is the number of spatial dims, ``_transpose`` the kind."""
+    the repr. ``_nd`` is the number of spatial dims, ``transposed`` the kind."""
 
     _nd = 2
-    _transpose = False
+    transposed = False  # torch's attribute: which kind of convolution
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
                  stride: IntOrTuple, padding: Padding, dilation: IntOrTuple, groups: int,
@@ -50,7 +50,7 @@ class _ConvNd(Module):
         check(self.out_channels % self.groups == 0, who, "out_channels", out_channels,
               f"divisible by groups={self.groups}")
         self.padding: tuple[int, ...] | str
-        if isinstance(padding, str) and not self._transpose:
+        if isinstance(padding, str) and not self.transposed:
             self.padding = one_of(padding, ("valid", "same"), who, "padding")
             if padding == "same" and any(s != 1 for s in self.stride):
                 raise ValueError(f"{who}: padding='same' is not supported for strided "
@@ -58,10 +58,10 @@ class _ConvNd(Module):
                                  "the padding as numbers")
         else:
             self.padding = int_tuple(padding, nd, who, "padding", 0)
-        if self._transpose and self.padding_mode != "zeros":
+        if self.transposed and self.padding_mode != "zeros":
             raise ValueError(f"{who}: only padding_mode='zeros' is supported (as torch), got "
                              f"{padding_mode!r}")
-        if self._transpose:
+        if self.transposed:
             shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
         else:
             shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
@@ -167,7 +167,7 @@ class Conv2d(_Conv):
 
 
 class _ConvTranspose(_ConvNd):
-    _transpose = True
+    transposed = True
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
                  stride: IntOrTuple = 1, padding: IntOrTuple = 0,

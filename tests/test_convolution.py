@@ -321,6 +321,7 @@ def test_layer_parameter_shapes_and_init_bounds(cls, args, kwargs, shape):
     again = getattr(nn, cls)(*args, **kwargs, rng=0)
     np.testing.assert_array_equal(again.weight.data, layer.weight.data)
     assert getattr(nn, cls)(*args, **kwargs, bias=False).bias is None
+    assert layer.transposed == cls.startswith("ConvTranspose")
 
 
 def test_init_draws_weight_then_bias_from_the_generator():
