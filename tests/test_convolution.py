@@ -529,6 +529,9 @@ def test_conv2d_errors_name_the_function_shapes_and_fix():
                 r"1\).*use stride=1", padding="same", stride=(2, 1))
     _conv_error(ShapeError, r"conv2d: weight has no output channels \(shape \(0, 3, 3, 3\)\)",
                 ws=(0, 3, 3, 3))
+    _conv_error(ShapeError, r"conv1d: expected a 2-D \(unbatched, \(C, L\)\) or 3-D \(batched, "
+                r"\(N, C, L\)\) input, got shape \(1, 2, 5, 5\)", fn=F.conv1d, xs=(1, 2, 5, 5),
+                ws=(4, 2, 3))
     _conv_error(ShapeError, r"conv1d: input has 2 channels", fn=F.conv1d, xs=(1, 2, 5),
                 ws=(4, 3, 3))
 

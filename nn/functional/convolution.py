@@ -48,7 +48,7 @@ def _same_dtype(x: Tensor, w: Tensor, b: Tensor | None, fn: str) -> None:
 
 def _spatial(x: Tensor, w: Tensor, nd: int, fn: str) -> None:
     """Check that ``x`` is (C, *spatial) or (N, C, *spatial) and ``w`` (_, _, *kernel)."""
-    names = "LHW"[-nd:] if nd == 1 else "HW"
+    names = ("L",) if nd == 1 else ("H", "W")
     if x.ndim not in (nd + 1, nd + 2):
         raise ShapeError(f"{fn}: expected a {nd + 1}-D (unbatched, (C, {', '.join(names)})) or "
                          f"{nd + 2}-D (batched, (N, C, {', '.join(names)})) input, got shape "
