@@ -45,6 +45,8 @@ from .losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
 
 # ------------------------------------------------ convolution layers (nn/conv.py)
+# isort: split
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 
 # ------------------------------------------------ pooling layers (nn/pooling.py)
 

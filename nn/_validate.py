@@ -74,3 +74,16 @@ def one_of(x: Any, names: Sequence[str | None], who: str, name: str) -> Any:
 def check_reduction(x: Any, who: str) -> str:
     """Return ``x``, or raise ValueError unless it is "mean", "sum" or "none"."""
     return one_of(x, REDUCTIONS, who, "reduction")
+
+
+# convolution
+
+
+def int_tuple(x: Any, n: int, who: str, name: str, minimum: int = 0) -> tuple[int, ...]:
+    """Return ``x`` as a tuple of ``n`` ints >= ``minimum`` (an int stands for all ``n``, as
+    torch's ``_pair``), or raise ValueError naming ``who`` and the argument."""
+    values = tuple(x) if isinstance(x, (tuple, list)) else (x,) * n
+    rule = f"an integer >= {minimum} or a tuple of {n} such integers"
+    check(len(values) == n and all(is_integer(v) and v >= minimum for v in values), who, name,
+          x, rule)
+    return tuple(int(v) for v in values)

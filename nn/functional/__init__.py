@@ -31,6 +31,8 @@ from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss,
 from .sparse import one_hot
 
 # ------------------------------------------------ convolution
+# isort: split
+from .convolution import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
 
 # ------------------------------------------------ pooling
 
