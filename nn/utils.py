@@ -113,8 +113,7 @@ def clip_grads_with_norm_(parameters: Params, max_norm: float, total_norm: Any,
 
 
 def _scale(ps: list[Tensor | Value], max_norm: float, total: np.ndarray, who: str) -> None:
-    grads = [(p, _grad_array(p, i, who)) for i, p in enumerate(ps)]
-    grads = [(p, g) for p, g in grads if g is not None]
+    grads = [(p, g) for i, p in enumerate(ps) if (g := _grad_array(p, i, who)) is not None]
     for i, (p, g) in enumerate(grads):
         if isinstance(p, Tensor) and not g.flags.writeable:
             raise ValueError(f"{who}: the gradient of parameter {i} is read-only; nothing was "
