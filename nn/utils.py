@@ -120,11 +120,12 @@ def _scale(ps: list[Tensor | Value], max_norm: float, total: np.ndarray, who: st
                              "changed")
     # torch's arithmetic: in the norm's dtype, the factor clamped at 1 and always applied
     coef = np.minimum(max_norm / (total + 1e-6), 1.0)
-    for p, g in grads:
-        if isinstance(p, Value):
-            p.grad = float(g * coef)
-        else:
-            g *= coef
+    with np.errstate(invalid="ignore"):  # a non-finite norm gives NaNs, as torch's (see above)
+        for p, g in grads:
+            if isinstance(p, Value):
+                p.grad = float(g * coef)
+            else:
+                g *= coef
 
 
 def clip_grad_norm_(parameters: Params, max_norm: float, norm_type: float | str = 2.0,
