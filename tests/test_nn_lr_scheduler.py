@@ -15,6 +15,7 @@ from nn.optim import (
     SGD,
     Adagrad,
     Adam,
+    ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
     ExponentialLR,
@@ -22,6 +23,7 @@ from nn.optim import (
     LinearLR,
     MultiStepLR,
     OneCycleLR,
+    PolynomialLR,
     ReduceLROnPlateau,
     SequentialLR,
     StepLR,
@@ -100,6 +102,11 @@ SCHEDULES = {
         m, o, [("ConstantLR", {"factor": 0.5, "total_iters": 3}),
                ("ExponentialLR", {"gamma": 0.9}),
                ("StepLR", {"step_size": 4, "gamma": 0.5})], [5, 40]),
+    "polynomial": lambda m, o: m.PolynomialLR(o, total_iters=60, power=0.9),
+    "chained": lambda m, o: m.ChainedScheduler([m.LinearLR(o, start_factor=0.2, total_iters=15),
+                                                m.ExponentialLR(o, gamma=0.98)]),
+    "sequential_then_polynomial": lambda m, o: _sequential(
+        m, o, [("ExponentialLR", {"gamma": 1.05}), ("PolynomialLR", {"total_iters": 50})], [12]),
     "sequential_of_multistep": lambda m, o: _sequential(
         m, o, [("MultiStepLR", {"milestones": [3, 8]}), ("LinearLR", {"total_iters": 30})], [20]),
 }
@@ -212,6 +219,7 @@ RESUMED = {
     "linear_warmup": lambda m, o: m.LinearLR(o, start_factor=0.1, total_iters=20, last_epoch=9),
     "multistep": lambda m, o: m.MultiStepLR(o, [30, 10, 80], 0.3, last_epoch=9),
     "multiplicative": lambda m, o: m.MultiplicativeLR(o, lambda e: 0.9, last_epoch=9),
+    "polynomial": lambda m, o: m.PolynomialLR(o, total_iters=30, power=2.0, last_epoch=9),
 }
 
 
@@ -243,7 +251,7 @@ def test_resuming_needs_initial_lr():
 
 
 @pytest.mark.parametrize("name", ["step", "cosine", "lambda", "warmup_cosine", "three_sequential",
-                                  "constant", "multistep"])
+                                  "constant", "multistep", "chained", "polynomial"])
 def test_state_dict_round_trip_continues_identically(name):
     make = SCHEDULES[name]
     opt_a = _ours()
@@ -339,6 +347,9 @@ def test_bad_state_dicts_change_nothing():
      "increasing order"),
     (lambda o: SequentialLR(o, [StepLR(o, 2), ReduceLROnPlateau(o)], [3]), "needs a metric"),
     (lambda o: SequentialLR(o, [StepLR(o, 2), StepLR(_ours(), 3)], [3]), "another optimizer"),
+    (lambda o: ChainedScheduler([StepLR(o, 2), StepLR(_ours(), 3)]), "another optimizer"),
+    (lambda o: ChainedScheduler([]), "ChainedScheduler: schedulers must be a non-empty list"),
+    (lambda o: PolynomialLR(o, total_iters=0), "PolynomialLR: total_iters"),
 ])
 def test_bad_arguments(make, match):
     with pytest.raises(ValueError, match=match):

@@ -4,6 +4,7 @@ re-exported here, as ``torch.optim`` does for its optimizers."""
 
 from . import lr_scheduler, optimizer
 from .lr_scheduler import (
+    ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
     ExponentialLR,
@@ -13,13 +14,14 @@ from .lr_scheduler import (
     MultiplicativeLR,
     MultiStepLR,
     OneCycleLR,
+    PolynomialLR,
     ReduceLROnPlateau,
     SequentialLR,
     StepLR,
 )
 from .optimizer import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "ConstantLR", "CosineAnnealingLR",
-           "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR",
-           "MultiplicativeLR", "OneCycleLR", "Optimizer", "RMSprop", "ReduceLROnPlateau",
-           "SequentialLR", "StepLR", "lr_scheduler", "optimizer"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "ChainedScheduler", "ConstantLR",
+           "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR",
+           "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "Optimizer", "PolynomialLR", "RMSprop",
+           "ReduceLROnPlateau", "SequentialLR", "StepLR", "lr_scheduler", "optimizer"]

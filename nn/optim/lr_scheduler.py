@@ -313,6 +313,29 @@ class ExponentialLR(LRScheduler):
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
 
 
+class PolynomialLR(LRScheduler):
+    """Decay the learning rate to 0 over ``total_iters`` epochs along
+    ``base_lr * (1 - epoch / total_iters) ** power``, then hold it."""
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
+        self.total_iters = integer(total_iters, "PolynomialLR", "total_iters", minimum=1)
+        self.power = nonnegative(power, "PolynomialLR", "power")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """Return the current rates times one step of the polynomial's decay."""
+        groups, t, T = self.optimizer.param_groups, self.last_epoch, self.total_iters
+        if self._is_initial or t > T:
+            return [g["lr"] for g in groups]
+        factor = ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** self.power
+        return [g["lr"] * factor for g in groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        T = self.total_iters
+        return [base * (1.0 - min(T, self.last_epoch) / T) ** self.power for base in self.base_lrs]
+
+
 class CosineAnnealingLR(LRScheduler):
     """Cosine annealing from the initial rate to ``eta_min`` over ``T_max`` epochs:
     ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``, continuing
@@ -342,7 +365,74 @@ class CosineAnnealingLR(LRScheduler):
         return [lo + (base - lo) * (1 + math.cos(math.pi * t / T)) / 2 for base in self.base_lrs]
 
 
-class SequentialLR(LRScheduler):
+class _Composite(LRScheduler):
+    """The base of the schedules made of other schedules of one optimizer; their states
+    are saved with it, under "_schedulers"."""
+
+    _schedulers: list[LRScheduler]
+
+    @staticmethod
+    def _check_schedulers(optimizer: Optimizer, schedulers: Any, who: str) -> list[LRScheduler]:
+        if not isinstance(schedulers, (list, tuple)) or not schedulers:
+            raise ValueError(f"{who}: schedulers must be a non-empty list of schedulers, got "
+                             f"{schedulers!r}")
+        for i, s in enumerate(schedulers):
+            if isinstance(s, ReduceLROnPlateau):
+                raise ValueError(f"{who}: scheduler {i} is a ReduceLROnPlateau, whose step "
+                                 f"needs a metric; it cannot run inside a {who}")
+            if not isinstance(s, LRScheduler):
+                raise TypeError(f"{who}: scheduler {i} is a {type(s).__name__}, not an "
+                                "LRScheduler")
+            if s.optimizer is not optimizer:
+                raise ValueError(f"{who}: scheduler {i} ({type(s).__name__}) belongs to another "
+                                 "optimizer; all must schedule the same one")
+        return list(schedulers)
+
+    def _state_keys(self) -> list[str]:
+        return [k for k in super()._state_keys() if k != "_schedulers"]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Return the state, with each inner scheduler's ``state_dict()`` under "_schedulers"."""
+        return {**super().state_dict(), "_schedulers": [s.state_dict() for s in self._schedulers]}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a ``state_dict()``, the inner schedulers' states included (all or none)."""
+        self._check_state(state_dict)
+        inner = state_dict["_schedulers"]
+        if not isinstance(inner, list) or len(inner) != len(self._schedulers):
+            raise ValueError(f"{type(self).__name__}.load_state_dict: expected the states of "
+                             f"{len(self._schedulers)} schedulers under '_schedulers'")
+        backups = [s.state_dict() for s in self._schedulers]
+        try:
+            for s, sd in zip(self._schedulers, inner):
+                s.load_state_dict(sd)
+        except Exception:
+            for s, sd in zip(self._schedulers, backups):
+                s.load_state_dict(sd)
+            raise
+        self._load_except(state_dict, "_schedulers")
+
+
+class ChainedScheduler(_Composite):
+    """Step every one of ``schedulers`` on each ``step()``, in order: their effects on the
+    rates compose (e.g. a warm-up LinearLR times an ExponentialLR)."""
+
+    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
+        who = "ChainedScheduler"
+        first = schedulers[0] if isinstance(schedulers, (list, tuple)) and schedulers else None
+        opt = optimizer if optimizer is not None else getattr(first, "optimizer", None)
+        self._schedulers = self._check_schedulers(opt, schedulers, who)  # type: ignore[arg-type]
+        self.optimizer = _check_optimizer(opt, who)
+        self._last_lr = [g["lr"] for g in self.optimizer.param_groups]
+
+    def step(self) -> None:
+        """Step each scheduler once."""
+        for s in self._schedulers:
+            s.step()
+        self._last_lr = [g["lr"] for g in self.optimizer.param_groups]
+
+
+class SequentialLR(_Composite):
     """Run ``schedulers`` one after another, switching at the epochs in ``milestones``
     (one fewer than the schedulers); a schedule entered at a milestone starts at its epoch
     0, by its closed form where it has one (torch's rule)."""
@@ -351,19 +441,7 @@ class SequentialLR(LRScheduler):
                  milestones: Sequence[int], last_epoch: int = -1) -> None:
         who = "SequentialLR"
         _check_optimizer(optimizer, who)
-        if not isinstance(schedulers, (list, tuple)) or not schedulers:
-            raise ValueError(f"{who}: schedulers must be a non-empty list of schedulers, got "
-                             f"{schedulers!r}")
-        for i, s in enumerate(schedulers):
-            if isinstance(s, ReduceLROnPlateau):
-                raise ValueError(f"{who}: scheduler {i} is a ReduceLROnPlateau, whose step "
-                                 "needs a metric; it cannot run inside a SequentialLR")
-            if not isinstance(s, LRScheduler):
-                raise TypeError(f"{who}: scheduler {i} is a {type(s).__name__}, not an "
-                                "LRScheduler")
-            if s.optimizer is not optimizer:
-                raise ValueError(f"{who}: scheduler {i} ({type(s).__name__}) belongs to another "
-                                 "optimizer; all must schedule the optimizer given here")
+        schedulers = self._check_schedulers(optimizer, schedulers, who)
         ms = list(milestones) if isinstance(milestones, (list, tuple)) else None
         check(ms is not None and all(is_integer(m) for m in ms), who, "milestones", milestones,
               "a list of integer epochs")
@@ -386,7 +464,7 @@ class SequentialLR(LRScheduler):
 
     @staticmethod
     def _undo(sched: LRScheduler) -> None:
-        if isinstance(sched, SequentialLR):
+        if isinstance(sched, _Composite):
             for s in sched._schedulers:
                 SequentialLR._undo(s)
         else:
@@ -402,30 +480,6 @@ class SequentialLR(LRScheduler):
         else:
             sched.step()
         self._last_lr = sched.get_last_lr()
-
-    def _state_keys(self) -> list[str]:
-        return [k for k in super()._state_keys() if k != "_schedulers"]
-
-    def state_dict(self) -> dict[str, Any]:
-        """Return the state, with each inner scheduler's ``state_dict()`` under "_schedulers"."""
-        return {**super().state_dict(), "_schedulers": [s.state_dict() for s in self._schedulers]}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load a ``state_dict()``, the inner schedulers' states included (all or none)."""
-        self._check_state(state_dict)
-        inner = state_dict["_schedulers"]
-        if not isinstance(inner, list) or len(inner) != len(self._schedulers):
-            raise ValueError(f"SequentialLR.load_state_dict: expected the states of "
-                             f"{len(self._schedulers)} schedulers under '_schedulers'")
-        backups = [s.state_dict() for s in self._schedulers]
-        try:
-            for s, sd in zip(self._schedulers, inner):
-                s.load_state_dict(sd)
-        except Exception:
-            for s, sd in zip(self._schedulers, backups):
-                s.load_state_dict(sd)
-            raise
-        self._load_except(state_dict, "_schedulers")
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -635,6 +689,6 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 
-__all__ = ["ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
-           "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "ReduceLROnPlateau",
-           "SequentialLR", "StepLR"]
+__all__ = ["ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler",
+           "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "PolynomialLR",
+           "ReduceLROnPlateau", "SequentialLR", "StepLR"]
