@@ -3,9 +3,13 @@ structure and dtypes, random_split's lengths (torch's remainder rule), shuffling
 nn random streams, and the errors."""
 
 import collections
+import math
+import warnings
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Tensor
@@ -213,3 +217,27 @@ def test_random_split_is_seeded_and_checks():
         random_split(range(10), [])
     with pytest.warns(UserWarning, match="split 1 is empty"):
         random_split(range(1), [0.5, 0.5])
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 40), bs=st.integers(1, 9), drop_last=st.booleans())
+def test_loader_len_and_batch_sizes_match_torch_hypothesis(n, bs, drop_last):
+    torch = pytest.importorskip("torch")
+    ours = DataLoader(list(range(n)), batch_size=bs, drop_last=drop_last)
+    theirs = torch.utils.data.DataLoader(list(range(n)), batch_size=bs, drop_last=drop_last)
+    assert len(ours) == len(theirs)
+    assert [len(b) for b in ours] == [len(b) for b in theirs]
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 50), weights=st.lists(st.integers(0, 9), min_size=1, max_size=5))
+def test_random_split_fraction_lengths_match_torch_hypothesis(n, weights):
+    torch = pytest.importorskip("torch")
+    assume(sum(weights) > 0)
+    fracs = [w / sum(weights) for w in weights]
+    assume(math.isclose(sum(fracs), 1) and sum(fracs) <= 1)  # torch's test for fractions
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # empty splits warn in both
+        ours = random_split(range(n), fracs, generator=0)
+        theirs = torch.utils.data.random_split(range(n), fracs)
+    assert [len(s) for s in ours] == [len(s) for s in theirs]
