@@ -247,6 +247,7 @@ def test_param_groups_have_their_own_hyperparameters():
     (lambda ps: AdamW(ps, betas=(0.9, 1.5)), r"betas\[1\]"),
     (lambda ps: SGD([{"params": ps, "lr": -1.0}], lr=0.1), "lr"),
     (lambda ps: SGD([{"params": ps, "learning_rate": 1.0}], lr=0.1), "learning_rate"),
+    (lambda ps: Adam(ps, maximize=1), "Adam: maximize must be a bool"),
 ])
 def test_bad_hyperparameters(make, name):
     with pytest.raises(ValueError, match=name):
@@ -477,6 +478,11 @@ TORCH_CASES = [
     ("Adagrad", {}, {"lr": 0.1}),
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.02,
                  "initial_accumulator_value": 0.5, "eps": 1e-6}, {"lr_decay": 0.5}),
+    # maximize (ascent), per group too
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1, "maximize": True}, {}),
+    ("AdamW", {"lr": 0.05, "maximize": True}, {"maximize": False}),
+    ("RMSprop", {"lr": 0.01, "centered": True}, {"maximize": True}),
+    ("Adagrad", {"weight_decay": 0.1, "maximize": True}, {}),
 ]
 
 

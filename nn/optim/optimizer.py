@@ -48,6 +48,9 @@ class Optimizer:
     def _validate(self, group: dict[str, Any]) -> None:
         """Raise ValueError naming a bad hyperparameter of ``group`` (subclasses extend)."""
         nonnegative(group["lr"], type(self).__name__, "lr")
+        if "maximize" in group:
+            check(isinstance(group["maximize"], bool), type(self).__name__, "maximize",
+                  group["maximize"], "a bool")
 
     def add_param_group(self, group: dict[str, Any]) -> None:
         """Add a dict with "params" (and optional hyperparameters; defaults fill the rest)."""
@@ -133,7 +136,8 @@ class Optimizer:
                 label = f" {p.label!r}" if getattr(p, "label", "") else ""
                 g = self._grad(p, f"parameter {pi}{label} of group {gi}")
                 if g is not None:
-                    work.append((p, g, group))
+                    # maximize: ascend, by descending on -g (before weight decay, as torch)
+                    work.append((p, -g if group.get("maximize") else g, group))
         # compute everything first, write after: an error above or here changes nothing
         results = [self._update(p.data, g, self.state.get(id(p), {}), group)
                    for p, g, group in work]
@@ -212,9 +216,11 @@ class SGD(Optimizer):
     and L2 weight decay (PyTorch's rule: the first step's buffer is the gradient itself)."""
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0,
-                 dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0) -> None:
+                 dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
+                 *, maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
-                                  "nesterov": nesterov, "weight_decay": weight_decay})
+                                  "nesterov": nesterov, "weight_decay": weight_decay,
+                                  "maximize": maximize})
 
     def _validate(self, group: dict[str, Any]) -> None:
         super()._validate(group)
@@ -248,9 +254,11 @@ class Adam(Optimizer):
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, amsgrad: bool = False) -> None:
+                 weight_decay: float = 0.0, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
-                                  "weight_decay": weight_decay, "amsgrad": amsgrad})
+                                  "weight_decay": weight_decay, "amsgrad": amsgrad,
+                                  "maximize": maximize})
 
     def _validate(self, group: dict[str, Any]) -> None:
         super()._validate(group)
@@ -290,8 +298,9 @@ class AdamW(Adam):
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
 
 
@@ -308,10 +317,10 @@ class RMSprop(Optimizer):
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
-                 centered: bool = False) -> None:
+                 centered: bool = False, *, maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "alpha": alpha, "eps": eps,
                                   "weight_decay": weight_decay, "momentum": momentum,
-                                  "centered": centered})
+                                  "centered": centered, "maximize": maximize})
 
     def _validate(self, group: dict[str, Any]) -> None:
         super()._validate(group)
@@ -344,10 +353,11 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
-                 eps: float = 1e-10) -> None:
+                 eps: float = 1e-10, *, maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "eps": eps,
                                   "weight_decay": weight_decay,
-                                  "initial_accumulator_value": initial_accumulator_value})
+                                  "initial_accumulator_value": initial_accumulator_value,
+                                  "maximize": maximize})
         for group in self.param_groups:
             for p in group["params"]:
                 self.state[id(p)] = {"step": 0, "sum": self._initial_sum(p.data)}
