@@ -583,3 +583,36 @@ def test_adagrad_state_exists_from_construction_as_torch():
 
 def test_sgd_default_lr_is_torchs():
     assert SGD([Tensor([1.0], requires_grad=True)]).param_groups[0]["lr"] == 1e-3
+
+
+@pytest.mark.parametrize("cls,kw", [
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.9}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.1, "initial_accumulator_value": 0.2}),
+])
+def test_new_optimizers_state_dict_round_trip(cls, kw):
+    import nn.optim as our_optim
+    make = getattr(our_optim, cls)
+    rng = np.random.default_rng(1)
+    grads = [rng.standard_normal(3) for _ in range(5)]
+    p, q = Tensor(np.ones(3), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+    va, vb = Value(0.5), Value(0.5)
+    a = make([p, va], **kw)
+    for g in grads[:2]:
+        p.grad, va.grad = g, float(g[1])
+        a.step()
+    b = make([q, vb], lr=0.5)
+    q.data[...] = p.data
+    vb.data = va.data
+    b.load_state_dict(a.state_dict())
+    assert b.param_groups[0]["lr"] == kw["lr"]
+    for g in grads[2:]:
+        p.grad, va.grad, q.grad, vb.grad = g, float(g[1]), g, float(g[1])
+        a.step()
+        b.step()
+    np.testing.assert_array_equal(p.data, q.data)
+    assert va.data == vb.data
+    bad = a.state_dict()
+    key = "square_avg" if cls == "RMSprop" else "sum"
+    bad["state"][0][key] = np.zeros(4)
+    with pytest.raises(ValueError, match=rf"{key}.*\(4,\).*\(3,\)"):
+        b.load_state_dict(bad)
