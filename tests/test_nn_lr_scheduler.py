@@ -418,3 +418,13 @@ def test_one_cycle_random_configurations_match_torch(total, pct, three_phase, st
         sched.step()
     got.append(sched.get_last_lr() + _momenta(ours))
     np.testing.assert_array_equal(got, want)
+
+
+def test_names_are_where_torch_has_them():
+    import nn
+    for name in ("StepLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau", "LRScheduler"):
+        assert getattr(nn.optim, name) is getattr(nn.optim.lr_scheduler, name)
+    for name in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Optimizer"):
+        assert getattr(nn.optim, name) is getattr(nn.optim.optimizer, name)
+    assert {"optim", "utils", "data"} <= set(nn.__all__)
+    assert nn.utils.clip_grad_norm_ and nn.data.DataLoader
