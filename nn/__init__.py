@@ -55,7 +55,9 @@ from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 # ------------------------------------------------ normalization, containers, buffers
 
 # ------------------------------------------------ init, utils, optim, data
+# isort: split
+from . import data, utils  # (optim is imported above, with the other submodules)
 
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and not isinstance(obj, _types.ModuleType)) + [
-    "functional", "gpt", "optim", "scalar"]
+    "data", "functional", "gpt", "optim", "scalar", "utils"]

@@ -247,6 +247,7 @@ def test_param_groups_have_their_own_hyperparameters():
     (lambda ps: AdamW(ps, betas=(0.9, 1.5)), r"betas\[1\]"),
     (lambda ps: SGD([{"params": ps, "lr": -1.0}], lr=0.1), "lr"),
     (lambda ps: SGD([{"params": ps, "learning_rate": 1.0}], lr=0.1), "learning_rate"),
+    (lambda ps: Adam(ps, maximize=1), "Adam: maximize must be a bool"),
 ])
 def test_bad_hyperparameters(make, name):
     with pytest.raises(ValueError, match=name):
@@ -452,3 +453,166 @@ def test_step_returns_the_closures_loss():
 
     loss = opt.step(closure)
     assert loss.item() == 4.0 and w.data[0] == 1.0  # 2 - 0.25 * 4
+
+
+# ------------------------------------------------------------------ against torch.optim
+
+
+def _grad_at(x, t):
+    # the gradient of a smooth non-quadratic loss plus a step-dependent term, so that the
+    # trajectory depends on every earlier update
+    return np.cos(3 * x) + 0.3 * x + 0.1 * np.sin(t + np.arange(x.size).reshape(x.shape))
+
+
+TORCH_CASES = [
+    ("SGD", {"lr": 0.1}, {}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "dampening": 0.2, "weight_decay": 0.01}, {"lr": 0.2}),
+    ("SGD", {"lr": 0.05, "momentum": 0.8, "nesterov": True}, {"weight_decay": 0.1}),
+    ("Adam", {"lr": 0.05}, {"lr": 0.01, "betas": (0.8, 0.9)}),
+    ("Adam", {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True}, {"eps": 1e-3}),
+    ("AdamW", {"lr": 0.05, "weight_decay": 0.1}, {"amsgrad": True}),
+    ("RMSprop", {}, {"lr": 0.001}),
+    ("RMSprop", {"lr": 0.01, "alpha": 0.9, "centered": True}, {"momentum": 0.5}),
+    ("RMSprop", {"lr": 0.005, "momentum": 0.9, "weight_decay": 0.05, "eps": 1e-4},
+     {"centered": True, "alpha": 0.5}),
+    ("Adagrad", {}, {"lr": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.02,
+                 "initial_accumulator_value": 0.5, "eps": 1e-6}, {"lr_decay": 0.5}),
+    # maximize (ascent), per group too
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1, "maximize": True}, {}),
+    ("AdamW", {"lr": 0.05, "maximize": True}, {"maximize": False}),
+    ("RMSprop", {"lr": 0.01, "centered": True}, {"maximize": True}),
+    ("Adagrad", {"weight_decay": 0.1, "maximize": True}, {}),
+]
+
+
+@pytest.mark.parametrize("name,kw,group_kw", TORCH_CASES)
+def test_trajectory_matches_torch(name, kw, group_kw):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    x0s = [rng.standard_normal((2, 3)), rng.standard_normal(4)]
+    ours = [Tensor(x, requires_grad=True) for x in x0s]
+    theirs = [torch.tensor(x, requires_grad=True) for x in x0s]
+    import nn.optim as our_optim
+    opt = getattr(our_optim, name)([{"params": [ours[0]]}, {"params": [ours[1]], **group_kw}], **kw)
+    topt = getattr(torch.optim, name)([{"params": [theirs[0]]},
+                                       {"params": [theirs[1]], **group_kw}], **kw)
+    for t in range(20):
+        for p, q in zip(ours, theirs):
+            p.grad = _grad_at(p.data, t)
+            q.grad = torch.from_numpy(_grad_at(q.detach().numpy(), t))
+        opt.step()
+        topt.step()
+    for p, q in zip(ours, theirs):
+        # float64 rounding differs only in the association of a few products
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-12)
+        assert np.abs(p.data - x0s[0 if p is ours[0] else 1]).max() > 1e-3  # it moved
+    # the same per-parameter state, by torch's names
+    # (plain SGD has no state: torch keeps no entry, we keep an empty one)
+    assert ({i for i, s in opt.state_dict()["state"].items() if s}
+            == set(topt.state_dict()["state"]))
+    for i, want in topt.state_dict()["state"].items():
+        mine = opt.state_dict()["state"][i]
+        assert set(mine) == set(want)
+        for k, v in want.items():
+            np.testing.assert_allclose(mine[k], v.numpy() if hasattr(v, "numpy") else v,
+                                       rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("run", RUNNERS)
+@pytest.mark.parametrize("cls,kw", [
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.9, "weight_decay": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.1, "initial_accumulator_value": 0.2}),
+])
+def test_values_follow_the_tensor_rule(run, cls, kw):
+    import nn.optim as our_optim
+    got = run(getattr(our_optim, cls), **kw)
+    want = run_tensor(getattr(our_optim, cls), **kw)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-15, atol=1e-16)
+
+
+def test_rmsprop_and_adagrad_by_hand():
+    from nn.optim import Adagrad, RMSprop
+    # RMSprop's first step: v = (1 - alpha) g^2, x -= lr g / (sqrt(v) + eps)
+    got = run_tensor(RMSprop, [np.array([2.0])], np.array([1.0]), lr=0.1, alpha=0.75, eps=0.0)
+    np.testing.assert_allclose(got[0], [1.0 - 0.1 * 2.0 / math.sqrt(0.25 * 4.0)], rtol=1e-15)
+    # centered: v - m^2 = 0.25 * 4 - (0.25 * 2)^2 = 0.75
+    got = run_tensor(RMSprop, [np.array([2.0])], np.array([1.0]), lr=0.1, alpha=0.75, eps=0.0,
+                     centered=True)
+    np.testing.assert_allclose(got[0], [1.0 - 0.1 * 2.0 / math.sqrt(0.75)], rtol=1e-15)
+    # Adagrad, lr_decay 1: the second step's rate is lr / 2; sums 1 + 4, then + 9
+    got = run_tensor(Adagrad, [np.array([2.0]), np.array([3.0])], np.array([0.0]), lr=1.0,
+                     lr_decay=1.0, initial_accumulator_value=1.0, eps=0.0)
+    first = -2 / math.sqrt(5)
+    np.testing.assert_allclose(np.ravel(got), [first, first - 0.5 * 3 / math.sqrt(14)], rtol=1e-15)
+
+
+def test_new_optimizers_keep_float32_and_validate():
+    from nn.optim import Adagrad, RMSprop
+    for cls in (RMSprop, Adagrad):
+        p = Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+        opt = cls([p])
+        p.grad = np.array([1.0, -1.0], np.float32)
+        opt.step()
+        assert p.dtype == np.float32
+        assert all(v.dtype == np.float32 for v in opt.state[id(p)].values()
+                   if isinstance(v, np.ndarray))
+    t = [Tensor([1.0], requires_grad=True)]
+    for make, name in [(lambda: RMSprop(t, alpha=-0.1), "alpha"),
+                       (lambda: RMSprop(t, momentum=-1.0), "momentum"),
+                       (lambda: RMSprop(t, eps=-1.0), "eps"),
+                       (lambda: Adagrad(t, lr_decay=-1.0), "lr_decay"),
+                       (lambda: Adagrad(t, initial_accumulator_value=-1.0), "initial_accumulator_value"),
+                       (lambda: Adagrad(t, weight_decay=-1.0), "weight_decay")]:
+        with pytest.raises(ValueError, match=f"(RMSprop|Adagrad): {name} must be a number >= 0"):
+            make()
+
+
+def test_adagrad_state_exists_from_construction_as_torch():
+    from nn.optim import Adagrad
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    opt = Adagrad([p], initial_accumulator_value=0.3)
+    sd = opt.state_dict()["state"][0]
+    assert sd["step"] == 0 and np.array_equal(sd["sum"], [0.3, 0.3])
+    # a round trip before any step keeps it
+    other = Adagrad([Tensor([0.0, 0.0], requires_grad=True)])
+    other.load_state_dict(opt.state_dict())
+    np.testing.assert_array_equal(other.state_dict()["state"][0]["sum"], [0.3, 0.3])
+
+
+def test_sgd_default_lr_is_torchs():
+    assert SGD([Tensor([1.0], requires_grad=True)]).param_groups[0]["lr"] == 1e-3
+
+
+@pytest.mark.parametrize("cls,kw", [
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.9}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.1, "initial_accumulator_value": 0.2}),
+])
+def test_new_optimizers_state_dict_round_trip(cls, kw):
+    import nn.optim as our_optim
+    make = getattr(our_optim, cls)
+    rng = np.random.default_rng(1)
+    grads = [rng.standard_normal(3) for _ in range(5)]
+    p, q = Tensor(np.ones(3), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+    va, vb = Value(0.5), Value(0.5)
+    a = make([p, va], **kw)
+    for g in grads[:2]:
+        p.grad, va.grad = g, float(g[1])
+        a.step()
+    b = make([q, vb], lr=0.5)
+    q.data[...] = p.data
+    vb.data = va.data
+    b.load_state_dict(a.state_dict())
+    assert b.param_groups[0]["lr"] == kw["lr"]
+    for g in grads[2:]:
+        p.grad, va.grad, q.grad, vb.grad = g, float(g[1]), g, float(g[1])
+        a.step()
+        b.step()
+    np.testing.assert_array_equal(p.data, q.data)
+    assert va.data == vb.data
+    bad = a.state_dict()
+    key = "square_avg" if cls == "RMSprop" else "sum"
+    bad["state"][0][key] = np.zeros(4)
+    with pytest.raises(ValueError, match=rf"{key}.*\(4,\).*\(3,\)"):
+        b.load_state_dict(bad)

@@ -1,4 +1,4 @@
-"""Optimizers (SGD, Adam, AdamW) and learning-rate schedules with PyTorch's update rules.
+"""Optimizers (SGD, Adam, AdamW, RMSprop, Adagrad) with PyTorch's update rules.
 
 They work on ``autograd.Tensor`` parameters (updated in place on ``.data``, dtype kept) and
 on ``autograd.Value`` parameters (``.data`` reassigned). A Tensor whose ``.grad`` is None is
@@ -17,8 +17,8 @@ import numpy as np
 
 from autograd import Tensor, Value, enable_grad
 
-from ._validate import check, integer, is_real, nonnegative
-from .module import zero_grads
+from .._validate import check, is_real, nonnegative
+from ..module import zero_grads
 
 Param = Union[Tensor, Value]  # any leaf Tensor, not only an nn.Parameter
 State = dict[str, Any]
@@ -48,6 +48,9 @@ class Optimizer:
     def _validate(self, group: dict[str, Any]) -> None:
         """Raise ValueError naming a bad hyperparameter of ``group`` (subclasses extend)."""
         nonnegative(group["lr"], type(self).__name__, "lr")
+        if "maximize" in group:
+            check(isinstance(group["maximize"], bool), type(self).__name__, "maximize",
+                  group["maximize"], "a bool")
 
     def add_param_group(self, group: dict[str, Any]) -> None:
         """Add a dict with "params" (and optional hyperparameters; defaults fill the rest)."""
@@ -133,7 +136,8 @@ class Optimizer:
                 label = f" {p.label!r}" if getattr(p, "label", "") else ""
                 g = self._grad(p, f"parameter {pi}{label} of group {gi}")
                 if g is not None:
-                    work.append((p, g, group))
+                    # maximize: ascend, by descending on -g (before weight decay, as torch)
+                    work.append((p, -g if group.get("maximize") else g, group))
         # compute everything first, write after: an error above or here changes nothing
         results = [self._update(p.data, g, self.state.get(id(p), {}), group)
                    for p, g, group in work]
@@ -211,10 +215,12 @@ class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum, dampening, Nesterov momentum
     and L2 weight decay (PyTorch's rule: the first step's buffer is the gradient itself)."""
 
-    def __init__(self, params: Iterable[Any], lr: float, momentum: float = 0.0,
-                 dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0) -> None:
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0,
+                 dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
+                 *, maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
-                                  "nesterov": nesterov, "weight_decay": weight_decay})
+                                  "nesterov": nesterov, "weight_decay": weight_decay,
+                                  "maximize": maximize})
 
     def _validate(self, group: dict[str, Any]) -> None:
         super()._validate(group)
@@ -248,9 +254,11 @@ class Adam(Optimizer):
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, amsgrad: bool = False) -> None:
+                 weight_decay: float = 0.0, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
-                                  "weight_decay": weight_decay, "amsgrad": amsgrad})
+                                  "weight_decay": weight_decay, "amsgrad": amsgrad,
+                                  "maximize": maximize})
 
     def _validate(self, group: dict[str, Any]) -> None:
         super()._validate(group)
@@ -290,84 +298,87 @@ class AdamW(Adam):
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
 
-# ---------------------------------------------------------------- schedules
+
+def _sqrt(x: Any) -> Any:
+    """Return the square root of a second moment, clamped at 0 first: a centered moment
+    (v - m^2) is >= 0 in exact arithmetic and only rounding takes it below (a NaN then)."""
+    return np.sqrt(np.maximum(x, 0.0))
 
 
-class LRScheduler:
-    """Base of the schedules: sets each group's "lr" on ``step()``; the constructor takes
-    the first step (epoch 0), as PyTorch's does."""
+class RMSprop(Optimizer):
+    """RMSprop with PyTorch's rule: ``v = alpha v + (1 - alpha) g^2``, divide by
+    ``sqrt(v) + eps`` (``sqrt(v - m^2) + eps`` when centered, ``m`` the gradients' running
+    mean), optionally through a momentum buffer; L2 weight decay added to the gradient."""
 
-    def __init__(self, optimizer: Optimizer) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__}: expected an nn.optim Optimizer, got "
-                            f"{type(optimizer).__name__}")
-        self.optimizer = optimizer
-        for g in optimizer.param_groups:
-            g.setdefault("initial_lr", g["lr"])
-        self.base_lrs = [g["initial_lr"] for g in optimizer.param_groups]
-        self.last_epoch = -1
-        self._last_lr: list[float] = []
-        self.step()
+    def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                 centered: bool = False, *, maximize: bool = False) -> None:
+        super().__init__(params, {"lr": lr, "alpha": alpha, "eps": eps,
+                                  "weight_decay": weight_decay, "momentum": momentum,
+                                  "centered": centered, "maximize": maximize})
 
-    def get_lr(self) -> list[float]:
-        """Return each group's learning rate for epoch ``last_epoch``."""
-        raise NotImplementedError
+    def _validate(self, group: dict[str, Any]) -> None:
+        super()._validate(group)
+        for key in ("alpha", "eps", "weight_decay", "momentum"):
+            nonnegative(group[key], "RMSprop", key)
 
-    def step(self) -> None:
-        """Advance one epoch and set the groups' learning rates."""
-        self.last_epoch += 1
-        lrs = self.get_lr()
-        for g, lr in zip(self.optimizer.param_groups, lrs):
-            g["lr"] = lr
-        self._last_lr = list(lrs)
-
-    def get_last_lr(self) -> list[float]:
-        """Return the learning rates set by the last ``step()``, one per group."""
-        return list(self._last_lr)
-
-
-class StepLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs:
-    ``lr = base_lr * gamma ** (epoch // step_size)``."""
-
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = integer(step_size, "StepLR", "step_size", minimum=1)
-        self.gamma = nonnegative(gamma, "StepLR", "gamma")
-        super().__init__(optimizer)
-
-    def get_lr(self) -> list[float]:
-        """Return the groups' rates, multiplied by gamma when an interval ends (PyTorch's
-        recursive form, so a rate changed by hand carries on)."""
-        lrs = [g["lr"] for g in self.optimizer.param_groups]
-        if self.last_epoch == 0 or self.last_epoch % self.step_size:
-            return lrs
-        return [lr * self.gamma for lr in lrs]
+    def _update(self, x: Any, g: Any, state: State, group: dict[str, Any]) -> tuple[Any, State]:
+        lr, a, eps, wd = group["lr"], group["alpha"], group["eps"], group["weight_decay"]
+        mu = group["momentum"]
+        if wd:
+            g = g + wd * x
+        v = a * state.get("square_avg", self._zeros(x)) + (1 - a) * g * g
+        new_state: State = {"step": state.get("step", 0) + 1, "square_avg": v}
+        if group["centered"]:
+            m = state.get("grad_avg", self._zeros(x))
+            m = m + (1 - a) * (g - m)  # torch's lerp
+            new_state["grad_avg"] = m
+            v = v - m * m
+        step = g / (_sqrt(v) + eps)
+        if mu > 0:
+            step = mu * state.get("momentum_buffer", self._zeros(x)) + step
+            new_state["momentum_buffer"] = step
+        return x - lr * step, new_state
 
 
-class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from the initial rate to ``eta_min`` over ``T_max`` epochs:
-    ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``, continuing
-    as a cosine (rising again) past ``T_max``, as PyTorch's."""
+class Adagrad(Optimizer):
+    """Adagrad with PyTorch's rule: ``s += g^2``, ``x -= lr / (1 + (t - 1) lr_decay) * g /
+    (sqrt(s) + eps)``; L2 weight decay added to the gradient. As PyTorch's, the state of
+    every parameter exists from construction (``sum`` = ``initial_accumulator_value``)."""
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
-        self.T_max = integer(T_max, "CosineAnnealingLR", "T_max", minimum=1)
-        self.eta_min = nonnegative(eta_min, "CosineAnnealingLR", "eta_min")
-        super().__init__(optimizer)
+    def __init__(self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0.0,
+                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                 eps: float = 1e-10, *, maximize: bool = False) -> None:
+        super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "eps": eps,
+                                  "weight_decay": weight_decay,
+                                  "initial_accumulator_value": initial_accumulator_value,
+                                  "maximize": maximize})
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[id(p)] = {"step": 0, "sum": self._initial_sum(p.data)}
 
-    def get_lr(self) -> list[float]:
-        """Return the groups' rates by PyTorch's recursive update of the cosine schedule."""
-        groups, t, T, lo = self.optimizer.param_groups, self.last_epoch, self.T_max, self.eta_min
-        if t == 0:
-            return [g["lr"] for g in groups]
-        if (t - 1 - T) % (2 * T) == 0:  # leaving a trough, where the ratio below is 0 / 0
-            return [g["lr"] + (base - lo) * (1 - math.cos(math.pi / T)) / 2
-                    for g, base in zip(groups, self.base_lrs)]
-        ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
-        return [ratio * (g["lr"] - lo) + lo for g in groups]
+    def _initial_sum(self, x: Any) -> Any:
+        # torch fills every sum from the constructor's value, not from a group's own
+        init = self.defaults["initial_accumulator_value"]
+        return np.full_like(x, init) if isinstance(x, np.ndarray) else float(init)
 
+    def _validate(self, group: dict[str, Any]) -> None:
+        super()._validate(group)
+        for key in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+            nonnegative(group[key], "Adagrad", key)
 
-__all__ = ["SGD", "Adam", "AdamW", "CosineAnnealingLR", "LRScheduler", "Optimizer", "StepLR"]
+    def _update(self, x: Any, g: Any, state: State, group: dict[str, Any]) -> tuple[Any, State]:
+        lr, decay, eps, wd = group["lr"], group["lr_decay"], group["eps"], group["weight_decay"]
+        step = state.get("step", 0) + 1
+        if wd:
+            g = g + wd * x
+        # a parameter added by add_param_group after construction starts here, as in torch
+        s = (state["sum"] if "sum" in state else self._initial_sum(x)) + g * g
+        clr = lr / (1 + (step - 1) * decay)
+        return x - clr * g / (_sqrt(s) + eps), {"step": step, "sum": s}
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop"]
