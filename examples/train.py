@@ -9,6 +9,7 @@ and draw the compute graph of a neuron and of one training step.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -17,7 +18,9 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the examples' helpers
+from _progress import progress  # noqa: E402
 
 import autograd as ag  # noqa: E402
 import nn  # noqa: E402
@@ -55,14 +58,19 @@ def standardize(train: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
     return [(a - mean) / std for a in (train, *others)]
 
 
-def train_scalar(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int):
+def train_scalar(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int,
+                 held_out: tuple[np.ndarray, np.ndarray]):
     """micrograd's demo: MLP(2, [16, 16, 1]) on Values, SVM loss + L2, full batch SGD with a
-    decaying learning rate. Return the model's score function and the loss curve."""
+    decaying learning rate. Return the model's score function, the curves of the hinge loss
+    (training every step, held-out every tenth of the run: a Value forward over 400 points
+    costs four training steps) and the model."""
     model = nn.scalar.MLP(2, [16, 16, 1], rng=seed)
     params = model.parameters()
     inputs = [[float(a), float(b)] for a, b in X]
-    losses = []
-    bar = tqdm(range(steps), desc="scalar MLP", unit="step")
+    losses: dict[str, list] = {"training": [], "held-out": []}
+    test_inputs = [[float(a), float(b)] for a, b in held_out[0]]
+    every = max(1, steps // 10)
+    bar = progress(range(steps), "scalar MLP", "step")
     for k in bar:
         # a step builds ~65,000 Values without reference cycles, freed when the next step
         # reassigns them: with the cyclic collector paused it runs 2-3x faster (its
@@ -76,7 +84,11 @@ def train_scalar(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int)
             rate = lr * (1.0 - 0.9 * k / steps)
             for p in params:
                 p.data -= rate * p.grad
-            losses.append(loss.data)
+            losses["training"].append((k, data_loss.data))
+            if k % every == 0 or k == steps - 1:
+                with ag.no_grad():
+                    test = F.hinge_loss([model(x) for x in test_inputs], list(held_out[1]))
+                losses["held-out"].append((k, test.data))
         bar.set_postfix(loss=f"{loss.data:.4f}")
 
     def score(points: np.ndarray) -> np.ndarray:
@@ -86,21 +98,27 @@ def train_scalar(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int)
     return score, losses, model
 
 
-def train_tensor(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int):
+def train_tensor(X: np.ndarray, y: np.ndarray, steps: int, lr: float, seed: int,
+                 held_out: tuple[np.ndarray, np.ndarray]):
     """A tensor MLP (2 -> 16 -> 16 -> 1, ReLU) trained with Adam on the logistic loss.
-    Return the model's score function, the loss curve and the model."""
+    Return the model's score function, the curves of the binary cross-entropy (training
+    and held-out, every step) and the model."""
     model = nn.MLP(2, [16, 16], 1, rng=seed)
     opt = nn.optim.Adam(model.parameters(), lr=lr)
     inputs, targets = ag.tensor(X), ag.tensor((y > 0).astype(float))
-    losses = []
-    bar = tqdm(range(steps), desc="tensor MLP", unit="step")
-    for _ in bar:
+    test_inputs, test_targets = ag.tensor(held_out[0]), ag.tensor((held_out[1] > 0).astype(float))
+    losses: dict[str, list] = {"training": [], "held-out": []}
+    bar = progress(range(steps), "tensor MLP", "step")
+    for k in bar:
         logits = model(inputs).reshape(-1)
         loss = F.binary_cross_entropy_with_logits(logits, targets)
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(loss.item())
+        losses["training"].append((k, loss.item()))
+        with ag.no_grad():
+            test = F.binary_cross_entropy_with_logits(model(test_inputs).reshape(-1), test_targets)
+        losses["held-out"].append((k, test.item()))
         bar.set_postfix(loss=f"{loss.item():.4f}")
 
     def score(points: np.ndarray) -> np.ndarray:
@@ -115,13 +133,21 @@ def accuracy(score, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean((score(X) > 0) == (y > 0)))
 
 
+LOSS_NAMES = {"scalar MLP": "hinge loss (SVM; training also has an L2 term)",
+              "tensor MLP": "binary cross-entropy"}
+
+
 def plot(results: dict, X: np.ndarray, y: np.ndarray, out: Path, dataset: str) -> list[Path]:
-    """Write the loss curves and the decision boundaries; return the files written."""
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name, (_, losses) in results.items():
-        ax.plot(losses, label=name)
-    ax.set(xlabel="step", ylabel="training loss", yscale="log", title=f"Loss on {dataset}")
-    ax.legend()
+    """Write the loss curves (one panel per model: each has its own loss) and the decision
+    boundaries; return the files written."""
+    fig, axes = plt.subplots(1, len(results), figsize=(5.5 * len(results), 4), squeeze=False)
+    for ax, (name, (_, losses)) in zip(axes[0], results.items()):
+        for split, curve in losses.items():
+            steps, values = zip(*curve)
+            ax.plot(steps, values, label=split, marker="o" if len(curve) < 20 else None)
+        ax.set(xlabel="step", ylabel=LOSS_NAMES[name], yscale="log",
+               title=f"{name} on {dataset}")
+        ax.legend()
     loss_path = out / "loss.png"
     fig.tight_layout()
     fig.savefig(loss_path, dpi=120)
@@ -171,17 +197,26 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
     """Run the demo; return {model name: (train accuracy, held-out accuracy)}."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
-    parser.add_argument("--model", choices=["scalar", "tensor", "both"], default="both")
-    parser.add_argument("--steps", type=int, default=None,
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="moons",
+                        help="the generated data set")
+    parser.add_argument("--model", choices=["scalar", "tensor", "both"], default="both",
+                        help="which model to train")
+    # SUPPRESS: no "(default: None)" after the help's own per-model defaults
+    parser.add_argument("--steps", type=int, default=argparse.SUPPRESS,
                         help="training steps (default: 100 for scalar, 500 for tensor)")
-    parser.add_argument("--lr", type=float, default=None,
+    parser.add_argument("--lr", type=float, default=argparse.SUPPRESS,
                         help="learning rate (default: 1.0 for scalar SGD, 0.02 for tensor Adam)")
     parser.add_argument("--samples", type=int, default=100, help="training points")
     parser.add_argument("--noise", type=float, default=0.1, help="noise of the data set")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data and the weights")
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the plots")
     args = parser.parse_args(argv)
+    if getattr(args, "steps", 1) < 1:
+        parser.error(f"--steps must be >= 1, got {args.steps}")
+    if not getattr(args, "lr", 1.0) > 0:  # not "<= 0": NaN is refused too
+        parser.error(f"--lr must be > 0, got {args.lr}")
+    if args.samples < 2 or not args.noise >= 0:
+        parser.error("--samples must be >= 2 and --noise >= 0")
 
     rng = np.random.default_rng(args.seed)
     make = DATASETS[args.dataset]
@@ -197,7 +232,8 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
     for name in chosen:
         train, steps, lr = trainers[name]
         start = time.perf_counter()
-        score, losses, model = train(X, y, args.steps or steps, args.lr or lr, args.seed)
+        score, losses, model = train(X, y, getattr(args, "steps", steps),
+                                     getattr(args, "lr", lr), args.seed, (X_test, y_test))
         if name == "tensor":
             net = model
         took = time.perf_counter() - start

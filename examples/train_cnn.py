@@ -13,6 +13,7 @@ and layouts are torch's): see tests/test_cnn_example.py.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +22,9 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the examples' helpers
+from _progress import progress  # noqa: E402
 
 import autograd as ag  # noqa: E402
 import nn  # noqa: E402
@@ -80,7 +83,7 @@ def train(args: argparse.Namespace) -> dict:
                                              steps_per_epoch=len(loader))
     curves: dict[str, list[float]] = {k: [] for k in
                                       ("train_loss", "train_acc", "test_loss", "test_acc")}
-    bar = tqdm(range(args.epochs), desc="CNN on digits", unit="epoch")
+    bar = progress(range(args.epochs), "CNN on digits", "epoch")
     for _ in bar:
         for xb, yb in loader:
             loss = F.cross_entropy(model(xb), yb)

@@ -27,10 +27,14 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the examples' helpers
+from _progress import progress  # noqa: E402
 
 import autograd  # noqa: E402
 from nn import optim  # noqa: E402
@@ -132,7 +136,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     sched = optim.CosineAnnealingLR(opt, T_max=args.steps, eta_min=args.lr / 10)
     rng = np.random.default_rng(args.seed)
     offsets = np.arange(T + 1)
-    bar = tqdm(range(1, args.steps + 1), desc="training", unit="step")
+    bar = progress(range(1, args.steps + 1), "training", "step")
     for step in bar:
         starts = rng.integers(0, len(train) - T - 1, args.batch_size)
         batch = train[starts[:, None] + offsets]
@@ -144,7 +148,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         bar.set_postfix(loss=f"{loss.item():.3f}")
         if step % args.eval_interval == 0 or step == args.steps:
             ev = held_out_loss(model, eval_windows)
-            tqdm.write(f"step {step:>5}: train loss {loss.item():.4f}, held-out loss {ev:.4f} "
+            bar.write(f"step {step:>5}: train loss {loss.item():.4f}, held-out loss {ev:.4f} "
                        f"(bigram {bigram:.4f})")
     bar.close()
 

@@ -45,3 +45,18 @@ def test_help_lists_the_options(demo, capsys):
     out = capsys.readouterr().out
     for option in ("--dataset", "--model", "--steps", "--lr", "--seed", "--out"):
         assert option in out
+
+
+@pytest.mark.parametrize("flag", [["--lr", "0"], ["--lr", "nan"], ["--steps", "0"],
+                                  ["--samples", "1"]])
+def test_bad_arguments_are_refused_not_replaced_by_defaults(demo, flag, capsys):
+    with pytest.raises(SystemExit) as e:
+        demo.main(flag)
+    assert e.value.code == 2 and flag[0] in capsys.readouterr().err
+
+
+def test_help_states_each_default_once(demo, capsys):
+    with pytest.raises(SystemExit):
+        demo.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: None)" not in text and "(default: 100 for scalar, 500 for tensor)" in text
