@@ -108,7 +108,12 @@ def _result(x: Any, create: bool) -> Any:
 
 
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
-    """Return a function giving ``(f(*args), gradient of f)`` with respect to ``argnums``."""
+    """Return a function giving ``(f(*args), gradient of f)`` with respect to ``argnums``.
+
+    >>> from autograd import value_and_grad
+    >>> value_and_grad(lambda a, b: a * b, argnums=(0, 1))(3.0, 4.0)
+    (12.0, (4.0, 3.0))
+    """
     single = isinstance(argnums, int)
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
@@ -126,6 +131,10 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
     """Return a function computing the gradient of scalar ``f`` with respect to ``argnums``.
 
     Nestable: ``grad(grad(f))`` gives the second derivative.
+
+    >>> from autograd import grad
+    >>> grad(lambda x: x ** 3)(2.0), grad(grad(lambda x: x ** 3))(2.0)   # 3 x^2, 6 x
+    (12.0, 12.0)
     """
     vg = value_and_grad(f, argnums)
 

@@ -352,7 +352,14 @@ class _Casts:
 class Tensor(_Casts, Node):
     """An array in the graph: ``.data`` is a numpy ndarray, ``.grad`` one of the same shape
     and dtype (or None), as in PyTorch. Leaf gradients accumulate across ``backward()``
-    calls; an interior tensor keeps its gradient only after ``retain_grad()``."""
+    calls; an interior tensor keeps its gradient only after ``retain_grad()``.
+
+    >>> from autograd import Tensor
+    >>> w = Tensor([1.0, -2.0], requires_grad=True)
+    >>> loss = (w * w).sum()
+    >>> loss.backward()
+    >>> w.grad                                # d/dw sum(w^2) = 2 w
+    array([ 2., -4.])"""
 
     __slots__ = ()
     __hash__ = object.__hash__  # == is elementwise; hashing stays by identity
@@ -505,6 +512,13 @@ class Tensor(_Casts, Node):
 
         ``gradient`` is d(loss)/d(self), required unless self has one element. The graph is
         freed afterwards unless ``retain_graph`` (default: ``create_graph``).
+
+        >>> from autograd import Tensor
+        >>> x = Tensor([[1.0, 2.0]], requires_grad=True)
+        >>> y = x @ Tensor([[3.0], [4.0]])        # a (1, 1) result: no gradient needed
+        >>> y.backward()
+        >>> x.grad
+        array([[3., 4.]])
         """
         if not self.requires_grad:
             raise RuntimeError("backward: this tensor does not require grad, so it has no graph; "

@@ -79,6 +79,13 @@ class Value(Node):
 
     Every Value keeps its ``.grad`` after ``backward()`` (micrograd's behaviour), and
     gradients accumulate: a second ``backward()`` adds the same amount again.
+
+    >>> from autograd import Value
+    >>> w, x = Value(-3.0), Value(2.0)
+    >>> y = (w * x + 1.0).tanh()
+    >>> y.backward()
+    >>> round(y.data, 4), round(w.grad, 4)   # dy/dw = (1 - tanh^2) * x
+    (-0.9999, 0.0004)
     """
 
     __slots__ = ()

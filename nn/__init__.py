@@ -1,6 +1,20 @@
-"""Neural-network building blocks on the autograd engine: modules and parameters, tensor
-layers, micrograd-style scalar neurons (``nn.scalar``), losses, optimizers, saving, and a
-tiny GPT (``nn.gpt``)."""
+"""Neural-network building blocks on the autograd engine, with torch.nn's names: modules and
+parameters, tensor layers (linear, convolution, pooling, normalization), micrograd-style
+scalar neurons (``nn.scalar``), losses, ``nn.init``, optimizers and schedulers
+(``nn.optim``), ``nn.data``, ``nn.utils``, saving, and a tiny GPT (``nn.gpt``).
+
+>>> import autograd as ag, nn
+>>> net = nn.Sequential(nn.Linear(2, 8, rng=0), nn.ReLU(), nn.Linear(8, 1, rng=0))
+>>> opt = nn.optim.SGD(net.parameters(), lr=0.1)
+>>> x, y = ag.tensor([[0.0, 1.0], [1.0, 0.0]]), ag.tensor([[1.0], [-1.0]])
+>>> for _ in range(50):
+...     loss = nn.functional.mse_loss(net(x), y)
+...     opt.zero_grad()
+...     loss.backward()
+...     opt.step()
+>>> loss.item() < 1e-3, list(net.state_dict())[:2]
+(True, ['0.weight', '0.bias'])
+"""
 
 import types as _types
 

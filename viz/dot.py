@@ -109,6 +109,14 @@ def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR",
     or "TB". ``fmt``: a %-format or a callable for numbers. ``budget``/``collapse``: see
     ``viz.graph.build_graph``. A Tensor graph is freed by ``backward()``: draw it before,
     or call ``backward(retain_graph=True)``; Value graphs are kept.
+
+    >>> import autograd as ag, viz
+    >>> w = ag.Value(-3.0, label="w")
+    >>> o = (w * 2.0).tanh()
+    >>> o.backward()
+    >>> g = viz.draw_dot(o, params={"w": w})   # then viz.render(g, "graph.svg")
+    >>> "tanh" in g.source
+    True
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
