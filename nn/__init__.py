@@ -42,9 +42,23 @@ from .module import IncompatibleKeys, Module, Parameter, StateDictError
 # ------------------------------------------------ losses (nn/losses.py)
 
 # ------------------------------------------------ normalization, containers, buffers
+# isort: split
+from .layers import (
+    Flatten,
+    Identity,
+    LogSoftmax,
+    ModuleDict,
+    ParameterDict,
+    ParameterList,
+    Softmax,
+    Unflatten,
+)
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm
 
 # ------------------------------------------------ init, utils, optim, data
+# isort: split
+from . import init
 
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and not isinstance(obj, _types.ModuleType)) + [
-    "functional", "gpt", "optim", "scalar"]
+    "functional", "gpt", "optim", "scalar", "init"]

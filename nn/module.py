@@ -218,6 +218,24 @@ class Module(_ModuleCasts):
             self._non_persistent_buffers.add(name)
         object.__setattr__(self, name, tensor)
 
+    def register_parameter(self, name: str, param: Param | None) -> None:
+        """Register ``param`` (a Parameter or Value) as the parameter ``name``; None removes
+        a parameter of that name and leaves the attribute None; return None."""
+        self._ensure()
+        self._check_new_name(name, "parameter", "register_parameter", self._parameters)
+        if param is not None and not _is_param(param):
+            raise TypeError(f"{type(self).__name__}.register_parameter: {name!r} must be an "
+                            f"nn.Parameter (or None), got {type(param).__name__}; wrap a "
+                            "Tensor as nn.Parameter(t)")
+        self._modules.pop(name, None)
+        self._buffers.pop(name, None)
+        self._non_persistent_buffers.discard(name)
+        if param is None:
+            self._parameters.pop(name, None)
+        else:
+            self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` as the submodule ``name`` (None: a placeholder that
         ``children()`` skips, as in torch); return None."""
