@@ -58,8 +58,8 @@ class Linear(Module):
         self.in_features = integer(in_features, "Linear", "in_features")
         self.out_features = integer(out_features, "Linear", "out_features")
         g = generator(rng, "Linear")
-        self.weight = Parameter(np.empty((out_features, in_features)), dtype=dtype)
-        self.bias = Parameter(np.empty(out_features), dtype=dtype) if bias else None
+        self.weight = Parameter(np.zeros((out_features, in_features)), dtype=dtype)
+        self.bias = Parameter(np.zeros(out_features), dtype=dtype) if bias else None
         self._reset_parameters(g)
 
     def _reset_parameters(self, g: np.random.Generator) -> None:
@@ -380,7 +380,7 @@ class Embedding(Module):
         super().__init__()
         self.num_embeddings = integer(num_embeddings, "Embedding", "num_embeddings", minimum=1)
         self.embedding_dim = integer(embedding_dim, "Embedding", "embedding_dim")
-        self.weight = Parameter(np.empty((num_embeddings, embedding_dim)), dtype=dtype)
+        self.weight = Parameter(np.zeros((num_embeddings, embedding_dim)), dtype=dtype)
         init.normal_(self.weight, generator=generator(rng, "Embedding"))
 
     def forward(self, indices: Any) -> Tensor:
@@ -413,9 +413,9 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(integer(n, "LayerNorm", "normalized_shape", 1) for n in shape)
         self.eps = positive(eps, "LayerNorm", "eps")
         self.elementwise_affine = bool(elementwise_affine)
-        self.weight = init.ones_(Parameter(np.empty(self.normalized_shape), dtype=dtype)) if (
+        self.weight = init.ones_(Parameter(np.zeros(self.normalized_shape), dtype=dtype)) if (
             elementwise_affine) else None
-        self.bias = init.zeros_(Parameter(np.empty(self.normalized_shape), dtype=dtype)) if (
+        self.bias = init.zeros_(Parameter(np.zeros(self.normalized_shape), dtype=dtype)) if (
             elementwise_affine and bias) else None
 
     def forward(self, x: Any) -> Tensor:

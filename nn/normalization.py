@@ -65,8 +65,8 @@ class _Affine(Module):
     def _init_affine(self, channels: int, affine: bool, bias: bool, dtype: Any) -> np.dtype:
         dt = _float_dtype(dtype, type(self).__name__)
         self.affine = bool(affine)
-        self.weight = Parameter(np.empty(channels), dtype=dt) if affine else None
-        self.bias = Parameter(np.empty(channels), dtype=dt) if affine and bias else None
+        self.weight = Parameter(np.zeros(channels), dtype=dt) if affine else None
+        self.bias = Parameter(np.zeros(channels), dtype=dt) if affine and bias else None
         self._dtype = dt
         self.reset_parameters()
         return dt
