@@ -67,7 +67,6 @@ class _Affine(Module):
         self.affine = bool(affine)
         self.weight = Parameter(np.zeros(channels), dtype=dt) if affine else None
         self.bias = Parameter(np.zeros(channels), dtype=dt) if affine and bias else None
-        self._dtype = dt
         self.reset_parameters()
         return dt
 
@@ -85,7 +84,12 @@ class _Affine(Module):
             got = f"{x.shape[1]} channels" if x.ndim >= 2 else "no channel dimension"
             raise ValueError(f"{who}: input of shape {x.shape} has {got}, but the layer "
                              f"expects {channels} (an input of shape (N, {channels}, ...))")
-        _check_dtype(x, self._dtype, who)
+        state = [t for t in (self.weight, getattr(self, "running_mean", None)) if t is not None]
+        if state:  # read each call: Module.to may have cast the layer
+            _check_dtype(x, state[0].dtype, who)
+        elif x.dtype.kind != "f":
+            raise TypeError(f"{who}: input must be floating point, got dtype {x.dtype}; cast "
+                            "it with x.to(np.float64)")
         return x
 
     def _affine(self, y: Tensor) -> Tensor:
