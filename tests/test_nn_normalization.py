@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor
+from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.tensor import DtypeError
 
 RNG = np.random.default_rng(0)
@@ -258,3 +258,24 @@ def test_groupnorm_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert gn(np.ones((1, 4))).shape == (1, 4)  # two values per group: fine, as torch
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda: nn.BatchNorm1d(2, affine=False), (3, 2)),
+    (lambda: nn.BatchNorm2d(2, affine=False), (2, 2, 2, 1)),
+    (lambda: nn.GroupNorm(2, 4, affine=False), (2, 4, 2))])
+def test_first_and_second_order_gradients(make, shape):
+    # the normalisation itself to second order (the affine part's gradients are checked
+    # against torch above); the running stats move on every call but do not enter the
+    # training output
+    rng = np.random.default_rng(3)
+    m = make()
+    c = shape[1]
+    x, w, b = rng.standard_normal(shape), rng.uniform(0.5, 2, c), rng.standard_normal(c)
+    per_channel = (1, c) + (1,) * (len(shape) - 2)
+
+    def forward(x, w, b):
+        return m(x) * w.reshape(per_channel) + b.reshape(per_channel)
+
+    assert gradcheck(forward, x, w, b)
+    assert gradgradcheck(forward, x, w, b)
