@@ -485,7 +485,12 @@ class Flatten(Module):
 
     def forward(self, x: Any) -> Tensor:
         """Return ``x.flatten(start_dim, end_dim)``."""
-        return _tensor(x, "Flatten").flatten(self.start_dim, self.end_dim)
+        t = _tensor(x, "Flatten")
+        if t.ndim == 0 and not {self.start_dim, self.end_dim} <= {-1, 0}:
+            # torch: a 0-d tensor has the dims -1 and 0 only (and flattens to shape (1,))
+            raise IndexError(f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim}): the "
+                             "input is 0-d, whose only dims are -1 and 0; reshape it first")
+        return t.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -521,13 +526,19 @@ class _SoftmaxBase(Module):
             integer(dim, type(self).__name__, "dim", minimum=-(2 ** 62))
         self.dim = None if dim is None else int(dim)
 
-    def _dim(self, x: Tensor) -> int:
-        if self.dim is not None:
-            return self.dim
-        # torch's implicit choice for dim=None (deprecated there, with this warning)
-        warnings.warn(f"Implicit dimension choice for {self._name} has been deprecated. Change "
-                      "the call to include dim=X as an argument.", stacklevel=3)
-        return 0 if x.ndim in (0, 1, 3) else 1
+    def _apply_along(self, x: Any) -> Tensor:
+        t = _tensor(x, type(self).__name__)
+        dim = self.dim
+        if dim is None:  # torch's implicit choice (deprecated there, with this warning)
+            warnings.warn(f"Implicit dimension choice for {self._name} has been deprecated. "
+                          "Change the call to include dim=X as an argument.", stacklevel=3)
+            dim = 0 if t.ndim in (0, 1, 3) else 1
+        if t.ndim == 0:  # torch: a 0-d tensor is one value along dim 0 (or -1)
+            if dim not in (-1, 0):
+                raise IndexError(f"{type(self).__name__}(dim={dim}): the input is 0-d, whose "
+                                 "only dims are -1 and 0")
+            return getattr(t.reshape(1), self._name)(dim=0).reshape(())
+        return getattr(t, self._name)(dim=dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -541,8 +552,7 @@ class Softmax(_SoftmaxBase):
 
     def forward(self, x: Any) -> Tensor:
         """Return the softmax of ``x`` along ``dim``."""
-        t = _tensor(x, "Softmax")
-        return t.softmax(dim=self._dim(t))
+        return self._apply_along(x)
 
 
 class LogSoftmax(_SoftmaxBase):
@@ -552,8 +562,7 @@ class LogSoftmax(_SoftmaxBase):
 
     def forward(self, x: Any) -> Tensor:
         """Return the log-softmax of ``x`` along ``dim``."""
-        t = _tensor(x, "LogSoftmax")
-        return t.log_softmax(dim=self._dim(t))
+        return self._apply_along(x)
 
 
 # ---------------------------------------------------------------- containers

@@ -154,6 +154,9 @@ class _BatchNorm(_Affine):
             inv_std = 1.0 / np.sqrt(self.running_var.data.reshape(shape) + self.eps)
             return self._affine((x - Tensor(mean)) * Tensor(inv_std))
         _verify_batch_size(x.shape, type(self).__name__, x.shape)
+        if self.eps <= 0:  # torch's check: a constant channel would give 0 / 0
+            raise ValueError(f"{type(self).__name__}: eps must be positive when normalising "
+                             f"by the batch's statistics (training), got {self.eps}")
         axes = (0,) + tuple(range(2, x.ndim))
         y, mean, var = _normalize(x, axes, self.eps)
         if self.training and self.track_running_stats:

@@ -3,6 +3,7 @@ Dropout. Forwards against numpy formulas, gradients against finite differences (
 engine's gradcheck for inputs, central differences on the parameters' data for weights)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -383,6 +384,9 @@ def test_flatten_gradient_and_errors():
         nn.Flatten()(np.ones(3))  # dim 1 of a 1-D input: torch's IndexError too
     with pytest.raises(ValueError, match="start_dim"):
         nn.Flatten(1.5)
+    with pytest.raises(IndexError, match="0-d"):
+        nn.Flatten()(np.array(3.0))  # torch: dim 1 is out of range for a 0-d tensor
+    assert nn.Flatten(0)(np.array(3.0)).shape == (1,)
 
 
 def test_unflatten_matches_torch():
@@ -426,6 +430,16 @@ def test_softmax_modules_match_torch(cls):
             want = getattr(torch.nn, cls)()(torch.from_numpy(x)).numpy()
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
     assert repr(getattr(nn, cls)()) == repr(getattr(torch.nn, cls)())
+    for dim in (None, 0, -1):  # a 0-d input: one value
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = getattr(nn, cls)(dim)(np.array(3.0))
+            want = getattr(torch.nn, cls)(dim)(torch.tensor(3.0, dtype=torch.float64))
+        assert got.shape == () and got.item() == want.item()
+    with pytest.raises(IndexError):
+        getattr(nn, cls)(1)(np.array(3.0))
+    with pytest.raises(IndexError):
+        getattr(torch.nn, cls)(1)(torch.tensor(3.0))
 
 
 def test_softmax_module_gradient():

@@ -190,6 +190,12 @@ def test_batchnorm_errors_as_torch_and_nothing_changes():
         assert np.array_equal(v, before[k]), k
     bn.eval()
     assert bn(np.ones((1, 3))).shape == (1, 3)  # eval with running stats: one value is fine
+    zero_eps = nn.BatchNorm1d(3, eps=0.0)
+    with pytest.raises(ValueError, match="eps must be positive"):  # torch's check too
+        zero_eps(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="eps must be positive"):
+        torch.nn.BatchNorm1d(3, eps=0.0)(torch.ones(2, 3))
+    assert zero_eps.eval()(np.ones((2, 3))).shape == (2, 3)
     with pytest.raises(TypeError, match="momentum"):
         nn.BatchNorm1d(3, momentum="fast")
     with pytest.raises(ValueError, match="num_features"):
