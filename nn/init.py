@@ -19,7 +19,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from ._validate import RNG, generator, is_real
+from ._validate import RNG, generator, integer, is_real
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d")
@@ -189,6 +189,27 @@ def eye_(tensor: Tensor) -> Tensor:
         raise ValueError(f"nn.init.eye_: only tensors with 2 dimensions are supported, got "
                          f"shape {tensor.shape}")
     return _write(tensor, np.eye(*tensor.shape))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill the 3-, 4- or 5-D convolution weight ``tensor`` (out, in, *kernel) with the
+    Dirac delta, so the convolution keeps its input channels (in each of ``groups``);
+    return it."""
+    _target(tensor, "dirac_", floating=False)
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"nn.init.dirac_: only tensors with 3, 4, or 5 dimensions are "
+                         f"supported, got shape {tensor.shape}")
+    g = integer(groups, "nn.init.dirac_", "groups", minimum=1)
+    if tensor.shape[0] % g:
+        raise ValueError(f"nn.init.dirac_: dim 0 ({tensor.shape[0]}) must be divisible by "
+                         f"groups ({g})")
+    per_group = tensor.shape[0] // g
+    values = np.zeros(tensor.shape)
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    for i in range(g):
+        for d in range(min(per_group, tensor.shape[1])):
+            values[(i * per_group + d, d) + centre] = 1
+    return _write(tensor, values)
 
 
 def _xavier_std(tensor: Tensor, gain: float, fn: str) -> float:

@@ -211,6 +211,23 @@ def test_constant_zeros_ones_eye():
         init.eye_(param(2, 2, 2))
 
 
+@pytest.mark.parametrize("shape, groups", [((4, 4, 3), 1), ((6, 2, 3, 3), 3), ((3, 5, 2, 2), 1),
+                                           ((4, 2, 1, 3, 2), 2)])
+def test_dirac_matches_torch(shape, groups):
+    torch = pytest.importorskip("torch")
+    ours = init.dirac_(param(*shape), groups).data
+    theirs = torch.nn.init.dirac_(torch.empty(shape, dtype=torch.float64), groups).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours.sum() > 0
+
+
+def test_dirac_errors():
+    with pytest.raises(ValueError, match="3, 4, or 5 dimensions"):
+        init.dirac_(param(2, 2))
+    with pytest.raises(ValueError, match="divisible by groups"):
+        init.dirac_(param(5, 2, 3), groups=2)
+
+
 # ---------------------------------------------------------------- in place, dtype, generator
 
 
