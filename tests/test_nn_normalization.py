@@ -2,10 +2,13 @@
 eval, state_dict keys and dtypes, and errors, against torch (skipped without it) and
 against a plain numpy formula."""
 
+import math
 import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Tensor, gradcheck, gradgradcheck
@@ -285,3 +288,26 @@ def test_first_and_second_order_gradients(make, shape):
 
     assert gradcheck(forward, x, w, b)
     assert gradgradcheck(forward, x, w, b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 4), c=st.integers(1, 3), rest=st.lists(st.integers(1, 3), max_size=2),
+       momentum=st.sampled_from([0.1, 0.5, None]), seed=st.integers(0, 2 ** 16))
+def test_batchnorm_matches_numpy_on_random_shapes(n, c, rest, momentum, seed):
+    shape = (n, c, *rest)
+    cls = nn.BatchNorm2d if len(shape) == 4 else nn.BatchNorm1d  # (N, C), (N, C, L) or 4-D
+    m = n * math.prod(rest)
+    bn = cls(c, momentum=momentum)
+    x = np.random.default_rng(seed).standard_normal(shape)
+    if m == 1:  # one value per channel: refused in training, as torch
+        with pytest.raises(ValueError, match="more than 1 value"):
+            bn(x)
+        return
+    axes = (0, *range(2, len(shape)))
+    mean, var = x.mean(axes, keepdims=True), x.var(axes, keepdims=True)
+    np.testing.assert_allclose(bn(x).data, (x - mean) / np.sqrt(var + 1e-5), rtol=1e-10,
+                               atol=1e-12)
+    f = 1.0 if momentum is None else momentum
+    np.testing.assert_allclose(bn.running_mean.data, f * mean.ravel(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(bn.running_var.data, (1 - f) + f * var.ravel() * m / (m - 1),
+                               rtol=1e-12)
