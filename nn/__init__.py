@@ -67,11 +67,23 @@ from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 # ------------------------------------------------ losses (nn/losses.py)
 
 # ------------------------------------------------ normalization, containers, buffers
+# isort: split
+from .layers import (
+    Flatten,
+    Identity,
+    LogSoftmax,
+    ModuleDict,
+    ParameterDict,
+    ParameterList,
+    Softmax,
+    Unflatten,
+)
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm
 
 # ------------------------------------------------ init, utils, optim, data
 # isort: split
-from . import data, utils  # (optim is imported above, with the other submodules)
+from . import data, init, utils  # (optim is imported above, with the other submodules)
 
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and not isinstance(obj, _types.ModuleType)) + [
-    "data", "functional", "gpt", "optim", "scalar", "utils"]
+    "data", "functional", "gpt", "init", "optim", "scalar", "utils"]

@@ -1,6 +1,7 @@
-"""Tensor layers with PyTorch's names, shapes and default initialisation, built from
-autograd ops only: Linear, Sequential, ModuleList, MLP, ReLU, Tanh, Sigmoid, Embedding,
-LayerNorm, Dropout.
+"""Tensor layers with PyTorch's names, shapes and default initialisation (``nn.init``),
+built from autograd ops only: Linear, Sequential, ModuleList, MLP, the activations,
+Embedding, LayerNorm, Dropout, Identity, Flatten, Unflatten, Softmax, LogSoftmax, and the
+containers ModuleDict, ParameterList, ParameterDict.
 
 Every layer that draws random numbers takes ``rng``: a seed, a ``numpy.random.Generator``
 (shared, so one generator can seed a whole model in order) or None (the global stream,
@@ -10,7 +11,8 @@ which ``autograd.manual_seed`` reseeds).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -18,6 +20,7 @@ import numpy as np
 from autograd import Tensor, Value
 from autograd.tensor import DtypeError
 
+from . import init
 from ._validate import RNG, drop_probability, generator, integer, one_of, positive
 from .module import Module, Parameter
 
@@ -30,6 +33,15 @@ def _tensor(x: Any, who: str) -> Tensor:
         raise TypeError(f"{who}: got a Value; tensor layers take a Tensor or an array "
                         "(use nn.scalar for Value models)")
     return Tensor(x)
+
+
+def _check_dtype(x: Tensor, dtype: np.dtype, who: str) -> None:
+    """Raise DtypeError unless ``x`` has the layer's parameter ``dtype`` (as torch: no
+    silent float64, or int, computation in a float32 layer)."""
+    if x.dtype != dtype:
+        raise DtypeError(f"{who}: input has dtype {x.dtype}, but the layer's parameters have "
+                         f"dtype {dtype}; cast the input (x.to(np.{dtype})) or build the layer "
+                         f"with dtype=np.{x.dtype}")
 
 
 class Linear(Module):
@@ -46,9 +58,20 @@ class Linear(Module):
         self.in_features = integer(in_features, "Linear", "in_features")
         self.out_features = integer(out_features, "Linear", "out_features")
         g = generator(rng, "Linear")
-        bound = 1 / math.sqrt(in_features) if in_features else 0.0
-        self.weight = Parameter(g.uniform(-bound, bound, (out_features, in_features)), dtype=dtype)
-        self.bias = Parameter(g.uniform(-bound, bound, out_features), dtype=dtype) if bias else None
+        self.weight = Parameter(np.zeros((out_features, in_features)), dtype=dtype)
+        self.bias = Parameter(np.zeros(out_features), dtype=dtype) if bias else None
+        self._reset_parameters(g)
+
+    def _reset_parameters(self, g: np.random.Generator) -> None:
+        # torch's reset_parameters, weight then bias from one stream: its weight draw
+        # kaiming_uniform_(a=sqrt(5)) is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), written with that
+        # bound directly so the bound is exact (torch's gain formula rounds it by an ulp) and
+        # a seeded Linear keeps the numbers it always drew
+        fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in else 0.0
+        init.uniform_(self.weight, -bound, bound, generator=g)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound, generator=g)
 
     def forward(self, x: Any) -> Tensor:
         """Return ``x @ weight.T + bias``, of shape (..., out_features).
@@ -62,12 +85,8 @@ class Linear(Module):
             raise ValueError(f"Linear(in_features={self.in_features}, out_features="
                              f"{self.out_features}): input has shape {x.shape}, but its last "
                              f"dimension must be in_features={self.in_features}")
-        if x.dtype != self.weight.dtype:  # as torch: no silent float64 (or int) computation
-            raise DtypeError(f"Linear(in_features={self.in_features}, out_features="
-                             f"{self.out_features}): input has dtype {x.dtype}, but the layer's "
-                             f"parameters have dtype {self.weight.dtype}; cast the input "
-                             f"(x.to(np.{self.weight.dtype})) or build the layer with "
-                             f"dtype=np.{x.dtype}")
+        _check_dtype(x, self.weight.dtype, f"Linear(in_features={self.in_features}, "
+                     f"out_features={self.out_features})")
         y = x @ self.weight.T
         return y + self.bias if self.bias is not None else y
 
@@ -361,8 +380,8 @@ class Embedding(Module):
         super().__init__()
         self.num_embeddings = integer(num_embeddings, "Embedding", "num_embeddings", minimum=1)
         self.embedding_dim = integer(embedding_dim, "Embedding", "embedding_dim")
-        g = generator(rng, "Embedding")
-        self.weight = Parameter(g.standard_normal((num_embeddings, embedding_dim)), dtype=dtype)
+        self.weight = Parameter(np.zeros((num_embeddings, embedding_dim)), dtype=dtype)
+        init.normal_(self.weight, generator=generator(rng, "Embedding"))
 
     def forward(self, indices: Any) -> Tensor:
         """Return the rows of ``weight`` at ``indices``: shape indices.shape + (embedding_dim,)."""
@@ -394,9 +413,9 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(integer(n, "LayerNorm", "normalized_shape", 1) for n in shape)
         self.eps = positive(eps, "LayerNorm", "eps")
         self.elementwise_affine = bool(elementwise_affine)
-        self.weight = Parameter(np.ones(self.normalized_shape), dtype=dtype) if (
+        self.weight = init.ones_(Parameter(np.zeros(self.normalized_shape), dtype=dtype)) if (
             elementwise_affine) else None
-        self.bias = Parameter(np.zeros(self.normalized_shape), dtype=dtype) if (
+        self.bias = init.zeros_(Parameter(np.zeros(self.normalized_shape), dtype=dtype)) if (
             elementwise_affine and bias) else None
 
     def forward(self, x: Any) -> Tensor:
@@ -439,3 +458,315 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
+
+
+# ---------------------------------------------------------------- shape and identity
+
+
+class Identity(Module):
+    """The identity: returns its input unchanged (any constructor arguments are ignored, as
+    torch's, so it can stand in for another layer)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> Any:
+        """Return ``x`` itself."""
+        return x
+
+
+class Flatten(Module):
+    """Merge dims ``start_dim`` to ``end_dim`` into one (by default all but the batch dim)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = integer(start_dim, "Flatten", "start_dim", minimum=-(2 ** 62))
+        self.end_dim = integer(end_dim, "Flatten", "end_dim", minimum=-(2 ** 62))
+
+    def forward(self, x: Any) -> Tensor:
+        """Return ``x.flatten(start_dim, end_dim)``."""
+        t = _tensor(x, "Flatten")
+        if t.ndim == 0 and not {self.start_dim, self.end_dim} <= {-1, 0}:
+            # torch: a 0-d tensor has the dims -1 and 0 only (and flattens to shape (1,))
+            raise IndexError(f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim}): the "
+                             "input is 0-d, whose only dims are -1 and 0; reshape it first")
+        return t.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dim ``dim`` into ``unflattened_size`` (one entry may be -1)."""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        self.dim = integer(dim, "Unflatten", "dim", minimum=-(2 ** 62))
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+                isinstance(n, (int, np.integer)) and not isinstance(n, bool)
+                for n in unflattened_size):
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got "
+                            f"{unflattened_size!r}")
+        self.unflattened_size = tuple(int(n) for n in unflattened_size)
+
+    def forward(self, x: Any) -> Tensor:
+        """Return ``x.unflatten(dim, unflattened_size)``."""
+        return _tensor(x, "Unflatten").unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class _SoftmaxBase(Module):
+    _name = ""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        if dim is not None:
+            integer(dim, type(self).__name__, "dim", minimum=-(2 ** 62))
+        self.dim = None if dim is None else int(dim)
+
+    def _apply_along(self, x: Any) -> Tensor:
+        t = _tensor(x, type(self).__name__)
+        dim = self.dim
+        if dim is None:  # torch's implicit choice (deprecated there, with this warning)
+            warnings.warn(f"Implicit dimension choice for {self._name} has been deprecated. "
+                          "Change the call to include dim=X as an argument.", stacklevel=3)
+            dim = 0 if t.ndim in (0, 1, 3) else 1
+        if t.ndim == 0:  # torch: a 0-d tensor is one value along dim 0 (or -1)
+            if dim not in (-1, 0):
+                raise IndexError(f"{type(self).__name__}(dim={dim}): the input is 0-d, whose "
+                                 "only dims are -1 and 0")
+            return getattr(t.reshape(1), self._name)(dim=0).reshape(())
+        return getattr(t, self._name)(dim=dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax(_SoftmaxBase):
+    """``exp(x) / sum(exp(x))`` along ``dim``. With ``dim=None``, torch's deprecated
+    implicit choice (dim 0 for 0-, 1- and 3-D inputs, else 1) with its warning."""
+
+    _name = "softmax"
+
+    def forward(self, x: Any) -> Tensor:
+        """Return the softmax of ``x`` along ``dim``."""
+        return self._apply_along(x)
+
+
+class LogSoftmax(_SoftmaxBase):
+    """``x - logsumexp(x)`` along ``dim``; ``dim=None`` as ``Softmax``."""
+
+    _name = "log_softmax"
+
+    def forward(self, x: Any) -> Tensor:
+        """Return the log-softmax of ``x`` along ``dim``."""
+        return self._apply_along(x)
+
+
+# ---------------------------------------------------------------- containers
+
+
+class ModuleDict(Module):
+    """Modules by string key, in insertion order; registered under their keys (state_dict
+    keys ``key.weight``, ...). It has no forward."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+                 ) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        try:
+            return self._modules[key]
+        except KeyError:
+            raise KeyError(f"ModuleDict: no module {key!r}; the keys are {list(self.keys())}"
+                           ) from None
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # the KeyError naming the keys
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._modules))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> list[str]:
+        """Return the keys, in order."""
+        return list(self._modules)
+
+    def values(self) -> list[Module]:
+        """Return the modules, in order."""
+        return list(self._modules.values())
+
+    def items(self) -> list[tuple[str, Module]]:
+        """Return the ``(key, module)`` pairs, in order."""
+        return list(self._modules.items())
+
+    def pop(self, key: str) -> Module:
+        """Remove the module ``key`` and return it."""
+        m = self[key]
+        del self[key]
+        return m
+
+    def clear(self) -> None:
+        """Remove every module; return None."""
+        for k in self.keys():
+            del self[k]
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add (or replace) the modules of a mapping or of ``(key, module)`` pairs; return
+        None."""
+        pairs = list(modules.items()) if isinstance(modules, Mapping) else list(modules)
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update: item {i} must be a (key, module) pair, "
+                                f"got {pair!r}")
+            if not isinstance(pair[1], Module):  # checked first, so nothing is half added
+                raise TypeError(f"ModuleDict.update: the value of {pair[0]!r} must be an "
+                                f"nn.Module, got {type(pair[1]).__name__}")
+        for k, m in pairs:
+            self[k] = m
+
+
+def _as_parameter(value: Any, who: str) -> Any:
+    """A Parameter (or Value) as it is; a plain Tensor becomes a Parameter of its dtype, as
+    torch's ParameterList and ParameterDict do."""
+    if isinstance(value, (Parameter, Value)):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value.data, dtype=value.dtype)
+    raise TypeError(f"{who}: items must be nn.Parameter or Tensor, got {type(value).__name__}")
+
+
+class ParameterList(Module):
+    """Parameters in a list, registered as ``"0"``, ``"1"``, ... (a Tensor is made a
+    Parameter). Indexable, sized and iterable."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def _index(self, idx: Any) -> int:
+        n = len(self)
+        if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
+            raise TypeError(f"ParameterList: indices must be ints or slices, got {idx!r}")
+        if not -n <= idx < n:
+            raise IndexError(f"ParameterList: index {idx} is out of range for {n} parameters")
+        return int(idx) % n
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return ParameterList(self[i] for i in range(*idx.indices(len(self))))
+        return self._parameters[str(self._index(idx))]
+
+    def __setitem__(self, idx: int, param: Any) -> None:
+        self.register_parameter(str(self._index(idx)), _as_parameter(param, "ParameterList"))
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([self[i] for i in range(len(self))])
+
+    def append(self, value: Any) -> ParameterList:
+        """Add ``value`` at the end; return self."""
+        self.register_parameter(str(len(self)), _as_parameter(value, "ParameterList"))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Add each value at the end; return self."""
+        for v in values:
+            self.append(v)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({i}): Parameter containing: [{p.dtype} of size {tuple(p.shape)}]"
+                         if isinstance(p, Tensor) else f"({i}): {p!r}" for i, p in enumerate(self))
+
+
+class ParameterDict(Module):
+    """Parameters by string key, in insertion order, registered under their keys (a
+    Tensor is made a Parameter)."""
+
+    def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None
+                 ) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._parameters[key]
+        except KeyError:
+            raise KeyError(f"ParameterDict: no parameter {key!r}; the keys are "
+                           f"{list(self.keys())}") from None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.register_parameter(key, _as_parameter(value, "ParameterDict"))
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # the KeyError naming the keys
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._parameters))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parameters
+
+    def keys(self) -> list[str]:
+        """Return the keys, in order."""
+        return list(self._parameters)
+
+    def values(self) -> list[Any]:
+        """Return the parameters, in order."""
+        return list(self._parameters.values())
+
+    def items(self) -> list[tuple[str, Any]]:
+        """Return the ``(key, parameter)`` pairs, in order."""
+        return list(self._parameters.items())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return the parameter ``key``, or ``default``."""
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Any:
+        """Remove the parameter ``key`` and return it."""
+        p = self[key]
+        del self[key]
+        return p
+
+    def clear(self) -> None:
+        """Remove every parameter; return None."""
+        for k in self.keys():
+            del self[k]
+
+    def update(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        """Add (or replace) the parameters of a mapping or of ``(key, value)`` pairs; return
+        None."""
+        pairs = list(parameters.items()) if isinstance(parameters, Mapping) else list(parameters)
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ParameterDict.update: item {i} must be a (key, value) pair, "
+                                f"got {pair!r}")
+        for k, v in pairs:
+            self[k] = v
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({k}): Parameter containing: [{p.dtype} of size {tuple(p.shape)}]"
+                         if isinstance(p, Tensor) else f"({k}): {p!r}" for k, p in self.items())

@@ -9,9 +9,13 @@ Registration is by attribute assignment, as in PyTorch (``Module.__setattr__``):
   ..., its Value/Parameter items are parameters named the same way (micrograd's
   ``self.w = [Value(...), ...]`` gives ``w.0``, ``w.1``, ...). Items are read each time the
   module is traversed, so items appended later count; other items are ignored;
-- names starting with ``_`` and any other value are plain attributes.
+- names starting with ``_`` and any other value are plain attributes;
+- ``register_buffer(name, tensor)`` registers a Tensor that is state but not trained (a
+  running mean): in ``state_dict`` (unless ``persistent=False``), not in ``parameters()``;
+  assigning a Tensor or None to a buffer's name replaces it.
 
-Own parameters come before those of submodules, each in assignment order, so a
+Own parameters come before those of submodules, each in assignment order (``state_dict``:
+per module its parameters, then its persistent buffers, then its children, as PyTorch), so a
 micrograd-style ``Neuron`` lists ``w`` then ``b`` as micrograd does. A subclass need not
 call ``Module.__init__`` (micrograd's modules do not).
 """
@@ -19,8 +23,8 @@ call ``Module.__init__`` (micrograd's modules do not).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, NamedTuple, Union
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, TypeVar, Union
 
 import numpy as np
 
@@ -89,11 +93,35 @@ def zero_grads(params: Iterable[Any], set_to_none: bool = True) -> None:
             p.grad = np.zeros_like(p.data)
 
 
-def _shape(p: Param) -> tuple[int, ...]:
+def _shape(p: Value | Tensor) -> tuple[int, ...]:
     return () if isinstance(p, Value) else p.shape
 
 
-class Module:
+_C = TypeVar("_C", bound="_ModuleCasts")
+_M = TypeVar("_M", bound="Module")
+
+
+class _ModuleCasts:
+    """torch's cast methods of Module. In a base class so that the names float and double
+    do not shadow the builtins in the annotations of Module's body."""
+
+    def to(self: _C, dtype: Any) -> _C:
+        raise NotImplementedError  # Module.to
+
+    def float(self: _C) -> _C:
+        """Cast the floating point parameters and buffers to float32; return self."""
+        return self.to(np.float32)
+
+    def double(self: _C) -> _C:
+        """Cast the floating point parameters and buffers to float64; return self."""
+        return self.to(np.float64)
+
+    def half(self: _C) -> _C:
+        """Cast the floating point parameters and buffers to float16; return self."""
+        return self.to(np.float16)
+
+
+class Module(_ModuleCasts):
     """The base of every model. Subclasses assign parameters and submodules as attributes
     and define ``forward``; calling the module calls ``forward``."""
 
@@ -102,6 +130,8 @@ class Module:
     # parameter, submodule, or a registered list of either
     _parameters: OrderedDict[str, Any]
     _modules: OrderedDict[str, Any]
+    _buffers: OrderedDict[str, Tensor | None]  # name -> buffer (None: a placeholder)
+    _non_persistent_buffers: set[str]  # buffers left out of state_dict
 
     def __init__(self) -> None:
         self._ensure()
@@ -110,12 +140,23 @@ class Module:
         d = self.__dict__
         if "_parameters" not in d:
             d["_parameters"], d["_modules"] = OrderedDict(), OrderedDict()
+            d["_buffers"], d["_non_persistent_buffers"] = OrderedDict(), set()
 
     # ------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
         self._ensure()
-        params, modules = self.__dict__["_parameters"], self.__dict__["_modules"]
-        if not name.startswith("_"):
+        d = self.__dict__
+        params, modules, buffers = d["_parameters"], d["_modules"], d["_buffers"]
+        if name in buffers and not _is_param(value) and not isinstance(value, Module):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"{type(self).__name__}: cannot assign a {type(value).__name__} "
+                                f"to buffer {name!r}: a buffer is a Tensor or None; wrap it as "
+                                "Tensor(value)")
+            buffers[name] = value
+        elif not name.startswith("_") or name in params or name in modules or name in buffers:
+            if name in buffers:  # a parameter or module replaces the buffer, as in torch
+                del buffers[name]
+                d["_non_persistent_buffers"].discard(name)
             old = params.get(name)
             if isinstance(old, Parameter) and isinstance(value, Tensor) and not isinstance(
                     value, Parameter):
@@ -142,7 +183,73 @@ class Module:
         self._ensure()
         self.__dict__["_parameters"].pop(name, None)
         self.__dict__["_modules"].pop(name, None)
+        self.__dict__["_buffers"].pop(name, None)
+        self.__dict__["_non_persistent_buffers"].discard(name)
         object.__delattr__(self, name)
+
+    def _check_new_name(self, name: Any, kind: str, fn: str, table: Mapping[str, Any]) -> None:
+        """Raise (TypeError, KeyError as torch) unless ``name`` can name a new ``kind``."""
+        who = f"{type(self).__name__}.{fn}"
+        if not isinstance(name, str):
+            raise TypeError(f"{who}: the {kind} name must be a string, got "
+                            f"{type(name).__name__} {name!r}")
+        if not name or "." in name:
+            raise KeyError(f"{who}: the {kind} name must be non-empty and contain no '.' "
+                           f"(dots separate the names in state_dict keys), got {name!r}")
+        if hasattr(self, name) and name not in table:
+            raise KeyError(f"{who}: attribute {name!r} already exists and is not a {kind}; "
+                           "choose another name or delete the attribute first")
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register ``tensor`` (a Tensor, or None for a placeholder) as the buffer ``name``:
+        state that is not trained, in ``state_dict`` when ``persistent``; return None."""
+        self._ensure()
+        self._check_new_name(name, "buffer", "register_buffer", self._buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"{type(self).__name__}.register_buffer: buffer {name!r} must be a "
+                            f"Tensor or None, got {type(tensor).__name__}; wrap it as "
+                            "Tensor(value)")
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
+        object.__setattr__(self, name, tensor)
+
+    def register_parameter(self, name: str, param: Param | None) -> None:
+        """Register ``param`` (a Parameter or Value) as the parameter ``name``; None removes
+        a parameter of that name and leaves the attribute None; return None."""
+        self._ensure()
+        self._check_new_name(name, "parameter", "register_parameter", self._parameters)
+        if param is not None and not _is_param(param):
+            raise TypeError(f"{type(self).__name__}.register_parameter: {name!r} must be an "
+                            f"nn.Parameter (or None), got {type(param).__name__}; wrap a "
+                            "Tensor as nn.Parameter(t)")
+        self._modules.pop(name, None)
+        self._buffers.pop(name, None)
+        self._non_persistent_buffers.discard(name)
+        if param is None:
+            self._parameters.pop(name, None)
+        else:
+            self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` as the submodule ``name`` (None: a placeholder that
+        ``children()`` skips, as in torch); return None."""
+        self._ensure()
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(self).__name__}.add_module: {type(module).__name__} is not "
+                            "an nn.Module (or None)")
+        self._check_new_name(name, "module", "add_module", self._modules)
+        self._parameters.pop(name, None)
+        self._buffers.pop(name, None)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
 
     def _own_parameters(self) -> Iterator[tuple[str, Param]]:
         self._ensure()
@@ -161,8 +268,14 @@ class Module:
                 for i, item in enumerate(m):
                     if isinstance(item, Module):
                         yield f"{name}.{i}", item
-            else:
+            elif m is not None:
                 yield name, m
+
+    def _own_buffers(self, persistent_only: bool = False) -> Iterator[tuple[str, Tensor]]:
+        self._ensure()
+        for name, b in self._buffers.items():
+            if b is not None and not (persistent_only and name in self._non_persistent_buffers):
+                yield name, b
 
     # ------------------------------------------------------------ traversal
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -223,6 +336,36 @@ class Module:
         """Return the parameters (Parameters and Values) in registration order, each once."""
         return [p for _, p in self.named_parameters(recurse=recurse)]
 
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """Yield ``(dotted_name, buffer)`` (e.g. ``bn.running_mean``), own buffers first,
+        then each submodule's; None placeholders are skipped; a shared buffer once, under
+        its first name, unless ``remove_duplicate=False``."""
+        seen: set[int] = set()
+        mods = self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
+        for mname, m in mods:
+            for bname, b in m._own_buffers():
+                if remove_duplicate:
+                    if id(b) in seen:
+                        continue
+                    seen.add(id(b))
+                yield (f"{mname}.{bname}" if mname else bname), b
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Yield the buffers (not None), each once."""
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def _named_state(self) -> Iterator[tuple[str, Param | Tensor]]:
+        """``state_dict``'s entries, by reference, in torch's order: per module (each under
+        every name it has) its parameters, then its persistent buffers."""
+        for mname, m in self.named_modules(remove_duplicate=False):
+            dot = mname + "." if mname else ""
+            for name, p in m._own_parameters():
+                yield dot + name, p
+            for name, b in m._own_buffers(persistent_only=True):
+                yield dot + name, b
+
     def num_parameters(self) -> int:
         """Return the number of scalars in the parameters (a Value counts 1), each once."""
         return sum(1 if isinstance(p, Value) else p.size for p in self.parameters())
@@ -244,6 +387,55 @@ class Module:
         """Switch to evaluation mode (``train(False)``); return self."""
         return self.train(False)
 
+    def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
+        """Set ``requires_grad`` on every parameter (freeze or unfreeze); return self."""
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"{type(self).__name__}.requires_grad_: requires_grad must be a "
+                            f"bool, got {requires_grad!r}")
+        for p in self.parameters():
+            if isinstance(p, Value):
+                p.requires_grad = requires_grad
+            else:
+                p.requires_grad_(requires_grad)
+        return self
+
+    def apply(self: _M, fn: Callable[[Module], Any]) -> _M:
+        """Call ``fn`` on every submodule (children first, depth first), then on self, as
+        torch's ``apply`` (e.g. to initialise weights); return self."""
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}.apply: fn must be callable, got "
+                            f"{type(fn).__name__}")
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def to(self: _M, dtype: Any) -> _M:
+        """Cast every floating point parameter and buffer (and gradient) to ``dtype`` in
+        place; return self. Parameters keep their identity, so an optimizer holding them
+        still trains them; Values, integer buffers (``num_batches_tracked``) and integer
+        parameters are left as they are, as in torch. "cpu" changes nothing."""
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self
+        try:
+            dt = np.dtype(dtype)
+        except TypeError:
+            dt = None
+        if dt is None or dt.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: only floating point dtypes are "
+                            f"accepted (e.g. np.float32), got {dtype!r}")
+        seen: set[int] = set()
+        for _, m in self.named_modules():
+            tensors = [p for _, p in m._own_parameters() if isinstance(p, Tensor)]
+            for t in tensors + [b for _, b in m._own_buffers()]:
+                if id(t) in seen or t.dtype.kind != "f":
+                    continue
+                seen.add(id(t))
+                t.data = t.data.astype(dt)
+                if isinstance(t.grad, np.ndarray):
+                    t.grad = t.grad.astype(dt)
+        return self
+
     # ------------------------------------------------------------ calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Compute the module's output; subclasses define it."""
@@ -254,16 +446,17 @@ class Module:
 
     # ------------------------------------------------------------ state
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Return an ordered dict of dotted name -> a copy of the parameter's data (a 0-d
-        float64 array for a Value). A shared parameter appears under each of its names,
-        as in PyTorch."""
+        """Return an ordered dict of dotted name -> a copy of the parameter's or persistent
+        buffer's data (a 0-d float64 array for a Value), in torch's order and keys. A shared
+        parameter appears under each of its names, as in PyTorch."""
         out: OrderedDict[str, np.ndarray] = OrderedDict()
-        for name, p in self.named_parameters(remove_duplicate=False):
+        for name, p in self._named_state():
             out[name] = np.array(p.data, dtype=np.float64) if isinstance(p, Value) else p.data.copy()
         return out
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy the arrays of ``state`` into the parameters, keeping each parameter's dtype.
+        """Copy the arrays of ``state`` into the parameters and persistent buffers, keeping
+        each one's dtype.
 
         Everything is checked before anything is written: a missing or unexpected key
         (when ``strict``), a shape that differs, or a non-numeric value raises
@@ -274,12 +467,12 @@ class Module:
         if not isinstance(state, Mapping):
             raise TypeError(f"{who}.load_state_dict: expected a mapping of name -> array, got "
                             f"{type(state).__name__}")
-        own = OrderedDict(self.named_parameters(remove_duplicate=False))
+        own = OrderedDict(self._named_state())
         missing = [k for k in own if k not in state]
         unexpected = [k for k in state if k not in own]
         mismatched: dict[str, tuple[tuple, tuple]] = {}
         invalid: dict[str, str] = {}
-        updates: list[tuple[Param, np.ndarray]] = []
+        updates: list[tuple[Param | Tensor, np.ndarray]] = []
         for name, p in own.items():
             if name not in state:
                 continue
@@ -292,7 +485,8 @@ class Module:
                 continue
             target = np.dtype(np.float64) if isinstance(p, Value) else p.dtype
             if arr.dtype.kind not in "biuf" or not np.can_cast(arr.dtype, target, "same_kind"):
-                invalid[name] = f"dtype {arr.dtype} cannot be loaded into a {target} parameter"
+                kind = "parameter" if _is_param(p) else "buffer"
+                invalid[name] = f"dtype {arr.dtype} cannot be loaded into a {target} {kind}"
             elif arr.shape != _shape(p):
                 mismatched[name] = (arr.shape, _shape(p))
             else:

@@ -3,6 +3,7 @@ Dropout. Forwards against numpy formulas, gradients against finite differences (
 engine's gradcheck for inputs, central differences on the parameters' data for weights)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -358,3 +359,161 @@ def test_layers_agree_with_torch_given_the_same_weights():
                    ("c", lin.bias)]:
         np.testing.assert_allclose(p.grad, tw[key].grad.numpy(), rtol=1e-12, atol=1e-12,
                                    err_msg=key)
+
+
+# ---------------------------------------------------------------- shape layers, softmax, containers
+
+
+@pytest.mark.parametrize("shape, start, end", [((2, 3, 4), 1, -1), ((2, 3, 4, 5), 1, 2),
+                                               ((2, 3), 0, -1), ((3,), 0, 0), ((2, 3, 4), -2, -1)])
+def test_flatten_matches_torch(shape, start, end):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal(shape)
+    ours = nn.Flatten(start, end)
+    assert ours(x).shape == tuple(torch.nn.Flatten(start, end)(torch.from_numpy(x)).shape)
+    np.testing.assert_array_equal(ours(x).data.ravel(), x.ravel())
+    assert repr(ours) == repr(torch.nn.Flatten(start, end))
+    assert nn.Flatten()(np.ones((2, 3, 4))).shape == (2, 12)
+
+
+def test_flatten_gradient_and_errors():
+    x = Tensor(np.random.default_rng(0).standard_normal((2, 3, 2)), requires_grad=True)
+    (nn.Flatten()(x) * np.arange(6.0)).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.tile(np.arange(6.0).reshape(3, 2), (2, 1, 1)))
+    with pytest.raises(Exception, match="out of range|dim"):
+        nn.Flatten()(np.ones(3))  # dim 1 of a 1-D input: torch's IndexError too
+    with pytest.raises(ValueError, match="start_dim"):
+        nn.Flatten(1.5)
+    with pytest.raises(IndexError, match="0-d"):
+        nn.Flatten()(np.array(3.0))  # torch: dim 1 is out of range for a 0-d tensor
+    assert nn.Flatten(0)(np.array(3.0)).shape == (1,)
+
+
+def test_unflatten_matches_torch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((3, 6))
+    for dim, size in ((1, (2, 3)), (1, (2, -1)), (-1, [3, 2]), (0, (3, 1))):
+        ours = nn.Unflatten(dim, size)
+        theirs = torch.nn.Unflatten(dim, size)
+        np.testing.assert_array_equal(ours(x).data, theirs(torch.from_numpy(x)).numpy())
+    assert repr(nn.Unflatten(1, (2, 3))) == repr(torch.nn.Unflatten(1, (2, 3)))
+    with pytest.raises(Exception, match="multiply"):
+        nn.Unflatten(1, (4, 2))(x)
+    with pytest.raises(TypeError, match="tuple of ints"):
+        nn.Unflatten(1, 6)
+
+
+def test_identity_ignores_arguments_and_returns_its_input():
+    torch = pytest.importorskip("torch")
+    x = Tensor(np.ones(3))
+    assert nn.Identity(54, unused="x")(x) is x
+    assert repr(nn.Identity(3)) == repr(torch.nn.Identity(3)) == "Identity()"
+    assert nn.Identity().parameters() == []
+
+
+@pytest.mark.parametrize("cls", ["Softmax", "LogSoftmax"])
+def test_softmax_modules_match_torch(cls):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    for shape, dim in (((2, 3), 1), ((2, 3, 4), -1), ((2, 3, 4), 0), ((4,), 0)):
+        x = rng.standard_normal(shape)
+        ours, theirs = getattr(nn, cls)(dim=dim), getattr(torch.nn, cls)(dim=dim)
+        np.testing.assert_allclose(ours(x).data, theirs(torch.from_numpy(x)).numpy(),
+                                   rtol=1e-12, atol=1e-14)
+        assert repr(ours) == repr(theirs)
+    # dim=None: torch's deprecated implicit choice, with its warning
+    for shape in ((4,), (2, 3), (2, 3, 4), (2, 3, 4, 5)):
+        x = rng.standard_normal(shape)
+        with pytest.warns(UserWarning, match="Implicit dimension choice"):
+            got = getattr(nn, cls)()(x).data
+        with pytest.warns(UserWarning, match="Implicit dimension choice"):
+            want = getattr(torch.nn, cls)()(torch.from_numpy(x)).numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    assert repr(getattr(nn, cls)()) == repr(getattr(torch.nn, cls)())
+    for dim in (None, 0, -1):  # a 0-d input: one value
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = getattr(nn, cls)(dim)(np.array(3.0))
+            want = getattr(torch.nn, cls)(dim)(torch.tensor(3.0, dtype=torch.float64))
+        assert got.shape == () and got.item() == want.item()
+    with pytest.raises(IndexError):
+        getattr(nn, cls)(1)(np.array(3.0))
+    with pytest.raises(IndexError):
+        getattr(torch.nn, cls)(1)(torch.tensor(3.0))
+
+
+def test_softmax_module_gradient():
+    x = np.random.default_rng(1).standard_normal((2, 3))
+    assert gradcheck(lambda t: nn.Softmax(dim=1)(t) * Tensor([1.0, 2.0, 3.0]), x)
+    assert gradcheck(lambda t: nn.LogSoftmax(dim=0)(t), x)
+
+
+def test_module_dict_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.ModuleDict({"enc": nn.Linear(2, 3, rng=0), "act": nn.ReLU()})
+    ours["dec"] = nn.Linear(3, 1, rng=0)
+    theirs = torch.nn.ModuleDict({"enc": torch.nn.Linear(2, 3), "act": torch.nn.ReLU()})
+    theirs["dec"] = torch.nn.Linear(3, 1)
+    assert list(ours) == list(theirs) == ["enc", "act", "dec"]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert len(ours) == 3 and "act" in ours and "x" not in ours
+    assert isinstance(ours["act"], nn.ReLU)
+    assert [k for k, _ in ours.items()] == ours.keys() and len(ours.values()) == 3
+    assert isinstance(ours.pop("act"), nn.ReLU) and ours.keys() == ["enc", "dec"]
+    del ours["dec"]
+    assert list(ours.state_dict()) == ["enc.weight", "enc.bias"]
+    ours.update([("a", nn.Tanh())])
+    assert ours.keys() == ["enc", "a"]
+    with pytest.raises(KeyError, match="no module 'missing'"):
+        ours["missing"]
+    with pytest.raises(TypeError, match="nn.Module"):
+        ours.update({"b": nn.Tanh(), "c": 3})
+    assert ours.keys() == ["enc", "a"]  # nothing half added
+    with pytest.raises(KeyError):
+        ours["a.b"] = nn.ReLU()
+    ours.clear()
+    assert len(ours) == 0 and ours.parameters() == []
+    assert repr(nn.ModuleDict({"a": nn.ReLU()})) == repr(torch.nn.ModuleDict({"a": torch.nn.ReLU()}))
+
+
+def test_parameter_list():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    ours = nn.ParameterList([nn.Parameter(rng.standard_normal(2)),
+                             Tensor(np.ones(3, dtype=np.float32))])
+    theirs = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2)), torch.ones(3)])
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["0", "1"]
+    assert isinstance(ours[1], nn.Parameter) and ours[1].dtype == np.float32  # wrapped
+    assert ours[-1] is ours[1] and len(ours) == 2
+    ours.append(nn.Parameter(np.zeros(1)))
+    assert [p.shape for p in ours] == [(2,), (3,), (1,)]
+    assert [p.shape for p in ours[1:]] == [(3,), (1,)]
+    p = nn.Parameter(np.ones(4))
+    ours[0] = p
+    assert ours.parameters()[0] is p
+    with pytest.raises(IndexError, match="out of range"):
+        ours[3]
+    with pytest.raises(TypeError, match="nn.Parameter or Tensor"):
+        ours.append(np.ones(2))
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ws = nn.ParameterList([nn.Parameter(np.ones(2)) for _ in range(2)])
+
+    assert list(Model().state_dict()) == ["ws.0", "ws.1"]
+
+
+def test_parameter_dict():
+    torch = pytest.importorskip("torch")
+    ours = nn.ParameterDict({"a": nn.Parameter(np.ones(2)), "b": Tensor(np.zeros(3))})
+    theirs = torch.nn.ParameterDict({"a": torch.nn.Parameter(torch.ones(2)), "b": torch.zeros(3)})
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["a", "b"]
+    assert isinstance(ours["b"], nn.Parameter) and "a" in ours and len(ours) == 2
+    assert ours.get("z") is None and ours.keys() == ["a", "b"]
+    ours["c"] = nn.Parameter(np.ones(1))
+    assert isinstance(ours.pop("a"), nn.Parameter) and list(ours) == ["b", "c"]
+    with pytest.raises(KeyError, match="no parameter 'a'"):
+        ours["a"]
+    ours.clear()
+    assert ours.parameters() == []

@@ -452,3 +452,240 @@ def test_state_dict_loads_into_torch():
     x = np.random.default_rng(0).standard_normal((5, 2))
     np.testing.assert_allclose(ref(torch.from_numpy(x)).detach().numpy(), model(x).data,
                                rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------- buffers
+
+
+class WithBuffers(Module):
+    """A parameter, a persistent and a non-persistent buffer, and a child with buffers."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(np.ones(2))
+        self.register_buffer("count", Tensor(np.array(0, dtype=np.int64)))
+        self.register_buffer("cache", Tensor(np.zeros(3)), persistent=False)
+        self.bn = nn.BatchNorm1d(2)
+        self.lin = nn.Linear(2, 2, rng=0)
+
+
+def _torch_with_buffers(torch):
+    class T(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.ones(2, dtype=torch.float64))
+            self.register_buffer("count", torch.tensor(0))
+            self.register_buffer("cache", torch.zeros(3), persistent=False)
+            self.bn = torch.nn.BatchNorm1d(2)
+            self.lin = torch.nn.Linear(2, 2)
+    return T()
+
+
+def test_buffers_are_state_but_not_parameters_and_keys_match_torch():
+    torch = pytest.importorskip("torch")
+    m, t = WithBuffers(), _torch_with_buffers(torch)
+    assert [k for k, _ in m.named_buffers()] == [k for k, _ in t.named_buffers()]
+    assert [k for k, _ in m.named_parameters()] == [k for k, _ in t.named_parameters()]
+    assert list(m.state_dict()) == list(t.state_dict())  # params, buffers, then children
+    assert "cache" not in m.state_dict()
+    assert all(b is not p for b in m.buffers() for p in m.parameters())
+    assert [k for k, _ in m.named_buffers(prefix="net", recurse=False)] == ["net.count",
+                                                                            "net.cache"]
+    assert m.count.dtype == np.int64 and m.state_dict()["count"].dtype == np.int64
+
+
+def test_assigning_to_a_buffer_replaces_it_and_none_is_a_placeholder():
+    m = WithBuffers()
+    new = Tensor(np.array(5, dtype=np.int64))
+    m.count = new
+    assert m.count is new and m.state_dict()["count"] == 5
+    m.count = None
+    assert "count" not in m.state_dict() and [k for k, _ in m.named_buffers(recurse=False)] == [
+        "cache"]
+    m.count = Tensor(np.array(1))  # still a buffer name
+    assert "count" in m.state_dict()
+    with pytest.raises(TypeError, match="buffer 'count'.*Tensor or None"):
+        m.count = 3
+    m.count = Parameter(np.zeros(1))  # a Parameter takes the name over, as in torch
+    assert [k for k, _ in m.named_parameters(recurse=False)] == ["w", "count"]
+    assert [k for k, _ in m.named_buffers(recurse=False)] == ["cache"]
+    del m.cache
+    assert list(m.named_buffers(recurse=False)) == []
+
+
+def test_register_buffer_errors_as_torch():
+    torch = pytest.importorskip("torch")
+    m, t = WithBuffers(), _torch_with_buffers(torch)
+    for name, exc in ((3, TypeError), ("a.b", KeyError), ("", KeyError), ("w", KeyError),
+                      ("training", KeyError)):
+        with pytest.raises(exc):
+            m.register_buffer(name, Tensor(np.zeros(1)))
+        with pytest.raises(exc):
+            t.register_buffer(name, torch.zeros(1))
+    with pytest.raises(TypeError, match="Tensor or None"):
+        m.register_buffer("x", np.zeros(2))
+    m.register_buffer("_private", Tensor(np.zeros(1)))  # an underscore name is fine, as torch
+    assert "_private" in m.state_dict()
+
+
+def test_shared_buffer_once_unless_remove_duplicate_false():
+    class Two(Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.BatchNorm1d(2)
+            self.b = self.a
+
+    torch = pytest.importorskip("torch")
+    t = torch.nn.Module()
+    t.a = torch.nn.BatchNorm1d(2)
+    t.b = t.a
+    m = Two()
+    for dup in (True, False):
+        assert [k for k, _ in m.named_buffers(remove_duplicate=dup)] == [
+            k for k, _ in t.named_buffers(remove_duplicate=dup)]
+    assert len(list(m.named_buffers())) == 3
+    assert list(m.state_dict()) == list(t.state_dict())
+    assert list(m.state_dict()) == [f"{p}.{k}" for p in "ab" for k in (
+        "weight", "bias", "running_mean", "running_var", "num_batches_tracked")]
+
+
+def test_load_state_dict_loads_buffers_atomically():
+    m = WithBuffers()
+    state = m.state_dict()
+    state["count"] = np.array(7)
+    state["bn.running_mean"] = np.array([1.0, 2.0])
+    m.load_state_dict(state)
+    assert int(m.count.data) == 7 and np.array_equal(m.bn.running_mean.data, [1, 2])
+    before = snapshot(m)
+    bad = dict(state, **{"bn.running_var": np.ones(3), "count": np.array(9)})
+    with pytest.raises(StateDictError, match="bn.running_var.*shape \\(3,\\)"):
+        m.load_state_dict(bad)
+    assert_same_state(before, m.state_dict())  # count stayed 7
+    missing = {k: v for k, v in state.items() if k != "bn.num_batches_tracked"}
+    with pytest.raises(StateDictError, match="missing.*bn.num_batches_tracked"):
+        m.load_state_dict(missing)
+    assert m.load_state_dict(missing, strict=False).missing_keys == ["bn.num_batches_tracked"]
+    with pytest.raises(StateDictError, match="unexpected.*cache"):
+        m.load_state_dict(dict(state, cache=np.zeros(3)))  # non-persistent: not loadable
+    with pytest.raises(StateDictError, match="dtype float64 cannot be loaded into a int64 buffer"):
+        m.load_state_dict(dict(state, count=np.array(1.5)))
+
+
+def test_buffers_round_trip_through_files(tmp_path):
+    m = WithBuffers()
+    m.bn(np.random.default_rng(0).standard_normal((4, 2)))
+    path = nn.save(m, tmp_path / "m")
+    loaded = nn.load(path)
+    assert list(loaded) == list(m.state_dict())
+    assert loaded["bn.num_batches_tracked"].dtype == np.int64
+    fresh = WithBuffers()
+    fresh.load_state_dict(loaded)
+    assert_same_state(m.state_dict(), fresh.state_dict())
+
+
+# ---------------------------------------------------------------- apply, requires_grad_, to
+
+
+def test_apply_visits_children_first_then_self_and_returns_self():
+    torch = pytest.importorskip("torch")
+    ours = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU(), nn.Tanh()))
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 2),
+                                 torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Tanh()))
+    seen, tseen = [], []
+    assert ours.apply(lambda m: seen.append(type(m).__name__)) is ours
+    theirs.apply(lambda m: tseen.append(type(m).__name__))
+    assert seen == tseen == ["Linear", "ReLU", "Tanh", "Sequential", "Sequential"]
+    with pytest.raises(TypeError, match="callable"):
+        ours.apply(3)
+
+
+def test_apply_with_init_reinitialises_weights():
+    net = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=0))
+
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.zeros_(m.weight)
+            nn.init.constant_(m.bias, 0.5)
+
+    net.apply(init_weights)
+    assert all(np.all(p.data == 0) for n, p in net.named_parameters() if n.endswith("weight"))
+    assert all(np.all(p.data == 0.5) for n, p in net.named_parameters() if n.endswith("bias"))
+
+
+def test_requires_grad_freezes_and_unfreezes():
+    net = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Linear(3, 1, rng=0))
+    assert net[0].requires_grad_(False) is net[0]
+    net(np.ones((1, 2))).sum().backward()
+    assert net[0].weight.grad is None and net[1].weight.grad is not None
+    net.requires_grad_()
+    assert all(p.requires_grad for p in net.parameters())
+    with pytest.raises(TypeError, match="bool"):
+        net.requires_grad_("no")
+
+
+def test_to_casts_in_place_keeping_parameter_identity_so_optimizers_still_work():
+    net = nn.Sequential(nn.Linear(2, 3, rng=0), nn.BatchNorm1d(3), nn.Linear(3, 1, rng=0))
+    params = net.parameters()
+    opt = nn.optim.SGD(params, lr=0.1)
+    assert net.float() is net
+    assert all(p is q for p, q in zip(params, net.parameters(), strict=True))
+    assert all(p.dtype == np.float32 for p in params)
+    bn = net[1]
+    assert bn.running_mean.dtype == np.float32 and bn.num_batches_tracked.dtype == np.int64
+    before = net[0].weight.data.copy()
+    x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
+    (net(Tensor(x)) ** 2).sum().backward()
+    opt.step()
+    assert net[0].weight.dtype == np.float32 and not np.array_equal(before, net[0].weight.data)
+    assert net[0].weight.grad.dtype == np.float32
+    net.double()
+    assert all(p.dtype == np.float64 for p in net.parameters())
+    assert net[0].weight.grad.dtype == np.float64
+    with pytest.raises(TypeError, match="floating point"):
+        net.to(np.int64)
+    assert net.to("cpu") is net
+
+
+def test_to_matches_torch_on_dtypes():
+    torch = pytest.importorskip("torch")
+    ours = nn.BatchNorm2d(2).to(np.float32)
+    theirs = torch.nn.BatchNorm2d(2, dtype=torch.float64).to(torch.float32)
+    for k, v in ours.state_dict().items():
+        assert v.dtype == theirs.state_dict()[k].numpy().dtype, k
+
+
+# ---------------------------------------------------------------- add_module, register_parameter
+
+
+def test_add_module_and_register_module():
+    torch = pytest.importorskip("torch")
+    m, t = Module(), torch.nn.Module()
+    lin = nn.Linear(2, 2, rng=0)
+    m.add_module("first", lin)
+    m.register_module("_second", nn.ReLU())
+    assert [n for n, _ in m.named_children()] == ["first", "_second"]
+    assert m.first is lin and list(m.state_dict()) == ["first.weight", "first.bias"]
+    m._second = nn.Tanh()  # a registered name stays registered, as torch
+    assert isinstance(dict(m.named_children())["_second"], nn.Tanh)
+    m.add_module("empty", None)  # a placeholder that children() skips
+    assert [n for n, _ in m.named_children()] == ["first", "_second"] and m.empty is None
+    for name, value, exc in (("x", 3, TypeError), (1, nn.ReLU(), TypeError),
+                             ("a.b", nn.ReLU(), KeyError), ("", nn.ReLU(), KeyError),
+                             ("training", nn.ReLU(), KeyError)):
+        with pytest.raises(exc):
+            m.add_module(name, value)
+        with pytest.raises(exc):
+            t.add_module(name, torch.nn.ReLU() if isinstance(value, Module) else value)
+
+
+def test_register_parameter():
+    m = Module()
+    p = Parameter(np.ones(2))
+    m.register_parameter("_scale", p)
+    assert m.parameters() == [p] and list(m.state_dict()) == ["_scale"]
+    with pytest.raises(TypeError, match="nn.Parameter"):
+        m.register_parameter("t", Tensor(np.ones(2)))
+    with pytest.raises(KeyError):
+        m.register_parameter("a.b", p)
+    m.register_parameter("_scale", None)
+    assert m.parameters() == [] and m._scale is None
