@@ -8,7 +8,6 @@ Each layer holds its arguments normalised to tuples and calls the functional for
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 from autograd import Tensor, Value
 from autograd.tensor import DtypeError, ShapeError
 
+from . import init
 from ._validate import RNG, check, generator, int_tuple, integer, one_of
 from .functional.convolution import IntOrTuple, Padding, _convolution, _padding, _transposed
 from .module import Module, Parameter
@@ -65,13 +65,9 @@ class _ConvNd(Module):
             shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
         else:
             shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
-        # torch's default: kaiming_uniform(a=sqrt(5)) is U(+-1/sqrt(fan_in)), the bias too
-        fan_in = shape[1] * math.prod(self.kernel_size)
-        bound = 1 / math.sqrt(fan_in) if fan_in else 0.0
-        g = generator(rng, who)
-        self.weight = Parameter(g.uniform(-bound, bound, shape), dtype=dtype)
-        self.bias = (Parameter(g.uniform(-bound, bound, self.out_channels), dtype=dtype)
-                     if bias else None)
+        self.weight = Parameter(np.zeros(shape), dtype=dtype)
+        self.bias = Parameter(np.zeros(self.out_channels), dtype=dtype) if bias else None
+        init._linear_default_(self.weight, self.bias, generator(rng, who))
 
     def _label(self) -> str:
         return f"{type(self).__name__}({self.in_channels}, {self.out_channels}, " \

@@ -292,3 +292,15 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: RNG = None) -> Tenso
     if rows < cols:
         q = q.T
     return _write(tensor, (scale * q).reshape(tensor.shape))
+
+
+def _linear_default_(weight: Tensor, bias: Tensor | None, g: RNG) -> None:
+    """torch's ``reset_parameters`` of Linear and the convolutions, weight then bias from one
+    stream: its ``kaiming_uniform_(a=sqrt(5))`` is U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+    drawn with that bound directly so that it is exact (torch's gain formula rounds it by an
+    ulp) and a seeded layer keeps the numbers it always drew; the bias has the same bound."""
+    fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+    bound = 1 / math.sqrt(fan_in) if fan_in else 0.0
+    uniform_(weight, -bound, bound, generator=g)
+    if bias is not None:
+        uniform_(bias, -bound, bound, generator=g)

@@ -10,7 +10,6 @@ which ``autograd.manual_seed`` reseeds).
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -63,15 +62,7 @@ class Linear(Module):
         self._reset_parameters(g)
 
     def _reset_parameters(self, g: np.random.Generator) -> None:
-        # torch's reset_parameters, weight then bias from one stream: its weight draw
-        # kaiming_uniform_(a=sqrt(5)) is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), written with that
-        # bound directly so the bound is exact (torch's gain formula rounds it by an ulp) and
-        # a seeded Linear keeps the numbers it always drew
-        fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-        bound = 1 / math.sqrt(fan_in) if fan_in else 0.0
-        init.uniform_(self.weight, -bound, bound, generator=g)
-        if self.bias is not None:
-            init.uniform_(self.bias, -bound, bound, generator=g)
+        init._linear_default_(self.weight, self.bias, g)
 
     def forward(self, x: Any) -> Tensor:
         """Return ``x @ weight.T + bias``, of shape (..., out_features).
