@@ -33,6 +33,16 @@ from .sparse import one_hot
 # ------------------------------------------------ convolution
 
 # ------------------------------------------------ pooling
+# isort: split
+from .pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+    max_unpool2d,
+)
 
 # ------------------------------------------------ resampling
 
