@@ -45,6 +45,8 @@ from .pooling import (
 )
 
 # ------------------------------------------------ resampling
+# isort: split
+from .resampling import interpolate, pad
 
 # ------------------------------------------------ attention
 
