@@ -167,7 +167,8 @@ def _sizes_and_scales(fn: str, shape: tuple[int, ...], size: Any, scale_factor: 
         if len(sizes) != dims or not all(is_integer(v) for v in sizes):
             raise ValueError(f"{fn}: size must be an int or {dims} ints for an input with "
                              f"spatial shape {shape}, got {size!r}")
-        out, scales = [int(v) for v in sizes], [None] * dims
+        out = [int(v) for v in sizes]
+        scales: list[float | None] = [None] * dims
     else:
         factors = (list(scale_factor) if isinstance(scale_factor, (tuple, list))
                    else [scale_factor] * dims)
@@ -176,7 +177,7 @@ def _sizes_and_scales(fn: str, shape: tuple[int, ...], size: Any, scale_factor: 
                              f"input with spatial shape {shape}, got {scale_factor!r}")
         out = [int(np.floor(n * float(f))) for n, f in zip(shape, factors)]
         scales = [None if recompute else float(f) for f in factors]
-    if any(o <= 0 for o in out) and not empty_ok:
+    if any(o < 0 or (o == 0 and not empty_ok) for o in out):
         raise ValueError(f"{fn}: input and output sizes must be greater than 0, got input "
                          f"spatial shape {shape} and output {tuple(out)}; raise size or "
                          "scale_factor")
