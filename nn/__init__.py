@@ -38,6 +38,20 @@ from .module import IncompatibleKeys, Module, Parameter, StateDictError
 # ------------------------------------------------ convolution layers (nn/conv.py)
 
 # ------------------------------------------------ pooling layers (nn/pooling.py)
+# isort: split
+from .pooling import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool2d,
+    ConstantPad2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxUnpool2d,
+    ReflectionPad2d,
+    ReplicationPad2d,
+    Upsample,
+    ZeroPad2d,
+)
 
 # ------------------------------------------------ losses (nn/losses.py)
 
