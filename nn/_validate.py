@@ -74,3 +74,18 @@ def one_of(x: Any, names: Sequence[str | None], who: str, name: str) -> Any:
 def check_reduction(x: Any, who: str) -> str:
     """Return ``x``, or raise ValueError unless it is "mean", "sum" or "none"."""
     return one_of(x, REDUCTIONS, who, "reduction")
+
+
+# pooling and padding
+
+
+def int_tuple(v: Any, n: int, who: str, name: str, minimum: int) -> tuple[int, ...]:
+    """Return ``v`` (an int, or a sequence of 1 or ``n`` ints, torch's ``_pair`` rule) as a
+    tuple of ``n`` ints, or raise (TypeError for the form, ValueError for a value below
+    ``minimum``)."""
+    vals = [v] if is_integer(v) else list(v) if isinstance(v, (tuple, list)) else None
+    if vals is None or len(vals) not in (1, n) or not all(is_integer(e) for e in vals):
+        raise TypeError(f"{who}: {name} must be an int or a tuple of {n} ints, got {v!r}")
+    check(all(e >= minimum for e in vals), who, name, v,
+          f">= {minimum} in every dimension")
+    return tuple(int(e) for e in vals * (n // len(vals)))

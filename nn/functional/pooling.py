@@ -19,7 +19,7 @@ from autograd import Tensor, einsum
 from autograd.backends import NumpyOps
 from autograd.ops import OPS
 
-from .._validate import is_integer
+from .._validate import int_tuple, is_integer
 from ._common import _tensor_input
 
 IntOrPair = Union[int, Sequence[int]]
@@ -41,25 +41,19 @@ def _spatial(x: Any, fn: str, dims: int) -> tuple[Tensor, bool]:
     return (t.reshape(1, *t.shape) if unbatched else t), unbatched
 
 
-def _ints(v: Any, n: int, fn: str, name: str, minimum: int) -> tuple[int, ...]:
-    """Return ``v`` (an int, or a sequence of 1 or ``n`` ints) as ``n`` ints >= ``minimum``."""
-    vals = [v] if is_integer(v) else list(v) if isinstance(v, (tuple, list)) else None
-    if vals is None or len(vals) not in (1, n) or not all(is_integer(e) for e in vals):
-        raise TypeError(f"{fn}: {name} must be an int or a tuple of {n} ints, got {v!r}")
-    if any(e < minimum for e in vals):
-        raise ValueError(f"{fn}: {name} must be >= {minimum} in every dimension, got {v!r}")
-    return tuple(int(e) for e in vals * (n // len(vals)))
+def _default(stride: Any) -> bool:
+    """True for a stride that means "the kernel size": None or, as torch, an empty list."""
+    return stride is None or (isinstance(stride, (tuple, list)) and not stride)
 
 
 def _geometry(fn: str, shape: tuple[int, ...], kernel_size: Any, stride: Any, padding: Any,
               dilation: Any, ceil_mode: bool) -> tuple[Ints, Ints, Ints, Pads, Ints]:
     """Return kernel, stride, dilation, im2col's padding ((top, bottom), (left, right))
     and the output size of a 2-D pooling window over an (H, W) ``shape``, as torch."""
-    k = _ints(kernel_size, 2, fn, "kernel_size", 1)
-    s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else _ints(
-        stride, 2, fn, "stride", 1)
-    p = _ints(padding, 2, fn, "padding", 0)
-    d = _ints(dilation, 2, fn, "dilation", 1)
+    k = int_tuple(kernel_size, 2, fn, "kernel_size", 1)
+    s = k if _default(stride) else int_tuple(stride, 2, fn, "stride", 1)
+    p = int_tuple(padding, 2, fn, "padding", 0)
+    d = int_tuple(dilation, 2, fn, "dilation", 1)
     if any(pi > ki // 2 for pi, ki in zip(p, k)):
         raise ValueError(f"{fn}: padding {p} must be at most half the kernel size {k} in "
                          "each dimension (torch's rule: every window must see the input); "
@@ -159,11 +153,11 @@ def max_pool1d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
     ``return_indices`` the winners' indices along L), with ``max_pool2d``'s tie rule."""
     fn = "max_pool1d"
     x, unbatched = _spatial(input, fn, 1)
-    k = (1, *_ints(kernel_size, 1, fn, "kernel_size", 1))
-    s = None if stride is None else (1, *_ints(stride, 1, fn, "stride", 1))
+    k = (1, *int_tuple(kernel_size, 1, fn, "kernel_size", 1))
+    s = None if _default(stride) else (1, *int_tuple(stride, 1, fn, "stride", 1))
     k, s, d, pads, sizes = _geometry(fn, (1, x.shape[2]), k, s,
-                                     (0, *_ints(padding, 1, fn, "padding", 0)),
-                                     (1, *_ints(dilation, 1, fn, "dilation", 1)), ceil_mode)
+                                     (0, *int_tuple(padding, 1, fn, "padding", 0)),
+                                     (1, *int_tuple(dilation, 1, fn, "dilation", 1)), ceil_mode)
     out, flat = _max_pool(x.reshape(*x.shape[:2], 1, x.shape[2]), k, s, d, pads, sizes)
     out = _unbatch(out.reshape(*out.shape[:2], out.shape[3]), unbatched)
     if not return_indices:
@@ -311,9 +305,9 @@ def max_unpool2d(input: Tensor, indices: Any, kernel_size: IntOrPair,
     if idx.shape != x.shape:
         raise ValueError(f"{fn}: indices shape {idx.shape} must equal the input shape "
                          f"{x.shape}")
-    k = _ints(kernel_size, 2, fn, "kernel_size", 1)
-    s = k if stride is None else _ints(stride, 2, fn, "stride", 1)
-    p = _ints(padding, 2, fn, "padding", 0)
+    k = int_tuple(kernel_size, 2, fn, "kernel_size", 1)
+    s = k if _default(stride) else int_tuple(stride, 2, fn, "stride", 1)
+    p = int_tuple(padding, 2, fn, "padding", 0)
     oh, ow = _unpool_size(fn, x.shape[2:], k, s, p, output_size)
     n, c = x.shape[:2]
     bad = (idx < 0) | (idx >= oh * ow)
