@@ -56,7 +56,7 @@ def _geometry(fn: str, shape: tuple[int, ...], kernel_size: Any, stride: Any, pa
     d = int_tuple(dilation, 2, fn, "dilation", 1)
     if any(pi > ki // 2 for pi, ki in zip(p, k)):
         raise ValueError(f"{fn}: padding {p} must be at most half the kernel size {k} in "
-                         "each dimension (torch's rule: every window must see the input); "
+                         "each dimension (torch's rule); "
                          "lower the padding or raise kernel_size")
     sizes: list[int] = []
     pads: list[tuple[int, int]] = []
