@@ -135,6 +135,16 @@ def test_max_pool2d_unbatched_and_float32():
     assert out[0].shape == (3, 4, 2) and out[0].dtype == np.float32
 
 
+@pytest.mark.parametrize("fn, kw", [
+    ("max_pool2d", {"kernel_size": 2, "return_indices": True}),
+    ("avg_pool2d", {"kernel_size": 2}),
+    ("adaptive_avg_pool2d", {"output_size": 3}),
+    ("adaptive_max_pool2d", {"output_size": 3, "return_indices": True}),
+])
+def test_empty_batch(fn, kw):
+    like_torch(getattr(F, fn), getattr(_tf(), fn), np.zeros((0, 2, 4, 4)), **kw)
+
+
 def test_max_pool_second_order():
     x = _distinct((1, 2, 4, 4))
     assert gradgradcheck(lambda t: F.max_pool2d(t, 2, 1, 1).tanh(), x, **TOL)

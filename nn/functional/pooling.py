@@ -89,7 +89,8 @@ def _pick(x: Tensor, flat: np.ndarray) -> Tensor:
     """Return ``x`` (N, C, H, W) at the flat (H*W) plane indices ``flat`` (N, C, OH, OW):
     a gather, so the gradient goes to exactly the picked elements (scatter_add)."""
     n, c, h, w = x.shape
-    return x.reshape(n, c, h * w).gather(2, flat.reshape(n, c, -1)).reshape(flat.shape)
+    cells = flat.shape[2] * flat.shape[3]  # not -1: an empty batch has no size to infer
+    return x.reshape(n, c, h * w).gather(2, flat.reshape(n, c, cells)).reshape(flat.shape)
 
 
 def _max_pool(x: Tensor, k: Ints, s: Ints, d: Ints, pads: Pads, sizes: Ints
@@ -260,8 +261,9 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     for i in range(oh):  # bins differ in size: a loop over output cells, in numpy only
         for j in range(ow):
             block = x.data[:, :, hs[i]:he[i], ws[j]:we[j]]
-            tap = _winners(block.reshape(n, c, -1), np.ones(block[0, 0].size, bool))
             width = we[j] - ws[j]
+            taps = (he[i] - hs[i]) * width
+            tap = _winners(block.reshape(n, c, taps), np.ones(taps, bool))
             flat[:, :, i, j] = (hs[i] + tap // width) * w + ws[j] + tap % width
     out = _unbatch(_pick(x, flat), unbatched)
     return (out, Tensor(flat[0] if unbatched else flat)) if return_indices else out
