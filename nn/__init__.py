@@ -42,6 +42,7 @@ from .module import IncompatibleKeys, Module, Parameter, StateDictError
 from .pooling import (
     AdaptiveAvgPool2d,
     AdaptiveMaxPool2d,
+    AvgPool1d,
     AvgPool2d,
     ConstantPad2d,
     MaxPool1d,

@@ -166,6 +166,18 @@ def test_avg_pool2d_matches_torch(x, w, count_include_pad, divisor_override):
     like_torch(F.avg_pool2d, _tf().avg_pool2d, x, **kw)
 
 
+@given(relu_images(dims=1, max_side=8), windows(dims=1), st.booleans())
+def test_avg_pool1d_matches_torch(x, w, count_include_pad):
+    w = {k: v[0] for k, v in w.items() if k != "dilation" and isinstance(v, tuple)} | {
+        "ceil_mode": w["ceil_mode"], "count_include_pad": count_include_pad}
+    if torch_raises(_tf().avg_pool1d, x, **w):
+        with pytest.raises(ValueError, match="avg_pool1d"):
+            F.avg_pool1d(Tensor(x), **w)
+        return
+    like_torch(F.avg_pool1d, _tf().avg_pool1d, x, **w)
+    like_torch(F.avg_pool1d, _tf().avg_pool1d, x[0], **w)  # unbatched
+
+
 def test_avg_pool2d_ceil_mode_window_overhanging_the_padding():
     # the last window (start 3, kernel 3) covers 3, 4 and 5, but the padded input ends at 5
     # (exclusive): torch divides by 2 with count_include_pad, by 1 without
@@ -187,6 +199,8 @@ def test_avg_pool2d_second_order():
     x = np.random.default_rng(3).standard_normal((1, 2, 4, 3))
     assert gradgradcheck(lambda t: F.avg_pool2d(t, 2, 1, 1, ceil_mode=True,
                                                 count_include_pad=False).tanh(), x, **TOL)
+    assert gradgradcheck(lambda t: F.avg_pool1d(t, 3, 2, 1, ceil_mode=True).tanh(), x[0, 0],
+                         **TOL)
 
 
 # ------------------------------------------------ adaptive pooling
@@ -306,9 +320,10 @@ def test_layers_match_torch_reprs_and_outputs():
     for ours, theirs in layers:
         assert repr(ours) == repr(theirs)
         like_torch(ours, theirs, x)
-    one = (nn.MaxPool1d(3, 2), torch.nn.MaxPool1d(3, 2))
-    assert repr(one[0]) == repr(one[1])
-    like_torch(*one, x[:, :, 0])
+    for one in ((nn.MaxPool1d(3, 2), torch.nn.MaxPool1d(3, 2)),
+                (nn.AvgPool1d(3, 2, 1), torch.nn.AvgPool1d(3, 2, 1))):
+        assert repr(one[0]) == repr(one[1])
+        like_torch(*one, x[:, :, 0])
     unpool = nn.MaxUnpool2d(2)
     assert repr(unpool) == repr(torch.nn.MaxUnpool2d(2))
     pooled, idx = torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor(x))

@@ -38,6 +38,7 @@ from .pooling import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_max_pool2d,
+    avg_pool1d,
     avg_pool2d,
     max_pool1d,
     max_pool2d,

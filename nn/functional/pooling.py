@@ -1,4 +1,4 @@
-"""Pooling: max_pool1d/2d, avg_pool2d, adaptive_avg_pool1d/2d, adaptive_max_pool2d and
+"""Pooling: max_pool1d/2d, avg_pool1d/2d, adaptive_avg_pool1d/2d, adaptive_max_pool2d and
 max_unpool2d, with torch's signatures.
 
 All of them are composites, so every derivative is that of a registered op: average
@@ -72,6 +72,16 @@ def _geometry(fn: str, shape: tuple[int, ...], kernel_size: Any, stride: Any, pa
         pads.append((pi, max(0, (o - 1) * si + di * (ki - 1) + 1 - n - pi)))
         sizes.append(o)
     return k, s, d, tuple(pads), tuple(sizes)
+
+
+def _geometry1d(fn: str, length: int, kernel_size: Any, stride: Any, padding: Any,
+                dilation: Any, ceil_mode: bool) -> tuple[Ints, Ints, Ints, Pads, Ints]:
+    """Return ``_geometry`` of a 1-D window of ints (or 1-tuples) along a side of
+    ``length``, as a 2-D window of height 1 (1-D pooling is 2-D pooling of a 1-high image)."""
+    return _geometry(fn, (1, length), (1, *int_tuple(kernel_size, 1, fn, "kernel_size", 1)),
+                     None if _default(stride) else (1, *int_tuple(stride, 1, fn, "stride", 1)),
+                     (0, *int_tuple(padding, 1, fn, "padding", 0)),
+                     (1, *int_tuple(dilation, 1, fn, "dilation", 1)), ceil_mode)
 
 
 def _winners(windows: np.ndarray, inside: np.ndarray) -> np.ndarray:
@@ -154,11 +164,8 @@ def max_pool1d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
     ``return_indices`` the winners' indices along L), with ``max_pool2d``'s tie rule."""
     fn = "max_pool1d"
     x, unbatched = _spatial(input, fn, 1)
-    k = (1, *int_tuple(kernel_size, 1, fn, "kernel_size", 1))
-    s = None if _default(stride) else (1, *int_tuple(stride, 1, fn, "stride", 1))
-    k, s, d, pads, sizes = _geometry(fn, (1, x.shape[2]), k, s,
-                                     (0, *int_tuple(padding, 1, fn, "padding", 0)),
-                                     (1, *int_tuple(dilation, 1, fn, "dilation", 1)), ceil_mode)
+    k, s, d, pads, sizes = _geometry1d(fn, x.shape[2], kernel_size, stride, padding, dilation,
+                                       ceil_mode)
     out, flat = _max_pool(x.reshape(*x.shape[:2], 1, x.shape[2]), k, s, d, pads, sizes)
     out = _unbatch(out.reshape(*out.shape[:2], out.shape[3]), unbatched)
     if not return_indices:
@@ -187,10 +194,18 @@ def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
     padding counts only what it covers) or to the input alone.
     """
     x, unbatched = _spatial(input, "avg_pool2d", 2)
-    k, s, d, pads, sizes = _geometry("avg_pool2d", x.shape[2:], kernel_size, stride,
-                                     padding, 1, ceil_mode)
+    geometry = _geometry("avg_pool2d", x.shape[2:], kernel_size, stride, padding, 1, ceil_mode)
+    return _unbatch(_avg_pool("avg_pool2d", x, geometry, count_include_pad, divisor_override),
+                    unbatched)
+
+
+def _avg_pool(fn: str, x: Tensor, geometry: tuple[Ints, Ints, Ints, Pads, Ints],
+              count_include_pad: bool, divisor_override: int | None) -> Tensor:
+    """Return the window means of a batched (N, C, H, W) ``x``: im2col, a sum and a
+    constant divisor per output position."""
+    k, s, d, pads, sizes = geometry
     if divisor_override is not None and not (is_integer(divisor_override) and divisor_override):
-        raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got "
+        raise ValueError(f"{fn}: divisor_override must be a nonzero int or None, got "
                          f"{divisor_override!r}")
     cols = Tensor._apply(OPS["im2col"], x, kernel_size=k, stride=s, dilation=d, padding=pads,
                          fill=0.0)
@@ -201,7 +216,20 @@ def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
         div = np.multiply.outer(*(
             _divisor(n, o, ki, si, pi[0], count_include_pad)
             for n, o, ki, si, pi in zip(x.shape[2:], sizes, k, s, pads)))
-    return _unbatch(sums * (1.0 / div).astype(x.dtype), unbatched)
+    return sums * (1.0 / div).astype(x.dtype)
+
+
+def avg_pool1d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None = None,
+               padding: IntOrPair = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Return the mean of each window along the last axis of an (N, C, L) or (C, L) input,
+    with avg_pool2d's divisor rules."""
+    fn = "avg_pool1d"
+    x, unbatched = _spatial(input, fn, 1)
+    geometry = _geometry1d(fn, x.shape[2], kernel_size, stride, padding, 1, ceil_mode)
+    out = _avg_pool(fn, x.reshape(*x.shape[:2], 1, x.shape[2]), geometry, count_include_pad,
+                    None)
+    return _unbatch(out.reshape(*out.shape[:2], out.shape[3]), unbatched)
 
 
 def _output_size(output_size: Any, shape: tuple[int, ...], fn: str) -> tuple[int, ...]:
