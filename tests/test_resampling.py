@@ -161,6 +161,8 @@ def test_interpolate_second_order():
     (lambda x: F.pad(x, (1, 1), mode="foo"), r"pad: mode must be one of .* got 'foo'"),
     (lambda x: F.pad(x, (1, 1), mode="reflect"), r"pad: mode 'reflect' with 2 pad values .* "
                                                  r"needs a 2-D or 3-D input, got shape"),
+    (lambda x: F.pad(x, (1,) * 8, mode="reflect"), r"pad: mode 'reflect' pads at most 3 "
+                                                   r"dimensions, got 8 pad values"),
     (lambda x: F.pad(x, (4, 0, 0, 0), mode="reflect"), r"pad: reflect padding \(4, 0\) of "
                                                        r"dimension 3 must be less than its size 4"),
     (lambda x: F.pad(x, (5, 0, 0, 0), mode="circular"), r"pad: circular padding \(5, 0\) .* "

@@ -89,12 +89,14 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
         raise ValueError(f"pad: mode {mode!r} takes no value (got value={value!r}); the "
                          "padding is copied from the input; use mode='constant' for a value")
     k = len(pairs)
-    if k not in _PAD_NDIMS or x.ndim not in _PAD_NDIMS[k]:
+    if k not in _PAD_NDIMS:
+        raise ValueError(f"pad: mode {mode!r} pads at most 3 dimensions, got {2 * k} pad "
+                         f"values for input shape {x.shape}; use 2, 4 or 6 values")
+    if x.ndim not in _PAD_NDIMS[k]:
         raise ValueError(f"pad: mode {mode!r} with {2 * k} pad values (padding {k} "
-                         f"dimensions) needs a {_PAD_NDIMS.get(k, (k + 1, k + 2))[0]}-D or "
-                         f"{_PAD_NDIMS.get(k, (k + 1, k + 2))[1]}-D input, got shape "
-                         f"{x.shape}; torch pads the last 1, 2 or 3 dimensions of an "
-                         "(N, C, ...) or (C, ...) input")
+                         f"dimensions) needs a {_PAD_NDIMS[k][0]}-D or {_PAD_NDIMS[k][1]}-D "
+                         f"input, got shape {x.shape}; torch pads the last 1, 2 or 3 "
+                         "dimensions of an (N, C, ...) or (C, ...) input")
     first = 1 if x.ndim == k + 2 else 0  # the batch dimension alone may be empty
     if mode != "circular" and 0 in x.shape[first:]:
         raise ValueError(f"pad: mode {mode!r} needs non-empty dimensions (but the batch), "
@@ -125,6 +127,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
 
 
 def _pad_constant(x: Tensor, pads: dict[int, tuple[int, int]], value: float) -> Tensor:
+    """Return ``x`` cropped by the negative pads of ``pads`` (axis -> (before, after)),
+    then grown by the positive ones, the border filled with ``value``."""
     crop = tuple(slice(max(-pads[i][0], 0), x.shape[i] - max(-pads[i][1], 0)) if i in pads
                  else slice(None) for i in range(x.ndim))
     x = x[crop] if any(s != slice(None) for s in crop) else x
