@@ -63,6 +63,21 @@ from .module import IncompatibleKeys, Module, Parameter, StateDictError
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 
 # ------------------------------------------------ pooling layers (nn/pooling.py)
+# isort: split
+from .pooling import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    ConstantPad2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxUnpool2d,
+    ReflectionPad2d,
+    ReplicationPad2d,
+    Upsample,
+    ZeroPad2d,
+)
 
 # ------------------------------------------------ losses (nn/losses.py)
 

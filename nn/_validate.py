@@ -76,14 +76,18 @@ def check_reduction(x: Any, who: str) -> str:
     return one_of(x, REDUCTIONS, who, "reduction")
 
 
-# convolution
+# convolution, pooling and padding
 
 
-def int_tuple(x: Any, n: int, who: str, name: str, minimum: int = 0) -> tuple[int, ...]:
-    """Return ``x`` as a tuple of ``n`` ints >= ``minimum`` (an int stands for all ``n``, as
-    torch's ``_pair``), or raise ValueError naming ``who`` and the argument."""
-    values = tuple(x) if isinstance(x, (tuple, list)) else (x,) * n
-    rule = f"an integer >= {minimum} or a tuple of {n} such integers"
-    check(len(values) == n and all(is_integer(v) and v >= minimum for v in values), who, name,
-          x, rule)
-    return tuple(int(v) for v in values)
+def int_tuple(v: Any, n: int, who: str, name: str, minimum: int = 0) -> tuple[int, ...]:
+    """Return ``v`` (an int, or a sequence of 1 or ``n`` ints, torch's ``_pair`` rule) as a
+    tuple of ``n`` ints, or raise (TypeError for what is not ints, ValueError for a wrong
+    length or a value below ``minimum``)."""
+    vals = [v] if is_integer(v) else list(v) if isinstance(v, (tuple, list)) else None
+    if vals is None or not all(is_integer(e) for e in vals):
+        raise TypeError(f"{who}: {name} must be an int or a tuple of {n} ints, got {v!r}")
+    if len(vals) not in (1, n):  # a value error, as torch's "a single value or a list of n"
+        raise ValueError(f"{who}: {name} must be an int or a tuple of {n} ints, got {v!r}")
+    check(all(e >= minimum for e in vals), who, name, v,
+          f"an integer >= {minimum} in every dimension")
+    return tuple(int(e) for e in vals * (n // len(vals)))

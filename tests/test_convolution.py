@@ -568,7 +568,7 @@ def test_conv_transpose_errors():
     _conv_error(ShapeError, r"conv_transpose2d: input size \(1, 1\) gives an output size of "
                 r"\(-1, -1\), which is too small", fn=F.conv_transpose2d, xs=(1, 3, 1, 1),
                 ws=(3, 2, 1, 1), padding=1)
-    _conv_error(ValueError, "conv_transpose2d: padding must be an integer", fn=F.conv_transpose2d,
+    _conv_error(TypeError, "conv_transpose2d: padding must be an int or a tuple", fn=F.conv_transpose2d,
                 ws=(3, 2, 3, 3), padding="same")
 
 
@@ -615,9 +615,9 @@ def test_layer_errors_name_the_layer():
         nn.Conv2d(4, 4, 3, stride=2, padding="same")
     with pytest.raises(ValueError, match="ConvTranspose2d: only padding_mode='zeros'"):
         nn.ConvTranspose2d(4, 4, 3, padding_mode="reflect")
-    with pytest.raises(ValueError, match="ConvTranspose2d: padding must be an integer"):
+    with pytest.raises(TypeError, match="ConvTranspose2d: padding must be an int or a tuple"):
         nn.ConvTranspose2d(4, 4, 3, padding="same")
-    with pytest.raises(ValueError, match="ConvTranspose1d: kernel_size must be an integer >= 1"):
+    with pytest.raises(ValueError, match="ConvTranspose1d: kernel_size must be an int or a tuple of 1"):
         nn.ConvTranspose1d(4, 4, (3, 3))
 
 

@@ -35,8 +35,21 @@ from .sparse import one_hot
 from .convolution import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
 
 # ------------------------------------------------ pooling
+# isort: split
+from .pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+    max_unpool2d,
+)
 
 # ------------------------------------------------ resampling
+# isort: split
+from .resampling import interpolate, pad
 
 # ------------------------------------------------ attention
 
