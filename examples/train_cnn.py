@@ -142,7 +142,7 @@ def plot_confusion(y: np.ndarray, pred: np.ndarray, out: Path) -> Path:
 def plot_mistakes(x: np.ndarray, y: np.ndarray, pred: np.ndarray, out: Path) -> Path:
     """Every misclassified held-out digit (up to 32), with its label and the prediction."""
     wrong = np.flatnonzero(pred != y)[:32]
-    cols = 8
+    cols = max(1, min(8, len(wrong)))
     rows = max(1, -(-len(wrong) // cols))
     fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.2, rows * 1.4), squeeze=False)
     for ax in axes.flat:
@@ -157,10 +157,12 @@ def plot_mistakes(x: np.ndarray, y: np.ndarray, pred: np.ndarray, out: Path) -> 
 def plot_filters(model: nn.Sequential, out: Path) -> Path:
     """The first convolution's learned 3x3 filters."""
     w = model[0].weight.data[:, 0]
-    fig, axes = plt.subplots(2, len(w) // 2, figsize=(len(w) // 2 * 1.0, 2.3), squeeze=False)
+    cols = (len(w) + 1) // 2
+    fig, axes = plt.subplots(2, cols, figsize=(cols * 1.0, 2.6), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
     for ax, k in zip(axes.flat, w):
         ax.imshow(k, cmap="RdBu_r", vmin=-abs(w).max(), vmax=abs(w).max())
-        ax.axis("off")
     fig.suptitle("First layer's filters (red +, blue -)")
     return _save(fig, out / "filters.png")
 
