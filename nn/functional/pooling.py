@@ -88,6 +88,10 @@ def _winners(windows: np.ndarray, inside: np.ndarray) -> np.ndarray:
     """Return the tap of each window's winner along the last axis, as torch's CPU kernel
     scans it: the first maximum in row-major order, or the last NaN if there is one;
     ``inside`` marks taps on the input (padding never wins, even over an all -inf window)."""
+    tap = windows.argmax(axis=-1)  # the first maximum; a NaN counts as one (the first NaN)
+    top = np.take_along_axis(windows, tap[..., None], axis=-1)
+    if not (np.isnan(top).any() or (not inside.all() and np.isneginf(top).any())):
+        return tap  # the common case in one pass: no NaN, and no padding can win a tie
     top = windows.max(axis=-1, keepdims=True)
     first = np.argmax((windows == top) & inside, axis=-1)
     nan = np.isnan(windows)
