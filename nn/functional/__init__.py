@@ -37,6 +37,8 @@ from .sparse import one_hot
 # ------------------------------------------------ resampling
 
 # ------------------------------------------------ attention
+# isort: split
+from .attention import scaled_dot_product_attention
 
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and callable(obj))  # the functions, not the files
