@@ -40,6 +40,8 @@ from .module import IncompatibleKeys, Module, Parameter, StateDictError
 # ------------------------------------------------ pooling layers (nn/pooling.py)
 
 # ------------------------------------------------ losses (nn/losses.py)
+# isort: split
+from .losses import BCELoss, HuberLoss, KLDivLoss, L1Loss, NLLLoss, SmoothL1Loss
 
 # ------------------------------------------------ normalization, containers, buffers
 

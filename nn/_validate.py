@@ -74,3 +74,22 @@ def one_of(x: Any, names: Sequence[str | None], who: str, name: str) -> Any:
 def check_reduction(x: Any, who: str) -> str:
     """Return ``x``, or raise ValueError unless it is "mean", "sum" or "none"."""
     return one_of(x, REDUCTIONS, who, "reduction")
+
+
+# ---------------------------------------------------------------- losses
+
+
+def check_no_legacy(size_average: Any, reduce: Any, who: str) -> None:
+    """Raise ValueError unless torch's deprecated ``size_average`` and ``reduce`` are None:
+    they are in the signatures only so that positional arguments mean what they mean in
+    torch."""
+    if size_average is not None or reduce is not None:
+        raise ValueError(f"{who}: size_average and reduce are deprecated in torch and not "
+                         f"supported here, got size_average={size_average!r}, "
+                         f"reduce={reduce!r}; use reduction='mean', 'sum' or 'none'")
+
+
+def check_ignore_index(x: Any, who: str) -> int:
+    """Return ``ignore_index`` as an int, or raise ValueError unless it is an integer."""
+    check(is_integer(x), who, "ignore_index", x, "an integer (a class index to skip)")
+    return int(x)

@@ -333,9 +333,10 @@ def test_loss_modules_equal_the_functions():
              F.binary_cross_entropy_with_logits(Tensor(x), y, reduction)),
             (BCEWithLogitsLoss(reduction, pos_weight=np.full(4, 2.0))(Tensor(x), y),
              F.binary_cross_entropy_with_logits(Tensor(x), y, reduction, pos_weight=np.full(4, 2.0))),
-            (CrossEntropyLoss(reduction)(Tensor(x), t), F.cross_entropy(Tensor(x), t, reduction)),
-            (CrossEntropyLoss(reduction, label_smoothing=0.1)(Tensor(x), t),
-             F.cross_entropy(Tensor(x), t, reduction, label_smoothing=0.1)),
+            (CrossEntropyLoss(reduction=reduction)(Tensor(x), t),
+             F.cross_entropy(Tensor(x), t, reduction=reduction)),
+            (CrossEntropyLoss(reduction=reduction, label_smoothing=0.1)(Tensor(x), t),
+             F.cross_entropy(Tensor(x), t, reduction=reduction, label_smoothing=0.1)),
             (HingeLoss(reduction)(Tensor(x), np.sign(y - 0.5)),
              F.hinge_loss(Tensor(x), np.sign(y - 0.5), reduction)),
         ]

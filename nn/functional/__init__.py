@@ -27,7 +27,18 @@ from .activations import (
     swish,
     tanh,
 )
-from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
 from .sparse import one_hot
 
 # ------------------------------------------------ convolution
