@@ -160,6 +160,13 @@ def _class_weight(weight: Any, x: Tensor, n_classes: int, fn: str) -> Tensor | N
     return Tensor(w.data.astype(x.dtype))
 
 
+def _no_weight_grad(w: Tensor | None, fn: str) -> None:
+    """Refuse a weight that requires grad where torch's loss is not differentiable in it."""
+    if w is not None and w.requires_grad:
+        raise ValueError(f"{fn}: weight requires grad, but {fn} is not differentiable with "
+                         "respect to its weight (as in torch); pass weight.detach()")
+
+
 def _per_class(w: Tensor, ndim: int, axis: int) -> Tensor:
     """``w`` (C,) shaped to broadcast along the class axis of an ``ndim``-D input."""
     return w.reshape(-1, *[1] * (ndim - 1 - axis))
@@ -222,7 +229,8 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: Any =
 
     ``weight`` (C,) rescales each class; targets equal to ``ignore_index`` count 0; "mean"
     divides by the summed weights of the targets not ignored (nan when all are ignored,
-    as torch). ``size_average`` and ``reduce`` (deprecated in torch) must be None.
+    as torch). A weight that requires grad is refused (torch's nll_loss is not
+    differentiable in it). ``size_average`` and ``reduce`` (deprecated in torch) must be None.
     """
     fn = "nll_loss"
     check_no_legacy(size_average, reduce, fn)
@@ -231,6 +239,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: Any =
     x = _tensor_input(input, fn)
     axis = _class_axis(x, fn)
     w = _class_weight(weight, x, x.shape[axis], fn)
+    _no_weight_grad(w, fn)
     idx = _class_indices(target, x, axis, ignore_index, fn)
     return _picked_loss(x, idx, axis, w, ignore_index, reduction)
 
@@ -248,8 +257,9 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     with the uniform distribution.
 
     Class indices: as ``nll_loss(log_softmax(input))`` with ``weight`` and
-    ``ignore_index``; "mean" divides by the summed weights of the targets not ignored (nan
-    when all are ignored, as torch); label smoothing adds ``e / C`` times
+    ``ignore_index`` (a weight that requires grad is refused there, as torch); "mean"
+    divides by the summed weights of the targets not ignored (nan when all are ignored,
+    as torch); label smoothing adds ``e / C`` times
     ``-sum_c w[c] log p_c`` per element not ignored. Probabilities: ``-sum_c w[c] q_c log
     p_c`` per element, "mean" over the elements (not the weights, as torch);
     ``ignore_index`` is then an error unless left at -100, as in torch.
@@ -274,6 +284,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
             raise ValueError(f"{fn}: input shape {x.shape} and target shape {t.shape} do not "
                              f"fit: class indices need shape {no_class}, class probabilities "
                              f"shape {x.shape}")
+        _no_weight_grad(w, fn)
         idx = _class_indices(t, x, axis, ignore_index, fn)
         return _picked_loss(logp, idx, axis, w, ignore_index, reduction, label_smoothing)
     if t.dtype.kind != "f":
@@ -340,7 +351,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
     probabilities ``input`` against ``target`` (same shape), reduced (torch's signature).
 
     Each log is clamped at -100, as torch does, so p = 0 or 1 gives a finite loss (100 for
-    a wrong certainty). ``weight`` broadcasts to the input's shape. Inputs outside [0, 1]
+    a wrong certainty). ``weight`` broadcasts to the input's shape (constant, as torch). Inputs outside [0, 1]
     (or nan) are an error, as in torch. The gradient is the derivative of this clamped
     expression: it equals torch's wherever ``p (1 - p) >= 1e-12``; where the clamp holds
     (p = 0 or 1) it is 0 from the clamped log, while torch's backward returns
@@ -355,6 +366,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
         raise ValueError(f"{fn}: input must hold probabilities in [0, 1], got "
                          f"{float(bad.flat[0])!r}; for logits use binary_cross_entropy_with_logits")
     w = _elementwise_weight(weight, x, fn, exact=False)
+    _no_weight_grad(w, fn)
     loss = -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
     return _reduce(loss if w is None else loss * w, reduction)
 
