@@ -208,15 +208,17 @@ def _picked_loss(logp: Tensor, idx: np.ndarray, axis: int, weight: Tensor | None
     if smoothing:
         every = logp if weight is None else logp * _per_class(weight, logp.ndim, axis)
         loss = loss * (1 - smoothing) - every.sum(axis=axis) * (smoothing / logp.shape[axis])
-    # where, not a product with the mask: an ignored -inf pick gives 0, not nan, and
-    # the gradient there is exactly 0 (also when "mean" divides by a zero total)
-    loss = loss.where(keep, 0.0)
+    if not keep.all():
+        # where, not a product with the mask: an ignored -inf pick gives 0, not nan, and
+        # the gradient there is exactly 0 (also when "mean" divides by a zero total)
+        loss = loss.where(keep, 0.0)
     if reduction == "none":
         return loss
     if reduction == "sum":
         return loss.sum()
     # a Python float for the count: a numpy scalar would promote float32 to float64
-    total = w.where(keep, 0.0).sum() if isinstance(w, Tensor) else float(w.sum())
+    total: Tensor | float = float(w.sum()) if not isinstance(w, Tensor) else (
+        w if keep.all() else w.where(keep, 0.0)).sum()
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 when all are ignored
         return loss.sum() / total
 
@@ -271,7 +273,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     ignore_index = check_ignore_index(ignore_index, fn)
     x = _tensor_input(input, fn)
     axis = _class_axis(x, fn)
-    check_label_smoothing(label_smoothing, fn)
+    label_smoothing = check_label_smoothing(label_smoothing, fn)  # a float: numpy scalars would round apart
     n_classes = x.shape[axis]
     w = _class_weight(weight, x, n_classes, fn)
     if _is_values(target):
