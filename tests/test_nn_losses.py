@@ -585,6 +585,12 @@ def test_cross_entropy_probabilities_vs_torch(reduction, shape, weighted, eps):
                  weight=g.random(c) + 0.5 if weighted else None, label_smoothing=eps)
 
 
+def test_negative_ignore_index_is_unused_with_probabilities_as_torch():
+    x = rng(39).standard_normal((2, 3))
+    q = np.abs(x) / np.abs(x).sum(1, keepdims=True)
+    versus_torch("cross_entropy", [x, q], ignore_index=-5)
+
+
 def test_class_weight_that_requires_grad():
     # torch: nll_loss and binary_cross_entropy are not differentiable in their weight (an
     # error); with class probabilities cross_entropy is a composite, and weight gets a gradient

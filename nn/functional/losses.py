@@ -264,7 +264,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     as torch); label smoothing adds ``e / C`` times
     ``-sum_c w[c] log p_c`` per element not ignored. Probabilities: ``-sum_c w[c] q_c log
     p_c`` per element, "mean" over the elements (not the weights, as torch);
-    ``ignore_index`` is then an error unless left at -100, as in torch.
+    ``ignore_index`` >= 0 is then an error, as in torch (a negative one is unused).
     ``size_average`` and ``reduce`` (deprecated in torch) must be None.
     """
     fn = "cross_entropy"
@@ -293,7 +293,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
         raise TypeError(f"{fn}: a target of the input's shape {x.shape} holds class "
                         f"probabilities and must be floating point, got dtype {t.dtype}; "
                         f"class indices have shape {x.shape[:axis] + x.shape[axis + 1:]}")
-    if ignore_index != -100:
+    if ignore_index >= 0:  # torch's rule: a negative one is simply unused
         raise ValueError(f"{fn}: ignore_index={ignore_index} is not supported for class-"
                          "probability targets (as in torch); give those targets weight 0 instead")
     _same_shape(x, t, fn)
