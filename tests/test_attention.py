@@ -121,6 +121,38 @@ def test_grouped_query_attention_vs_torch():
     versus_torch(qkv(9, (4, 3, 4), (1, 5, 4), (1, 5, 3)), enable_gqa=True)  # 1 head serves all
 
 
+def test_empty_embedding_averages_the_values_as_torch():
+    versus_torch(qkv(24, (3, 0), (5, 0), (5, 2)))
+
+
+def test_masks_as_tensors_and_with_gqa_vs_torch():
+    torch = pytest.importorskip("torch")
+    q, k, v = qkv(25, (1, 4, 3, 4), (1, 2, 5, 4), (1, 2, 5, 3))
+    mask = rng(25).random((3, 5)) > 0.3
+    bias = rng(26).standard_normal((4, 3, 5))
+    tq, tk, tv = map(torch.tensor, (q, k, v))
+    for m in (mask, bias):
+        out = F.scaled_dot_product_attention(Tensor(q), Tensor(k), Tensor(v), Tensor(m),
+                                             enable_gqa=True)
+        ref = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv, torch.tensor(m),
+                                                               enable_gqa=True)
+        np.testing.assert_allclose(out.data, ref.numpy(), **TIGHT)
+
+
+def test_positional_arguments_follow_torch():
+    torch = pytest.importorskip("torch")
+    q, k, v = qkv(27, (2, 3, 4), (2, 3, 4), (2, 3, 2))
+    # (query, key, value, attn_mask, dropout_p, is_causal); scale and enable_gqa by keyword
+    out = F.scaled_dot_product_attention(Tensor(q), Tensor(k), Tensor(v), None, 0.0, True, scale=0.7)
+    tqkv = list(map(torch.tensor, (q, k, v)))
+    ref = torch.nn.functional.scaled_dot_product_attention(*tqkv, None, 0.0, True, scale=0.7)
+    np.testing.assert_allclose(out.data, ref.numpy(), **TIGHT)
+    with pytest.raises(TypeError):
+        torch.nn.functional.scaled_dot_product_attention(*tqkv, None, 0.0, True, 0.7)
+    with pytest.raises(TypeError):
+        F.scaled_dot_product_attention(Tensor(q), Tensor(k), Tensor(v), None, 0.0, True, 0.7)
+
+
 def test_huge_logits_are_stable():
     q, k, v = qkv(10, (2, 3, 4), (2, 5, 4), (2, 5, 3))
     q = q * 1e4  # logits ~1e4: exp would overflow without the max shift

@@ -18,11 +18,11 @@ _FN = "scaled_dot_product_attention"
 
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
                                  attn_mask: Any = None, dropout_p: float = 0.0,
-                                 is_causal: bool = False, scale: float | None = None,
-                                 enable_gqa: bool = False, *, rng: RNG = None) -> Tensor:
+                                 is_causal: bool = False, *, scale: float | None = None,
+                                 enable_gqa: bool = False, rng: RNG = None) -> Tensor:
     """Return ``softmax(query key^T * scale + mask) value``, of shape (..., L, Ev), for
     ``query`` (..., L, E), ``key`` (..., S, E) and ``value`` (..., S, Ev) (torch 2.13's
-    signature and semantics).
+    signature, with ``scale`` and ``enable_gqa`` keyword-only as there, and semantics).
 
     - The batch dims of the three broadcast together (torch's math path); ``attn_mask``
       must broadcast to the scores' shape (..., L, S).
