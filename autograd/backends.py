@@ -238,6 +238,10 @@ class NumpyOps:
     # the pooling and padding family
 
     # attention
+    def scaled_dot_product_attention(q, k, v, *, scale, mask, is_causal, dropout):
+        from .ops.attention import probabilities  # local: the family keeps to its banner
+        p = probabilities(NumpyOps, q, k, scale=scale, mask=mask, is_causal=is_causal)
+        return np.matmul(p if dropout is None else p * dropout, v)
 
 
 def ieee(fn, *args, **attrs):

@@ -398,3 +398,29 @@ register_kind("col2im", _col2im)
 
 
 # ---------------------------------------------------------------- attention kinds
+
+
+@st.composite
+def _attention(draw: Any, op: Op) -> Case:
+    """``q, k, v`` of one batch shape, and every attribute form: a scale, no mask, a causal
+    triangle, a boolean keep-mask or an additive float mask (with -inf entries; both may
+    mask whole rows) of the full or a broadcast shape, and dropout multipliers (0 or 2)."""
+    batch = draw(shapes(0, 2, max_side=2))
+    L, S, E, Ev = (draw(st.integers(1, 3)) for _ in range(4))
+    inputs = _inputs(draw, op, [(*batch, L, E), (*batch, S, E), (*batch, S, Ev)])
+    full = (*batch, L, S)
+    mask_shape = draw(st.sampled_from([full, (L, S), (1, S)]))
+    form = draw(st.sampled_from(["none", "causal", "bool", "float"]))
+    mask: Any = None
+    if form == "bool":
+        mask = draw(hnp.arrays(bool, mask_shape))
+    elif form == "float":
+        mask = draw(hnp.arrays(np.float64, mask_shape,
+                               elements=st.just(-np.inf) | floats(-2.0, 2.0)))
+    dropout = draw(st.none() | hnp.arrays(np.float64, full, elements=st.sampled_from([0.0, 2.0])))
+    scale = draw(st.sampled_from([1 / np.sqrt(E), 0.5, 2.0]))
+    return inputs, {"scale": float(scale), "mask": mask, "is_causal": form == "causal",
+                    "dropout": dropout}
+
+
+register_kind("attention", _attention)

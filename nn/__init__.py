@@ -80,6 +80,8 @@ from .pooling import (
 )
 
 # ------------------------------------------------ losses (nn/losses.py)
+# isort: split
+from .losses import BCELoss, HuberLoss, KLDivLoss, L1Loss, NLLLoss, SmoothL1Loss
 
 # ------------------------------------------------ normalization, containers, buffers
 # isort: split

@@ -91,3 +91,22 @@ def int_tuple(v: Any, n: int, who: str, name: str, minimum: int = 0) -> tuple[in
     check(all(e >= minimum for e in vals), who, name, v,
           f"an integer >= {minimum} in every dimension")
     return tuple(int(e) for e in vals * (n // len(vals)))
+
+
+# losses
+
+
+def check_no_legacy(size_average: Any, reduce: Any, who: str) -> None:
+    """Raise ValueError unless torch's deprecated ``size_average`` and ``reduce`` are None:
+    they are in the signatures only so that positional arguments mean what they mean in
+    torch."""
+    if size_average is not None or reduce is not None:
+        raise ValueError(f"{who}: size_average and reduce are deprecated in torch and not "
+                         f"supported here, got size_average={size_average!r}, "
+                         f"reduce={reduce!r}; use reduction='mean', 'sum' or 'none'")
+
+
+def check_ignore_index(x: Any, who: str) -> int:
+    """Return ``ignore_index`` as an int, or raise ValueError unless it is an integer."""
+    check(is_integer(x), who, "ignore_index", x, "an integer (a class index to skip)")
+    return int(x)

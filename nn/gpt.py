@@ -144,13 +144,12 @@ class CausalSelfAttention(Module):
         # scale q (T x D per head) rather than the scores (T x T): the same product, less work
         q = heads(self.query(x)) * (1 / math.sqrt(D))
         k, v = heads(self.key(x)), heads(self.value(x))
-        scores = q @ k.swapaxes(-1, -2)  # (B, H, T, T): query position x key position
-        causal = np.tril(np.ones((T, T), dtype=bool))
-        # -inf, not a large negative number: exp gives exactly 0, so a later token cannot
-        # change an earlier position's output even by rounding; the diagonal is always
-        # allowed, so every row keeps a finite entry and the softmax is defined
-        weights = autograd.where(causal, scores, -np.inf).softmax(axis=-1)
-        y = self.attn_dropout(weights) @ v  # (B, H, T, D)
+        # one fused node (softmax(q k^T) v over the causal triangle; masked scores are
+        # -inf, so a later token cannot change an earlier position's output even by
+        # rounding); the dropout keep-mask comes from attn_dropout's generator, as before
+        drop = self.attn_dropout.p if self.attn_dropout.training else 0.0
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=1.0, dropout_p=drop,
+                                           rng=self.attn_dropout._rng)  # (B, H, T, D)
         return self.output(y.transpose(0, 2, 1, 3).reshape(B, T, H * D))
 
     def extra_repr(self) -> str:

@@ -333,9 +333,10 @@ def test_loss_modules_equal_the_functions():
              F.binary_cross_entropy_with_logits(Tensor(x), y, reduction)),
             (BCEWithLogitsLoss(reduction, pos_weight=np.full(4, 2.0))(Tensor(x), y),
              F.binary_cross_entropy_with_logits(Tensor(x), y, reduction, pos_weight=np.full(4, 2.0))),
-            (CrossEntropyLoss(reduction)(Tensor(x), t), F.cross_entropy(Tensor(x), t, reduction)),
-            (CrossEntropyLoss(reduction, label_smoothing=0.1)(Tensor(x), t),
-             F.cross_entropy(Tensor(x), t, reduction, label_smoothing=0.1)),
+            (CrossEntropyLoss(reduction=reduction)(Tensor(x), t),
+             F.cross_entropy(Tensor(x), t, reduction=reduction)),
+            (CrossEntropyLoss(reduction=reduction, label_smoothing=0.1)(Tensor(x), t),
+             F.cross_entropy(Tensor(x), t, reduction=reduction, label_smoothing=0.1)),
             (HingeLoss(reduction)(Tensor(x), np.sign(y - 0.5)),
              F.hinge_loss(Tensor(x), np.sign(y - 0.5), reduction)),
         ]
@@ -481,3 +482,360 @@ def test_activation_wrappers():
     np.testing.assert_allclose(F.tanh(Tensor(x)).data, np.tanh(x), **TIGHT)
     np.testing.assert_allclose(F.sigmoid(Tensor(x)).data, 1 / (1 + np.exp(-x)), **TIGHT)
     assert F.relu(Value(-2.0)).data == 0.0 and F.tanh(Value(0.5)).data == pytest.approx(np.tanh(0.5))
+
+
+# ------------------------------------------------------------------ against torch
+# values and gradients of every loss against torch's, for every reduction, class weights,
+# ignore_index (all targets ignored too), label smoothing, N-D inputs and float32
+
+SINGLE = {"rtol": 2e-6, "atol": 1e-6}  # float32: a few ulps of O(1) sums
+
+
+def versus_torch(name, args, grads=(0,), tol=TIGHT, **kw):
+    """Call ``F.<name>`` and ``torch.nn.functional.<name>`` on the same numpy ``args``
+    (and numpy keyword arrays); compare the value and the gradients of ``args[i]`` for
+    ``i`` in ``grads`` (for a random cotangent). Return our output."""
+    torch = pytest.importorskip("torch")
+    ours = [Tensor(a, requires_grad=i in grads) if np.asarray(a).dtype.kind == "f" else a
+            for i, a in enumerate(args)]
+    theirs = [torch.tensor(a, requires_grad=i in grads) for i, a in enumerate(args)]
+    tkw = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+    out = getattr(F, name)(*ours, **kw)
+    ref = getattr(torch.nn.functional, name)(*theirs, **tkw)
+    assert out.shape == tuple(ref.shape) and out.dtype == np.asarray(args[0]).dtype
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), **tol)
+    if grads:
+        ct = rng(7).standard_normal(out.shape).astype(out.dtype)
+        out.backward(ct)
+        ref.backward(torch.tensor(ct))
+        for i in grads:
+            assert ours[i].grad.dtype == ours[i].dtype
+            np.testing.assert_allclose(ours[i].grad, theirs[i].grad.numpy(), **tol, err_msg=f"arg {i}")
+    return out
+
+
+def _index_case(shape, seed, ignored=0.0, ignore_index=-100):
+    """Logits of ``shape`` (class axis 1, or 0 for 1-D) and class-index targets, a fraction
+    ``ignored`` of them set to ``ignore_index``."""
+    g = rng(seed)
+    x = g.standard_normal(shape)
+    c = shape[1] if len(shape) > 1 else shape[0]
+    tshape = shape[:1] + shape[2:] if len(shape) > 1 else ()
+    t = g.integers(0, c, tshape)
+    if ignored:
+        t = np.where(g.random(tshape) < ignored, ignore_index, t)
+    return x, t, g.random(c) + 0.5
+
+
+SHAPES = [(4, 3), (3,), (2, 4, 3, 2)]  # (N, C), (C,), (N, C, d1, d2)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nll_loss_vs_torch(reduction, shape, weighted):
+    x, t, w = _index_case(shape, 30, ignored=0.3 if len(shape) > 1 else 0.0)
+    versus_torch("nll_loss", [x, t], reduction=reduction, weight=w if weighted else None)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("eps", [0.0, 0.25])
+def test_cross_entropy_indices_vs_torch(reduction, shape, weighted, eps):
+    x, t, w = _index_case(shape, 31, ignored=0.3 if len(shape) > 1 else 0.0)
+    versus_torch("cross_entropy", [x, t], reduction=reduction, weight=w if weighted else None,
+                 label_smoothing=eps)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_ignore_index_inside_the_classes_vs_torch(reduction):
+    x, t, w = _index_case((6, 4), 32, ignored=0.5, ignore_index=2)
+    versus_torch("cross_entropy", [x, t], ignore_index=2, reduction=reduction, weight=w,
+                 label_smoothing=0.1)
+    versus_torch("nll_loss", [x, t], ignore_index=2, reduction=reduction)
+
+
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_all_targets_ignored_is_nan_for_mean_as_torch(name, weighted):
+    # torch: mean over no target is 0/0 = nan, with zero gradients; sum and none are 0
+    x, _, w = _index_case((3, 4), 33)
+    t = np.full(3, -100)
+    kw = {"weight": w if weighted else None}
+    if name == "cross_entropy":
+        kw["label_smoothing"] = 0.1
+    out = versus_torch(name, [x, t], **kw)
+    assert np.isnan(out.item())
+    assert versus_torch(name, [x, t], reduction="sum", **kw).item() == 0
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", [(4, 3), (3,), (2, 3, 2, 2)])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("eps", [0.0, 0.3])
+def test_cross_entropy_probabilities_vs_torch(reduction, shape, weighted, eps):
+    g = rng(34)
+    x = g.standard_normal(shape)
+    q = g.random(shape)
+    axis = 1 if len(shape) > 1 else 0
+    q /= q.sum(axis=axis, keepdims=True)
+    c = shape[axis]
+    versus_torch("cross_entropy", [x, q], grads=(0, 1), reduction=reduction,
+                 weight=g.random(c) + 0.5 if weighted else None, label_smoothing=eps)
+
+
+def test_negative_ignore_index_is_unused_with_probabilities_as_torch():
+    x = rng(39).standard_normal((2, 3))
+    q = np.abs(x) / np.abs(x).sum(1, keepdims=True)
+    versus_torch("cross_entropy", [x, q], ignore_index=-5)
+
+
+def test_class_weight_that_requires_grad():
+    # torch: nll_loss and binary_cross_entropy are not differentiable in their weight (an
+    # error); with class probabilities cross_entropy is a composite, and weight gets a gradient
+    torch = pytest.importorskip("torch")
+    x, t, w = _index_case((5, 3), 35)
+    wt = Tensor(w, requires_grad=True)
+    for call in (lambda: F.nll_loss(Tensor(x), t, wt), lambda: F.cross_entropy(Tensor(x), t, wt),
+                 lambda: F.binary_cross_entropy(Tensor(np.full(3, 0.5)), np.ones(3), wt)):
+        with pytest.raises(ValueError, match="not differentiable with respect to its weight"):
+            call()
+    q = np.abs(x) / np.abs(x).sum(1, keepdims=True)
+    theirs = torch.tensor(w, requires_grad=True)
+    out = F.cross_entropy(Tensor(x), q, wt, label_smoothing=0.2)
+    ref = torch.nn.functional.cross_entropy(torch.tensor(x), torch.tensor(q), theirs,
+                                            label_smoothing=0.2)
+    out.backward()
+    ref.backward()
+    np.testing.assert_allclose(out.item(), ref.item(), **TIGHT)
+    np.testing.assert_allclose(wt.grad, theirs.grad.numpy(), **TIGHT)
+
+
+@pytest.mark.parametrize("name,args", [
+    ("nll_loss", "index"), ("cross_entropy", "index"), ("cross_entropy", "probs"),
+])
+def test_class_losses_float32_vs_torch(name, args):
+    x, t, w = _index_case((4, 5, 3), 36, ignored=0.2)
+    x, w = x.astype(np.float32), w.astype(np.float32)
+    if args == "probs":
+        t = np.abs(x[::-1]).astype(np.float32)
+    versus_torch(name, [x, t], tol=SINGLE, weight=w,
+                 **({"label_smoothing": 0.1} if name == "cross_entropy" else {}))
+
+
+def test_float64_class_weight_with_float32_input_stays_float32():
+    x, t, w = _index_case((4, 3), 37)
+    a = Tensor(x.astype(np.float32), requires_grad=True)
+    out = F.cross_entropy(a, t, weight=w, label_smoothing=0.1)  # a constant weight is cast
+    out.backward()
+    assert out.dtype == np.float32 and a.grad.dtype == np.float32
+
+
+def test_class_losses_second_order():
+    x, t, w = _index_case((3, 4), 38, ignored=0.3)
+    t[0] = 1  # at least one target counts
+    assert gradgradcheck(lambda a: F.cross_entropy(a, t, weight=w, label_smoothing=0.2), x)
+    assert gradgradcheck(lambda a: F.nll_loss(a, t, weight=w), x)
+
+
+# ------------------------------------------------------------------ binary_cross_entropy vs torch
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight_shape", [None, (3,), (4, 3)])
+def test_binary_cross_entropy_vs_torch(reduction, weight_shape):
+    g = rng(40)
+    p = g.uniform(0.05, 0.95, (4, 3))
+    y = g.random((4, 3))  # soft targets: the target's gradient is checked too
+    w = None if weight_shape is None else g.random(weight_shape) + 0.5
+    versus_torch("binary_cross_entropy", [p, y], grads=(0, 1), reduction=reduction, weight=w)
+
+
+def test_binary_cross_entropy_certain_probabilities_are_finite_as_torch():
+    # torch clamps each log at -100: a wrong certainty costs 100, a right one 0
+    p = np.array([0.0, 1.0, 0.0, 1.0, 0.5, 1e-50])
+    y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    out = versus_torch("binary_cross_entropy", [p, y], grads=(), reduction="none")
+    np.testing.assert_allclose(out.data[:4], [100.0, 100.0, 0.0, 0.0], **TIGHT)
+    t = Tensor(p, requires_grad=True)
+    F.binary_cross_entropy(t, y).backward()
+    assert np.all(np.isfinite(t.grad))  # never 0 * inf
+
+
+def test_binary_cross_entropy_float32_and_second_order():
+    g = rng(41)
+    p, y = g.uniform(0.1, 0.9, (3, 2)), g.random((3, 2))
+    versus_torch("binary_cross_entropy", [p.astype(np.float32), y.astype(np.float32)],
+                 grads=(0, 1), tol=SINGLE)
+    assert gradgradcheck(lambda a, b: F.binary_cross_entropy(a, b), p, y)
+
+
+# ------------------------------------------------------------------ regression losses vs torch
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name,kw", [
+    ("l1_loss", {}), ("smooth_l1_loss", {"beta": 1.0}), ("smooth_l1_loss", {"beta": 0.5}),
+    ("smooth_l1_loss", {"beta": 2.0}), ("smooth_l1_loss", {"beta": 0.0}),
+    ("huber_loss", {"delta": 1.0}), ("huber_loss", {"delta": 0.3}), ("huber_loss", {"delta": 2.5}),
+])
+def test_regression_losses_vs_torch(reduction, name, kw):
+    g = rng(42)
+    x, y = 2 * g.standard_normal((2, 3, 4)), g.standard_normal((2, 3, 4))
+    versus_torch(name, [x, y], grads=(0, 1), reduction=reduction, **kw)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["l1_loss", "huber_loss"])
+def test_weighted_regression_losses_vs_torch(reduction, name):
+    # torch 2.13: l1_loss's weighted mean divides by the summed weights, huber_loss's by the count
+    g = rng(43)
+    x, y, w = 2 * g.standard_normal((3, 4)), g.standard_normal((3, 4)), g.random((3, 4))
+    versus_torch(name, [x, y], grads=(0, 1), reduction=reduction, weight=w)
+
+
+@pytest.mark.parametrize("name,kw", [("l1_loss", {}), ("smooth_l1_loss", {"beta": 0.5}),
+                                     ("huber_loss", {"delta": 0.5})])
+def test_regression_losses_float32_vs_torch(name, kw):
+    g = rng(44)
+    x, y = g.standard_normal((5, 3)).astype(np.float32), g.standard_normal((5, 3)).astype(np.float32)
+    versus_torch(name, [x, y], grads=(0, 1), tol=SINGLE, **kw)
+
+
+def test_regression_losses_second_order_away_from_the_kinks():
+    g = rng(45)
+    x = g.standard_normal(6)
+    y = x + np.array([-2.0, -0.7, -0.2, 0.3, 0.6, 1.8])  # |d| off 0, 0.5 and 1
+    assert gradgradcheck(lambda a: F.smooth_l1_loss(a, y, beta=0.5), x)
+    assert gradgradcheck(lambda a: F.huber_loss(a, y, delta=1.0), x)
+    assert gradcheck(lambda a: F.l1_loss(a, y), x)
+
+
+# ------------------------------------------------------------------ kl_div vs torch
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")  # torch's notice on its default
+@pytest.mark.parametrize("reduction", ["mean", "batchmean", "sum", "none"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_vs_torch(reduction, log_target):
+    g = rng(46)
+    x = ref_log_softmax(g.standard_normal((3, 4)), 1)
+    q = g.random((3, 4))
+    q /= q.sum(1, keepdims=True)
+    t = np.log(q) if log_target else q
+    versus_torch("kl_div", [x, t], grads=(0, 1), reduction=reduction, log_target=log_target)
+
+
+def test_kl_div_zero_target_counts_zero_and_float32():
+    x = ref_log_softmax(rng(47).standard_normal((2, 3)), 1)
+    q = np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])
+    out = versus_torch("kl_div", [x, q], reduction="none")
+    assert np.all(out.data[q == 0] == 0)
+    versus_torch("kl_div", [x.astype(np.float32), q.astype(np.float32)], tol=SINGLE,
+                 reduction="batchmean")
+
+
+def test_kl_div_batchmean_of_1d_and_0d_input():
+    x, q = np.log(np.array([0.2, 0.8])), np.array([0.5, 0.5])
+    versus_torch("kl_div", [x, q], reduction="batchmean")
+    assert F.kl_div(Tensor(-1.0), Tensor(0.5), reduction="batchmean").item() == pytest.approx(
+        0.5 * (np.log(0.5) + 1), 1e-15)
+
+
+# ------------------------------------------------------------------ the new modules vs torch
+
+
+def test_new_loss_modules_vs_torch_modules():
+    torch = pytest.importorskip("torch")
+    import nn
+
+    g = rng(48)
+    x, t, w = _index_case((4, 3), 49, ignored=0.25)
+    p, y = g.uniform(0.1, 0.9, (4, 3)), g.random((4, 3))
+    lp = ref_log_softmax(x, 1)
+    cases = [
+        ("NLLLoss", {"weight": w, "ignore_index": -100, "reduction": "sum"}, lp, t),
+        ("CrossEntropyLoss", {"weight": w, "reduction": "mean", "label_smoothing": 0.2}, x, t),
+        ("CrossEntropyLoss", {"ignore_index": 1, "reduction": "none"}, x, np.where(t < 0, 1, t)),
+        ("BCELoss", {"weight": w, "reduction": "mean"}, p, y),
+        ("L1Loss", {"reduction": "sum"}, x, y),
+        ("SmoothL1Loss", {"beta": 0.5}, x, y),
+        ("HuberLoss", {"delta": 0.4, "reduction": "none"}, x, y),
+        ("KLDivLoss", {"reduction": "batchmean", "log_target": False}, lp, y / y.sum(1, keepdims=True)),
+    ]
+    for name, kw, a, b in cases:
+        tkw = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+        ours = getattr(nn, name)(**kw)(Tensor(a), b)
+        ref = getattr(torch.nn, name)(**tkw)(torch.tensor(a), torch.tensor(b))
+        np.testing.assert_allclose(ours.data, ref.numpy(), **TIGHT, err_msg=name)
+        assert ours.shape == tuple(ref.shape)
+
+
+def test_new_loss_modules_positional_arguments_mean_what_they_mean_in_torch():
+    import nn
+
+    w = np.array([1.0, 2.0, 3.0])
+    m = nn.CrossEntropyLoss(w, None, 2, None, "sum", 0.1)
+    assert (m.ignore_index, m.reduction, m.label_smoothing) == (2, "sum", 0.1)
+    np.testing.assert_array_equal(m.weight.data, w)
+    assert nn.NLLLoss(None, None, 5, None, "none").ignore_index == 5
+    assert nn.SmoothL1Loss(None, None, "sum", 0.5).beta == 0.5
+    assert nn.HuberLoss("sum", 2.0).delta == 2.0
+    assert nn.KLDivLoss(None, None, "batchmean", True).log_target
+    assert nn.BCELoss().weight is None and nn.BCELoss(w).parameters() == []
+    assert "ignore_index=2" in repr(m) and "label_smoothing=0.1" in repr(m)
+
+
+# ------------------------------------------------------------------ new error paths
+
+X3 = Tensor(np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: F.nll_loss(X3, [0, 1], weight=np.ones(2)), ValueError, r"weight.*shape \(3,\).*\(2,\)"),
+    (lambda: F.cross_entropy(X3, [0, 1], "sum"), TypeError, "reduction='sum'"),
+    (lambda: F.nll_loss(X3, [0, 5]), IndexError, r"index 5 .*3 classes.*ignore_index=-100"),
+    (lambda: F.nll_loss(X3, [0, 1, 2]), ValueError, r"nll_loss.*\(2, 3\).*\(3,\)"),
+    (lambda: F.nll_loss(X3, [0.0, 1.0]), TypeError, "integers"),
+    (lambda: F.nll_loss(Tensor(1.0), 0), ValueError, "class axis"),
+    (lambda: F.nll_loss(X3, [0, 1], ignore_index=1.5), ValueError, "ignore_index"),
+    (lambda: F.nll_loss(X3, [0, 1], size_average=True), ValueError, "size_average.*deprecated"),
+    (lambda: F.cross_entropy(X3, np.zeros((2, 3)), ignore_index=1), ValueError,
+     "ignore_index=1 is not supported for class-probability"),
+    (lambda: F.cross_entropy(Tensor(np.zeros((2, 3), np.float32)), [0, 1],
+                             weight=Tensor(np.ones(3), requires_grad=True)), TypeError, "dtype"),
+    (lambda: F.binary_cross_entropy(Tensor([0.5, 1.5]), [1.0, 0.0]), ValueError, r"\[0, 1\].*1\.5"),
+    (lambda: F.binary_cross_entropy(Tensor([0.5, np.nan]), [1.0, 0.0]), ValueError, "nan"),
+    (lambda: F.binary_cross_entropy(X3, np.zeros(3)), ValueError, r"\(2, 3\).*\(3,\)"),
+    (lambda: F.binary_cross_entropy(X3, np.zeros((2, 3)), weight=np.ones(2)), ValueError,
+     r"weight.*broadcasts.*\(2, 3\).*\(2,\)"),
+    (lambda: F.l1_loss(X3, np.zeros((2, 3)), weight=np.ones(3)), ValueError,
+     r"l1_loss: weight must have the input's shape"),
+    (lambda: F.l1_loss(X3, np.zeros((3, 2))), ValueError, r"l1_loss.*\(2, 3\).*\(3, 2\)"),
+    (lambda: F.smooth_l1_loss(X3, np.zeros((2, 3)), beta=-1.0), ValueError, "beta must be"),
+    (lambda: F.huber_loss(X3, np.zeros((2, 3)), delta=0.0), ValueError, "delta must be"),
+    (lambda: F.kl_div(X3, np.zeros((2, 3)), reduction="avg"), ValueError, "batchmean"),
+    (lambda: F.kl_div(X3, np.zeros((2, 3)), log_target=1), ValueError, "log_target"),
+    (lambda: F.l1_loss(X3, np.zeros((2, 3)), reduction="avg"), ValueError, "reduction"),
+], ids=lambda v: "" if callable(v) else None)
+def test_new_loss_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_new_loss_module_errors():
+    import nn
+
+    with pytest.raises(TypeError, match="reduction='sum'"):
+        nn.NLLLoss("sum")
+    with pytest.raises(ValueError, match="reduce"):
+        nn.L1Loss(reduce=False)
+    with pytest.raises(ValueError, match="beta"):
+        nn.SmoothL1Loss(beta=-0.5)
+    with pytest.raises(ValueError, match="delta"):
+        nn.HuberLoss(delta=-1)
+    with pytest.raises(ValueError, match="KLDivLoss.*batchmean"):
+        nn.KLDivLoss(reduction="avg")
+    with pytest.raises(ValueError, match="CrossEntropyLoss: ignore_index"):
+        nn.CrossEntropyLoss(ignore_index=None)

@@ -102,6 +102,7 @@ REFERENCE = {
     "col2im": lambda c, **attrs: _col2im_loop(c, **attrs),
     # ------------------------------------------------ pooling and padding
     # ------------------------------------------------ attention
+    "scaled_dot_product_attention": lambda q, k, v, **attrs: _attention_loop(q, k, v, **attrs),
 }
 
 # Ops whose second derivative is not checked, with the reason. Empty: every op is twice
@@ -245,3 +246,35 @@ def test_full_jacobian(name, data):
 def test_second_order(name, data):
     inputs, attrs = data.draw(op_cases(OPS[name]))
     assert gradgradcheck(_apply(name, attrs), *inputs, atol=1e-6, rtol=1e-5)
+
+
+# ------------------------------------------------ attention reference
+
+
+def _attention_loop(q, k, v, scale, mask, is_causal, dropout):
+    """Attention by explicit loops over batch, query and key positions: each row's
+    softmax over the keys that take part (none left: a zero row)."""
+    batch, (L, S) = q.shape[:-2], (q.shape[-2], k.shape[-2])
+    full = (*batch, L, S)
+    mask = None if mask is None else np.broadcast_to(mask, full)
+    drop = np.ones(full) if dropout is None else np.broadcast_to(dropout, full)
+    out = np.zeros((*batch, L, v.shape[-1]))
+    for b in np.ndindex(batch):
+        for i in range(L):
+            logits = {}
+            for j in range(S):
+                logit = scale * sum(q[b][i][e] * k[b][j][e] for e in range(q.shape[-1]))
+                if is_causal and j > i or mask is not None and mask.dtype == bool and not mask[b][i][j]:
+                    continue
+                if mask is not None and mask.dtype != bool:
+                    if mask[b][i][j] == -np.inf:
+                        continue
+                    logit += mask[b][i][j]
+                logits[j] = logit
+            if not logits:
+                continue
+            top = max(logits.values())
+            total = sum(np.exp(x - top) for x in logits.values())
+            for j, x in logits.items():
+                out[b][i] += np.exp(x - top) / total * drop[b][i][j] * v[b][j]
+    return out

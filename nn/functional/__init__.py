@@ -27,7 +27,18 @@ from .activations import (
     swish,
     tanh,
 )
-from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
 from .sparse import one_hot
 
 # ------------------------------------------------ convolution
@@ -52,6 +63,8 @@ from .pooling import (
 from .resampling import interpolate, pad
 
 # ------------------------------------------------ attention
+# isort: split
+from .attention import scaled_dot_product_attention
 
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and callable(obj))  # the functions, not the files
