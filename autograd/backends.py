@@ -145,8 +145,19 @@ def _gather(x, *, axis, index):
 
 
 def _scatter_add(x, src, *, axis, index):
-    out = np.array(x, dtype=np.result_type(x, src), copy=True)
-    np.add.at(out, _along(index, axis), src)  # repeated targets accumulate
+    dtype = np.result_type(x, src)
+    if dtype.kind == "f" and index.size:
+        # repeated targets accumulate: bincount over the flat targets does it ~10x faster
+        # than np.add.at (the backward of every gather, max pooling's among them); it sums
+        # the scattered values in float64, so float32 sums are rounded once
+        flat = np.ravel_multi_index(_along(index, axis), x.shape)
+        sums = np.bincount(flat.ravel(), weights=np.broadcast_to(src, index.shape).ravel(),
+                           minlength=x.size)
+        out = sums.reshape(x.shape).astype(dtype)
+        out += x
+        return out
+    out = np.array(x, dtype=dtype, copy=True)
+    np.add.at(out, _along(index, axis), src)
     return out
 
 

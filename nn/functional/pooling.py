@@ -88,10 +88,6 @@ def _winners(windows: np.ndarray, inside: np.ndarray) -> np.ndarray:
     """Return the tap of each window's winner along the last axis, as torch's CPU kernel
     scans it: the first maximum in row-major order, or the last NaN if there is one;
     ``inside`` marks taps on the input (padding never wins, even over an all -inf window)."""
-    tap = windows.argmax(axis=-1)  # the first maximum; a NaN counts as one (the first NaN)
-    top = np.take_along_axis(windows, tap[..., None], axis=-1)
-    if not (np.isnan(top).any() or (not inside.all() and np.isneginf(top).any())):
-        return tap  # the common case in one pass: no NaN, and no padding can win a tie
     top = windows.max(axis=-1, keepdims=True)
     first = np.argmax((windows == top) & inside, axis=-1)
     nan = np.isnan(windows)
@@ -117,12 +113,17 @@ def _max_pool(x: Tensor, k: Ints, s: Ints, d: Ints, pads: Pads, sizes: Ints
     cols_w = np.arange(sizes[1])[:, None] * s[1] - pads[1][0] + np.arange(k[1]) * d[1]
     inside = (((rows >= 0) & (rows < h))[:, None, :, None]
               & ((cols_w >= 0) & (cols_w < w))[None, :, None, :])  # (OH, OW, kh, kw)
-    flat_hw = rows[:, None, :, None] * w + cols_w[None, :, None, :]
     taps = k[0] * k[1]
-    tap = _winners(cols.reshape(n, *sizes, c, taps),
-                   inside.reshape(1, *sizes, 1, taps))  # (N, OH, OW, C)
-    hw = np.broadcast_to(flat_hw.reshape(1, *sizes, 1, taps), (*tap.shape, taps))
-    flat = np.take_along_axis(hw, tap[..., None], axis=-1)[..., 0].transpose(0, 3, 1, 2)
+    windows = cols.reshape(n, *sizes, c, taps)
+    padded = not inside.all()
+    if np.isnan(x.data).any() or (padded and np.isneginf(x.data).any()):
+        tap = _winners(windows, inside.reshape(1, *sizes, 1, taps))  # torch's full tie rule
+    else:  # the first maximum, in one pass: no NaN, and padding cannot tie a real value
+        tap = windows.argmax(axis=-1)  # (N, OH, OW, C)
+    ti, tj = np.divmod(tap, k[1])  # the winner's (row, column) in its window
+    grid_h = (np.arange(sizes[0]) * s[0] - pads[0][0])[:, None, None]
+    grid_w = (np.arange(sizes[1]) * s[1] - pads[1][0])[None, :, None]
+    flat = ((grid_h + ti * d[0]) * w + grid_w + tj * d[1]).transpose(0, 3, 1, 2)
     empty = ~inside.any(axis=(2, 3))  # (OH, OW): dilated taps that all miss the input
     if not empty.any():
         return _pick(x, flat.astype(np.int64)), flat.astype(np.int64)
