@@ -71,9 +71,9 @@ class _WeightedLoss(_Loss):
             raise TypeError(f"{type(self).__name__}: weight must be one number per class, got "
                             f"the string {weight!r}; pass the reduction by keyword: "
                             f"reduction={weight!r}")
-        # buffer once Module.register_buffer exists
-        self.weight = None if weight is None or isinstance(weight, Tensor) else Tensor(
-            np.asarray(weight, dtype=float))
+        # a buffer, as torch's: in state_dict (when given), not among the parameters
+        self.register_buffer("weight", None if weight is None or isinstance(weight, Tensor)
+                             else Tensor(np.asarray(weight, dtype=float)))
 
 
 class NLLLoss(_WeightedLoss):

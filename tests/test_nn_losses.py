@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import nn
 import nn.functional as F
 from autograd import Tensor, Value, gradcheck, gradgradcheck
 from nn.losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
@@ -839,3 +840,11 @@ def test_new_loss_module_errors():
         nn.KLDivLoss(reduction="avg")
     with pytest.raises(ValueError, match="CrossEntropyLoss: ignore_index"):
         nn.CrossEntropyLoss(ignore_index=None)
+
+
+def test_loss_weights_are_buffers_as_torchs():
+    loss = nn.CrossEntropyLoss(weight=[1.0, 2.0, 3.0])
+    assert list(loss.state_dict()) == ["weight"] and loss.parameters() == []
+    assert list(nn.CrossEntropyLoss().state_dict()) == []
+    assert [name for name, _ in nn.Sequential(nn.Linear(2, 3), nn.NLLLoss(weight=np.ones(3)))
+            .named_buffers()] == ["1.weight"]
