@@ -110,3 +110,18 @@ def check_ignore_index(x: Any, who: str) -> int:
     """Return ``ignore_index`` as an int, or raise ValueError unless it is an integer."""
     check(is_integer(x), who, "ignore_index", x, "an integer (a class index to skip)")
     return int(x)
+
+
+# dtypes
+
+
+def float_dtype(dtype: Any, who: str) -> np.dtype:
+    """Return ``dtype`` as a floating point numpy dtype, or raise TypeError naming ``who``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.kind != "f":
+        raise TypeError(f"{who}: dtype must be a floating point dtype (e.g. np.float32), got "
+                        f"{dtype!r}")
+    return dt

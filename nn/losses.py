@@ -65,6 +65,8 @@ class BCEWithLogitsLoss(_Loss):
 class _WeightedLoss(_Loss):
     """A loss with an optional per-class (or per-element) ``weight``, a Tensor or None."""
 
+    weight: Tensor | None  # a buffer (register_buffer), so declared for the type checker
+
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
         if isinstance(weight, str):

@@ -30,6 +30,8 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from ._validate import float_dtype
+
 
 class Parameter(Tensor):
     """A Tensor that a Module registers as trainable: ``requires_grad=True``, float64 data
@@ -417,13 +419,7 @@ class Module(_ModuleCasts):
         parameters are left as they are, as in torch. "cpu" changes nothing."""
         if isinstance(dtype, str) and dtype == "cpu":
             return self
-        try:
-            dt = np.dtype(dtype)
-        except TypeError:
-            dt = None
-        if dt is None or dt.kind != "f":
-            raise TypeError(f"{type(self).__name__}.to: only floating point dtypes are "
-                            f"accepted (e.g. np.float32), got {dtype!r}")
+        dt = float_dtype(dtype, f"{type(self).__name__}.to")
         seen: set[int] = set()
         for _, m in self.named_modules():
             tensors = [p for _, p in m._own_parameters() if isinstance(p, Tensor)]

@@ -17,20 +17,9 @@ import numpy as np
 from autograd import Tensor
 
 from . import init
-from ._validate import integer, is_real, nonnegative
+from ._validate import float_dtype, integer, is_real, nonnegative
 from .layers import _check_dtype, _tensor
 from .module import Module, Parameter
-
-
-def _float_dtype(dtype: Any, who: str) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.kind != "f":
-        raise TypeError(f"{who}: dtype must be a floating point dtype (e.g. np.float32), got "
-                        f"{dtype!r}")
-    return dt
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -63,7 +52,7 @@ class _Affine(Module):
     bias: Parameter | None
 
     def _init_affine(self, channels: int, affine: bool, bias: bool, dtype: Any) -> np.dtype:
-        dt = _float_dtype(dtype, type(self).__name__)
+        dt = float_dtype(dtype, type(self).__name__)
         self.affine = bool(affine)
         self.weight = Parameter(np.zeros(channels), dtype=dt) if affine else None
         self.bias = Parameter(np.zeros(channels), dtype=dt) if affine and bias else None

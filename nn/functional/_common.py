@@ -21,14 +21,15 @@ def _reduce(loss: Tensor, reduction: Reduction) -> Tensor:
     return loss.sum() if reduction == "sum" else loss
 
 
-def _tensor_input(x: Any, fn: str) -> Tensor:
-    """Return ``x`` as a floating point Tensor (array-likes become constants)."""
+def _tensor_input(x: Any, fn: str, what: str = "input") -> Tensor:
+    """Return ``x`` (the input, or a weight or bias: ``what``) as a floating point Tensor
+    (array-likes become constants)."""
     if _is_values(x):
-        raise TypeError(f"{fn}: takes Tensors, got Value data; only mse_loss and hinge_loss "
-                        "accept Values (use autograd.Tensor for arrays)")
+        raise TypeError(f"{fn}: takes Tensors, got Value data for the {what}; only mse_loss "
+                        "and hinge_loss accept Values (use autograd.Tensor for arrays)")
     t = x if isinstance(x, Tensor) else Tensor(x)
     if t.dtype.kind != "f":
-        raise TypeError(f"{fn}: input must be floating point, got dtype {t.dtype}; "
+        raise TypeError(f"{fn}: {what} must be floating point, got dtype {t.dtype}; "
                         "cast it with dtype=float")
     return t
 

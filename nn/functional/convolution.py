@@ -20,23 +20,11 @@ from autograd.ops.convolution import out_size
 from autograd.tensor import DtypeError, ShapeError, concatenate
 
 from .._validate import int_tuple, integer, one_of
-from ._common import _is_values, _tensor_input
+from ._common import _tensor_input
 
 IntOrTuple = Union[int, tuple[int, ...]]
 Padding = Union[IntOrTuple, str]
 Pads = tuple[tuple[int, int], ...]  # (before, after) per spatial dim
-
-
-def _operand(x: Any, fn: str, what: str) -> Tensor:
-    """Return a weight or bias as a floating point Tensor (array-likes become constants)."""
-    if _is_values(x):
-        raise TypeError(f"{fn}: takes Tensors, got Value data for the {what} (use "
-                        "autograd.Tensor for arrays)")
-    t = x if isinstance(x, Tensor) else Tensor(x)
-    if t.dtype.kind != "f":
-        raise TypeError(f"{fn}: {what} must be floating point, got dtype {t.dtype}; "
-                        "cast it with dtype=float")
-    return t
 
 
 def _same_dtype(x: Tensor, w: Tensor, b: Tensor | None, fn: str) -> None:
@@ -115,8 +103,8 @@ def _operands(input: Any, weight: Any, bias: Any, groups: Any, stride: Any, dila
                                          tuple[int, ...]]:
     """Return the input, weight and bias as checked Tensors of one dtype, and groups,
     stride and dilation normalised (what every convolution checks first)."""
-    x, w = _tensor_input(input, fn), _operand(weight, fn, "weight")
-    b = None if bias is None else _operand(bias, fn, "bias")
+    x, w = _tensor_input(input, fn), _tensor_input(weight, fn, "weight")
+    b = None if bias is None else _tensor_input(bias, fn, "bias")
     _spatial(x, w, nd, fn)
     _same_dtype(x, w, b, fn)
     return (x, w, b, integer(groups, fn, "groups", 1), int_tuple(stride, nd, fn, "stride", 1),

@@ -136,6 +136,17 @@ def _class_axis(x: Tensor, fn: str) -> int:
     return 1 if x.ndim > 1 else 0
 
 
+def _in_dtype_of(w: Tensor, x: Tensor, fn: str) -> Tensor:
+    """Return the weight ``w`` in the input's dtype: a constant is cast (float32 stays
+    float32); one that requires grad keeps its graph, so it must have that dtype already."""
+    if w.dtype == x.dtype:
+        return w
+    if w.requires_grad:
+        raise TypeError(f"{fn}: weight requires grad and has dtype {w.dtype}, the input "
+                        f"{x.dtype}; cast one of them (e.g. weight.to(input.dtype))")
+    return Tensor(w.data.astype(x.dtype))
+
+
 def _class_weight(weight: Any, x: Tensor, n_classes: int, fn: str) -> Tensor | None:
     """Return ``weight`` (one rescaling per class) as a Tensor of the input's dtype, or None.
 
@@ -152,12 +163,7 @@ def _class_weight(weight: Any, x: Tensor, n_classes: int, fn: str) -> Tensor | N
     if w.shape != (n_classes,):
         raise ValueError(f"{fn}: weight must have one entry per class, shape ({n_classes},) "
                          f"for input shape {x.shape}, got shape {w.shape}")
-    if w.dtype == x.dtype:
-        return w
-    if w.requires_grad:
-        raise TypeError(f"{fn}: weight requires grad and has dtype {w.dtype}, the input "
-                        f"{x.dtype}; cast one of them (e.g. weight.to(input.dtype))")
-    return Tensor(w.data.astype(x.dtype))
+    return _in_dtype_of(w, x, fn)
 
 
 def _no_weight_grad(w: Tensor | None, fn: str) -> None:
@@ -332,12 +338,7 @@ def _elementwise_weight(weight: Any, x: Tensor, fn: str, exact: bool) -> Tensor 
     if not fits:
         rule = "the input's shape" if exact else "a shape that broadcasts to the input's shape"
         raise ValueError(f"{fn}: weight must have {rule} {x.shape}, got shape {w.shape}")
-    if w.dtype == x.dtype:
-        return w
-    if w.requires_grad:
-        raise TypeError(f"{fn}: weight requires grad and has dtype {w.dtype}, the input "
-                        f"{x.dtype}; cast one of them (e.g. weight.to(input.dtype))")
-    return Tensor(w.data.astype(x.dtype))
+    return _in_dtype_of(w, x, fn)
 
 
 def _pair(input: Any, target: Any, fn: str) -> tuple[Tensor, Tensor]:
