@@ -1,0 +1,34 @@
+"""Each lesson's key number, asserted, so that no lesson can silently rot; and the runner's
+index page. Each lesson runs in seconds with its defaults."""
+
+import importlib
+
+import pytest
+
+pytest.importorskip("matplotlib")  # the examples extra
+
+
+def _run(name, tmp_path):
+    mod = importlib.import_module(f"examples.lessons.{name}")
+    numbers = mod.run(tmp_path)
+    assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert mod.TITLE and len(mod.EXPLANATION) > 80
+    return numbers
+
+
+def test_runner_writes_an_index_with_every_picture(tmp_path, monkeypatch):
+    import examples.lessons as lessons
+    from examples.lessons import __main__ as runner
+
+    monkeypatch.setattr(runner, "ORDER", ("linear_regression",))
+    index = runner.main(["--out", str(tmp_path)])
+    text = index.read_text()
+    assert '<img src="linear_regression.png"' in text and "least-squares" in text
+    assert len(lessons.ORDER) == 10
+
+
+# ---------------------------------------------------------------- 4. linear regression
+
+def test_linear_regression_matches_least_squares(tmp_path):
+    n = _run("linear_regression", tmp_path)
+    assert n["gap_one_feature"] < 1e-6 and n["gap_three_features"] < 1e-6
