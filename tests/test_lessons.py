@@ -27,6 +27,18 @@ def test_runner_writes_an_index_with_every_picture(tmp_path, monkeypatch):
     assert len(lessons.ORDER) == 10
 
 
+# ---------------------------------------------------------------- 1. weights are knobs
+
+def test_weights_are_knobs_gradient_is_the_slope(tmp_path):
+    n = _run("weights_are_knobs", tmp_path)
+    assert n["largest_gap"] < 1e-6
+    # a weight's gradient is its input times the bias's: it enters only through w1*x1
+    from examples.lessons.weights_are_knobs import X
+
+    assert n["grad_w1"] == pytest.approx(X[0] * n["grad_b"], rel=1e-12)
+    assert n["grad_b"] == pytest.approx(1 - n["output"] ** 2, rel=1e-12)
+
+
 # ---------------------------------------------------------------- 4. linear regression
 
 def test_linear_regression_matches_least_squares(tmp_path):
