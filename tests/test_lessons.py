@@ -39,6 +39,19 @@ def test_weights_are_knobs_gradient_is_the_slope(tmp_path):
     assert n["grad_b"] == pytest.approx(1 - n["output"] ** 2, rel=1e-12)
 
 
+# ---------------------------------------------------------------- 2. why activations
+
+def test_why_activations_linear_stack_is_one_linear_and_nonlinear_ones_bend(tmp_path):
+    n = _run("why_activations", tmp_path)
+    # without an activation: one Linear, and the logistic regression's line and accuracy
+    assert n["composed_vs_single_linear"] < 1e-12
+    assert n["composed_vs_logistic_regression"] < 0.02
+    assert abs(n["accuracy_no_activation"] - n["accuracy_logistic_regression"]) <= 0.01
+    assert n["accuracy_no_activation"] < 0.92
+    for act in ("relu", "tanh", "sigmoid"):
+        assert n[f"accuracy_{act}"] >= 0.97, act
+
+
 # ---------------------------------------------------------------- 4. linear regression
 
 def test_linear_regression_matches_least_squares(tmp_path):
