@@ -52,6 +52,17 @@ def test_why_activations_linear_stack_is_one_linear_and_nonlinear_ones_bend(tmp_
         assert n[f"accuracy_{act}"] >= 0.97, act
 
 
+# ---------------------------------------------------------------- 3. gradient descent
+
+def test_gradient_descent_too_small_right_and_diverging(tmp_path):
+    n = _run("gradient_descent", tmp_path)
+    low = n["lowest_loss"]
+    assert n["final_loss_too_small"] - low > 1.0                 # still far from the bottom
+    assert n["final_loss_about_right"] - low < 1e-8              # at the bottom
+    assert n["lr_about_right"] < n["critical_lr"] < n["lr_too_large"]
+    assert n["final_loss_too_large"] > 5 * n["start_loss_too_large"]  # diverging
+
+
 # ---------------------------------------------------------------- 4. linear regression
 
 def test_linear_regression_matches_least_squares(tmp_path):
