@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import nn
+from autograd import Value
 
 from ._common import main, save
 
@@ -39,7 +40,7 @@ def neuron() -> nn.scalar.Neuron:
     return n
 
 
-def knob(n: nn.scalar.Neuron, name: str) -> Any:
+def knob(n: nn.scalar.Neuron, name: str) -> Value:
     """Return the neuron's Value for the knob called ``name``."""
     return {"w1": n.w[0], "w2": n.w[1], "b": n.b}[name]
 
