@@ -27,6 +27,42 @@ def test_runner_writes_an_index_with_every_picture(tmp_path, monkeypatch):
     assert len(lessons.ORDER) == 10
 
 
+# ---------------------------------------------------------------- 1. weights are knobs
+
+def test_weights_are_knobs_gradient_is_the_slope(tmp_path):
+    n = _run("weights_are_knobs", tmp_path)
+    assert n["largest_gap"] < 1e-6
+    # a weight's gradient is its input times the bias's: it enters only through w1*x1
+    from examples.lessons.weights_are_knobs import X
+
+    assert n["grad_w1"] == pytest.approx(X[0] * n["grad_b"], rel=1e-12)
+    assert n["grad_b"] == pytest.approx(1 - n["output"] ** 2, rel=1e-12)
+
+
+# ---------------------------------------------------------------- 2. why activations
+
+def test_why_activations_linear_stack_is_one_linear_and_nonlinear_ones_bend(tmp_path):
+    n = _run("why_activations", tmp_path)
+    # without an activation: one Linear, and the logistic regression's line and accuracy
+    assert n["composed_vs_single_linear"] < 1e-12
+    assert n["composed_vs_logistic_regression"] < 0.02
+    assert abs(n["accuracy_no_activation"] - n["accuracy_logistic_regression"]) <= 0.01
+    assert n["accuracy_no_activation"] < 0.92
+    for act in ("relu", "tanh", "sigmoid"):
+        assert n[f"accuracy_{act}"] >= 0.97, act
+
+
+# ---------------------------------------------------------------- 3. gradient descent
+
+def test_gradient_descent_too_small_right_and_diverging(tmp_path):
+    n = _run("gradient_descent", tmp_path)
+    low = n["lowest_loss"]
+    assert n["final_loss_too_small"] - low > 1.0                 # still far from the bottom
+    assert n["final_loss_about_right"] - low < 1e-8              # at the bottom
+    assert n["lr_about_right"] < n["critical_lr"] < n["lr_too_large"]
+    assert n["final_loss_too_large"] > 5 * n["start_loss_too_large"]  # diverging
+
+
 # ---------------------------------------------------------------- 4. linear regression
 
 def test_linear_regression_matches_least_squares(tmp_path):
