@@ -68,3 +68,37 @@ def test_gradient_descent_too_small_right_and_diverging(tmp_path):
 def test_linear_regression_matches_least_squares(tmp_path):
     n = _run("linear_regression", tmp_path)
     assert n["gap_one_feature"] < 1e-6 and n["gap_three_features"] < 1e-6
+
+
+# ---------------------------------------------------------------- 8. width
+
+def test_width_success_rate_rises_with_width(tmp_path):
+    n = _run("width", tmp_path)
+    rates = n["success_rates"]
+    assert all(a <= b for a, b in zip(rates, rates[1:])), rates
+    assert rates[0] == 0 and rates[-1] == 1
+    # the smallest width that can fit the task (4) mostly fails: the search, not capacity
+    assert 0 < rates[n["widths"].index(4)] < 0.5
+
+
+# ---------------------------------------------------------------- 9. softmax
+
+def test_softmax_temperature_sharpens_and_flattens(tmp_path):
+    n = _run("softmax", tmp_path)
+    e, top = n["entropy_bits"], n["top_probability"]  # at T = 0.5, 1, 2
+    assert e[0] < e[1] < e[2] and top[0] > top[1] > top[2]
+    assert n["top_character"] == "e" and 0.5 < top[1] < 0.6
+    # the trained scores' softmax at T = 1 is the text's frequencies
+    assert n["gap_to_frequencies"] < 1e-3 and n["loss"] - n["best_bigram_loss"] < 1e-3
+    low, _, high = (len(set(s)) for s in n["samples"])
+    assert low < high
+
+
+# ---------------------------------------------------------------- 10. GPT-3's weights
+
+def test_gpt3_weights_add_up(tmp_path):
+    n = _run("gpt3_weights", tmp_path)
+    assert n["total"] == 175_181_291_520 and n["matrices"] == 27_938 and n["kinds"] == 8
+    assert n["embedding"] == 617_558_016 == 12_288 * 50_257
+    assert n["total_with_misprint"] != 175_181_291_520
+    assert n["storage_bytes"] == 2 * 175_181_291_520 and n["rule_70b_bytes"] == 140 * 10**9
