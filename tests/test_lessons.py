@@ -32,3 +32,14 @@ def test_runner_writes_an_index_with_every_picture(tmp_path, monkeypatch):
 def test_linear_regression_matches_least_squares(tmp_path):
     n = _run("linear_regression", tmp_path)
     assert n["gap_one_feature"] < 1e-6 and n["gap_three_features"] < 1e-6
+
+
+# ---------------------------------------------------------------- 5. backprop by hand
+
+def test_backprop_by_hand_agrees_with_backward_and_finite_differences(tmp_path):
+    from examples.lessons.backprop_by_hand import expression
+
+    n = _run("backprop_by_hand", tmp_path)
+    assert n["gap_backward"] < 1e-12 and n["gap_finite_differences"] < 1e-8
+    # the table runs node by node from L back to the inputs: the forward order reversed
+    assert n["order"].split() == list(reversed(list(expression(0.6, 1.5, -0.2))))
