@@ -43,3 +43,11 @@ def test_backprop_by_hand_agrees_with_backward_and_finite_differences(tmp_path):
     assert n["gap_backward"] < 1e-12 and n["gap_finite_differences"] < 1e-8
     # the table runs node by node from L back to the inputs: the forward order reversed
     assert n["order"].split() == list(reversed(list(expression(0.6, 1.5, -0.2))))
+
+
+# ---------------------------------------------------------------- 6. extrapolation
+
+def test_extrapolation_error_is_many_times_the_interpolation_error(tmp_path):
+    n = _run("extrapolation", tmp_path)
+    assert n["rmse_inside"] < 0.02
+    assert n["ratio_2x"] > 20 and n["ratio_3x"] > 20
