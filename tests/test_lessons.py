@@ -51,3 +51,18 @@ def test_extrapolation_error_is_many_times_the_interpolation_error(tmp_path):
     n = _run("extrapolation", tmp_path)
     assert n["rmse_inside"] < 0.02
     assert n["ratio_2x"] > 20 and n["ratio_3x"] > 20
+
+
+# ---------------------------------------------------------------- 7. overfitting
+
+def test_overfitting_held_out_turns_up_and_both_remedies_stop_it(tmp_path):
+    n = _run("overfitting", tmp_path)
+    # no remedy: training loss keeps falling after the held-out low, held-out turns up
+    assert n["held_out_end"] > 2 * n["held_out_lowest"]
+    assert n["train_end"] < n["train_at_lowest"] / 100
+    # weight decay: held-out stays at its low; early stopping stops soon after the low
+    assert n["decay_held_out_end"] < 1.1 * n["decay_held_out_lowest"] < n["held_out_end"]
+    assert n["early_stop_step"] is not None and n["early_stop_step"] < 500
+    # and both are far closer to the true curve than the overfitted model
+    for remedy in ("weight_decay", "early_stopping"):
+        assert n[f"truth_gap_{remedy}"] < n["truth_gap_no_remedy"] / 3
