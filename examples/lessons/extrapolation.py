@@ -58,7 +58,7 @@ def band(lo: float, hi: float, n: int = 400) -> np.ndarray:
 
 
 def rmse(net: nn.Module, x: np.ndarray) -> float:
-    """The root-mean-square gap between the network and sin at the points ``x``."""
+    """Return the root-mean-square gap between the network and sin at the points ``x``."""
     return float(np.sqrt(np.mean((predict(net, x) - np.sin(x)) ** 2)))
 
 

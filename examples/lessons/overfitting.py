@@ -33,12 +33,12 @@ STEPS, LR, EVERY, PATIENCE = 1500, 0.01, 5, 100  # PATIENCE: steps without a new
 
 
 def truth(x: np.ndarray) -> np.ndarray:
-    """The function behind the data."""
+    """Return sin(3x): the function behind the data."""
     return np.sin(3 * x)
 
 
 @dataclass
-class Run:
+class Training:
     """One training: the losses every ``EVERY`` steps, the trained net, and early stopping's
     verdict on it (the best held-out step, where patience ran out, the weights then)."""
     net: nn.Module
@@ -51,28 +51,28 @@ class Run:
 
 
 def train(x: np.ndarray, y: np.ndarray, x_held: np.ndarray, y_held: np.ndarray,
-          weight_decay: float) -> Run:
+          weight_decay: float) -> Training:
     """Train the MLP on (x, y) by full-batch Adam for ``STEPS`` steps, watching the held-out
-    loss; return the Run."""
-    run = Run(nn.MLP(1, HIDDEN, 1, activation="tanh", rng=0))
-    opt = nn.optim.Adam(run.net.parameters(), lr=LR, weight_decay=weight_decay)
+    loss; return the Training."""
+    history = Training(nn.MLP(1, HIDDEN, 1, activation="tanh", rng=0))
+    opt = nn.optim.Adam(history.net.parameters(), lr=LR, weight_decay=weight_decay)
     x_t, y_t, xh_t, yh_t = ag.tensor(x), ag.tensor(y), ag.tensor(x_held), ag.tensor(y_held)
     for step in range(STEPS + 1):
-        loss = nn.functional.mse_loss(run.net(x_t), y_t)
+        loss = nn.functional.mse_loss(history.net(x_t), y_t)
         if step % EVERY == 0:
-            run.steps.append(step)
-            run.train.append(loss.item())
+            history.steps.append(step)
+            history.train.append(loss.item())
             with ag.no_grad():
-                run.held_out.append(nn.functional.mse_loss(run.net(xh_t), yh_t).item())
-            if run.held_out[-1] < min(run.held_out[:-1], default=np.inf):
-                run.best_step, run.best_state = step, run.net.state_dict()
-            elif run.stop_step is None and step - run.best_step >= PATIENCE:
-                run.stop_step = step  # early stopping would end here (we go on, to show why)
+                history.held_out.append(nn.functional.mse_loss(history.net(xh_t), yh_t).item())
+            if history.held_out[-1] < min(history.held_out[:-1], default=np.inf):
+                history.best_step, history.best_state = step, history.net.state_dict()
+            elif history.stop_step is None and step - history.best_step >= PATIENCE:
+                history.stop_step = step  # early stopping would end here (we go on, to show why)
         if step < STEPS:
             opt.zero_grad()
             loss.backward()
             opt.step()
-    return run
+    return history
 
 
 def predict(net: nn.Module, x: np.ndarray) -> np.ndarray:
