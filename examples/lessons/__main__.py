@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> Path:
     """Run all lessons into ``--out``; return the index page's path."""
     p = argparse.ArgumentParser(description="Run every lesson and write the index page.")
     p.add_argument("--out", type=Path, default=OUT, help="folder for the pictures and index")
+    p.add_argument("--thumbnails", type=Path, default=None,
+                   help="also write a small copy of each picture there (README's are in "
+                        "docs/lessons: python -m examples.lessons --thumbnails docs/lessons)")
     args = p.parse_args(argv)
     entries = []
     for name in ORDER:
@@ -53,6 +56,13 @@ def main(argv: list[str] | None = None) -> Path:
         start = time.perf_counter()
         numbers = mod.run(args.out)
         entries.append((mod, numbers, time.perf_counter() - start))
+    if args.thumbnails is not None:
+        from matplotlib.image import thumbnail
+
+        args.thumbnails.mkdir(parents=True, exist_ok=True)
+        for name in ORDER:
+            thumbnail(str(args.out / f"{name}.png"), str(args.thumbnails / f"{name}.png"),
+                      scale=0.3)
     index = args.out / "index.html"
     index.write_text(page(entries))
     print(f"\nwrote {index}")
