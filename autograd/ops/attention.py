@@ -19,11 +19,13 @@ and zero gradients, as torch 2.13 does (its "safe softmax"), never NaN.
 
 Why a primitive: the composite (matmul, scale, mask, log_softmax, exp, dropout, matmul)
 records up to seven nodes and keeps four (..., L, S) intermediates alive until backward;
-the primitive records one node and keeps only q, k and v (and its output). The price is
-time: each rule recomputes ``P`` from q and k with ``xp`` ops (the q and k rules the
-score cotangent too), so forward + backward costs ~1.5x the composite's (B=8, H=4,
-T=64, D=16, float32). Written in ``xp`` ops, the rules record their own derivatives under
-``create_graph``, and every order is checked by the property suite.
+the primitive records one node and keeps only q, k and v (and its output). Each rule
+recomputes ``P`` from q and k with ``xp`` ops (the q and k rules the score cotangent too),
+and still forward + backward takes about half the composite's time (causal, B=8, H=4,
+T=64, D=16, float32: 4.1 vs 9.0 ms warm, both measured in one process); a cache shared by
+the three rules would save the recomputation. Written in ``xp`` ops, the rules record
+their own derivatives under ``create_graph``, and every order is checked by the property
+suite.
 """
 
 from __future__ import annotations
