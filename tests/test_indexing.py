@@ -441,3 +441,18 @@ def test_infinities_against_torch():
         np.testing.assert_array_equal(b.grad, tb.grad.numpy())
     out = Tensor(x).scatter(0, np.array([0, 0]), Tensor([np.inf, 1.0]))  # last write wins
     np.testing.assert_array_equal(out.data, [1.0, 1.0, 2.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_row_lookup_gradient_accumulates_repeats_and_negative_rows(dtype):
+    # the embedding lookup W[ids]: its backward sums the rows' cotangents (a bincount path)
+    rng = np.random.default_rng(0)
+    W = Tensor(rng.standard_normal((5, 3)).astype(dtype), requires_grad=True)
+    ids = np.array([[0, 4, 4], [-1, 2, 0]])  # 4 and -1 are the same row
+    g = rng.standard_normal((2, 3, 3)).astype(dtype)
+    W[ids].backward(g)
+    expected = np.zeros((5, 3))
+    np.add.at(expected, ids, g.astype(np.float64))
+    assert W.grad.dtype == dtype
+    np.testing.assert_allclose(W.grad, expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
+    assert gradgradcheck(lambda w: w[ids] * w[ids], rng.standard_normal((5, 3)))
