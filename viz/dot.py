@@ -98,7 +98,7 @@ class VizDigraph(graphviz.Digraph):
         return self.viz_graph.hidden if self.viz_graph is not None else 0
 
 
-def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR", fmt: Fmt = "%.3g",
+def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR", fmt: Fmt = "%.4g",
              show_data: bool = True, show_grad: bool = True, budget: int = 300,
              collapse: str = "auto", clusters: bool = True, shade: bool = True,
              legend: bool = True, title: str | None = None) -> VizDigraph:

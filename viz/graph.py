@@ -113,7 +113,7 @@ class VizGraph:
 # ---------------------------------------------------------------- numbers and summaries
 
 
-def format_number(x: SupportsFloat, fmt: Fmt = "%.3g") -> str:
+def format_number(x: SupportsFloat, fmt: Fmt = "%.4g") -> str:
     """Return ``x`` formatted with ``fmt`` (a %-format or a callable); nan and inf as such."""
     v = float(x)
     if math.isnan(v):
@@ -280,7 +280,7 @@ def _enclosing(module: str, known: set[str]) -> str | None:
 # ---------------------------------------------------------------- building
 
 
-def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.3g",
+def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g",
                 show_data: bool = True, show_grad: bool = True, budget: int = 300,
                 collapse: str = "auto") -> VizGraph:
     """Return the drawable graph of everything ``root`` was computed from.
