@@ -227,6 +227,19 @@ class NumpyOps:
     def trunc_divide(x, y):
         return np.trunc(x / y)  # torch's order: trunc(a / b)
 
+    def gelu_tanh(x):
+        # one array, updated in place, instead of eight temporaries (an array even for 0-d x)
+        u = np.multiply(x, x, out=np.empty(np.shape(x), np.result_type(x, 0.5)))
+        u *= 0.044715
+        u += 1
+        u *= x
+        u *= 0.7978845608028654
+        np.tanh(u, out=u)
+        u += 1
+        u *= x
+        u *= 0.5
+        return u
+
     def softplus(x, *, beta, threshold):
         z = x * beta  # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): never overflows, exact for z << 0
         return np.where(z > threshold, x, (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta)

@@ -987,9 +987,10 @@ class Tensor(_Casts, Node):
         """Return ``x * Phi(x)``: exact with erf (``'none'``) or torch's tanh approximation."""
         if approximate == "none":
             return self * 0.5 * (1 + (self * 0.7071067811865476).erf())
-        if approximate == "tanh":  # sqrt(2/pi) (x + 0.044715 x^3)
-            inner = 0.7978845608028654 * (self + 0.044715 * (self * self * self))
-            return 0.5 * self * (1 + inner.tanh())
+        if approximate == "tanh":  # x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2: one node
+            if self.dtype.kind != "f":
+                return Tensor(self.data, dtype=np.float64).gelu("tanh")
+            return self._unary("gelu_tanh")
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:

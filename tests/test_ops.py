@@ -62,6 +62,7 @@ REFERENCE = {
     "fmod": lambda x, y: x - np.trunc(x / y) * y,
     "floor_divide": lambda x, y: np.floor(x / y),
     "trunc_divide": lambda x, y: np.fix(x / y),
+    "gelu_tanh": lambda x: x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3))) / 2,
     "softplus": lambda x, beta, threshold: np.where(
         beta * x > threshold, x, np.log(1 + np.exp(beta * x)) / beta),
     # ------------------------------------------------ reductions

@@ -204,3 +204,20 @@ defop("softplus", lambda xp, x, *, beta, threshold: xp.softplus(x, beta=beta, th
       lambda xp, g, out, x, *, beta, threshold: g * xp.where(
           1.0, xp.sigmoid(x * beta), condition=x * beta > threshold),
       kind="softplus", domain=REAL)
+
+# GELU's tanh form (GPT-2's; torch's approximate="tanh") is a primitive because the composite
+# records 9 nodes and 8 temporaries per call, twice per GPT block, in the hottest part of the
+# step; its rule recomputes the tanh rather than keeping it.
+_GELU_C, _GELU_A = 0.7978845608028654, 0.044715  # sqrt(2/pi), the cubic's coefficient
+
+
+def _gelu_tanh_vjp(xp, g, out, x):
+    # y = x (1 + t) / 2 with t = tanh(c (x + a x^3)):
+    # dy/dx = (1 + t) / 2 + x (1 - t^2) c (1 + 3 a x^2) / 2
+    x2 = x * x
+    t = xp.tanh((x + x2 * x * _GELU_A) * _GELU_C)
+    return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (_GELU_C * (1 + 3 * _GELU_A * x2)))
+
+
+defop("gelu_tanh", lambda xp, x: xp.gelu_tanh(x), _gelu_tanh_vjp, domain=REAL)
+
