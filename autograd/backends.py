@@ -227,6 +227,12 @@ class NumpyOps:
     def trunc_divide(x, y):
         return np.trunc(x / y)  # torch's order: trunc(a / b)
 
+    def normalize(x, *, axis, eps):
+        d = x - x.mean(axis=axis, keepdims=True)
+        var = np.mean(np.square(d), axis=axis, keepdims=True)
+        d *= 1 / np.sqrt(var + eps)  # in place: d is ours
+        return d
+
     def gelu_tanh(x):
         # one array, updated in place, instead of eight temporaries (an array even for 0-d x)
         u = np.multiply(x, x, out=np.empty(np.shape(x), np.result_type(x, 0.5)))

@@ -272,6 +272,19 @@ def _norm(draw: Any, op: Op) -> Case:
 register_kind("norm", _norm)
 
 
+@st.composite
+def _normalize(draw: Any, op: Op) -> Case:
+    # at least two distinct values along the normalised axes (unique=True): the variance
+    # stays well away from 0, where 1/sqrt(var + eps) is too curved for finite differences
+    shape = draw(shapes(min_dims=1, min_side=2))
+    k = draw(st.integers(1, len(shape)))
+    axis = tuple(range(len(shape) - k, len(shape)))
+    return _inputs(draw, op, [shape]), {"axis": axis, "eps": draw(st.sampled_from([1e-5, 0.5]))}
+
+
+register_kind("normalize", _normalize)
+
+
 # ---------------------------------------------------------------- scan and sorting kinds
 
 

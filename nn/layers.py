@@ -21,6 +21,7 @@ from autograd.tensor import DtypeError
 
 from . import init
 from ._validate import RNG, drop_probability, generator, integer, one_of, positive
+from .functional.normalization import layer_norm
 from .module import Module, Parameter
 
 
@@ -416,12 +417,7 @@ class LayerNorm(Module):
         if x.shape[x.ndim - k:] != self.normalized_shape or x.ndim < k:
             raise ValueError(f"LayerNorm{self.normalized_shape}: input has shape {x.shape}, but "
                              f"its last {k} dimension(s) must be {self.normalized_shape}")
-        axes = tuple(range(x.ndim - k, x.ndim))
-        d = x - x.mean(axes, keepdims=True)
-        y = d / ((d * d).mean(axes, keepdims=True) + self.eps).sqrt()
-        if self.weight is not None:
-            y = y * self.weight
-        return y + self.bias if self.bias is not None else y
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
+import nn.functional as F
 from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.tensor import DtypeError
 
@@ -311,3 +312,41 @@ def test_batchnorm_matches_numpy_on_random_shapes(n, c, rest, momentum, seed):
     np.testing.assert_allclose(bn.running_mean.data, f * mean.ravel(), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(bn.running_var.data, (1 - f) + f * var.ravel() * m / (m - 1),
                                rtol=1e-12)
+
+
+# ---------------------------------------------------------------- F.layer_norm
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape, normalized", [((4, 6), (6,)), ((2, 3, 5), (3, 5)), ((7,), 7)])
+@pytest.mark.parametrize("affine", [True, False])
+def test_layer_norm_against_torch(dtype, shape, normalized, affine):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(dtype)
+    ns = (normalized,) if isinstance(normalized, int) else normalized
+    w, b = (rng.standard_normal(ns).astype(dtype) for _ in range(2))
+    g = rng.standard_normal(shape).astype(dtype)
+    ours = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    y = F.layer_norm(ours[0], normalized, *(ours[1:] if affine else (None, None)), eps=1e-3)
+    t = torch.nn.functional.layer_norm(theirs[0], ns, *(theirs[1:] if affine else (None, None)),
+                                       eps=1e-3)
+    y.backward(g)
+    t.backward(torch.tensor(g))
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert y.dtype == dtype
+    np.testing.assert_allclose(y.data, t.detach().numpy(), rtol=tol, atol=tol)
+    for a, b_ in zip(ours[:3 if affine else 1], theirs):
+        np.testing.assert_allclose(a.grad, b_.grad.numpy(), rtol=tol * 10, atol=tol * 10)
+
+
+def test_layer_norm_is_one_node_twice_differentiable_and_checks_its_shapes():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 4))
+    assert F.layer_norm(Tensor(x, requires_grad=True), 4).op_name == "normalize"
+    assert gradgradcheck(lambda a: F.layer_norm(a, (4,), eps=0.1), x)
+    with pytest.raises(ValueError, match=r"layer_norm: input has shape \(3, 4\), but its last 1"):
+        F.layer_norm(Tensor(x), 3)
+    with pytest.raises(ValueError, match="layer_norm: weight has shape"):
+        F.layer_norm(Tensor(x), 4, weight=Tensor(np.ones(3)))

@@ -70,6 +70,8 @@ REFERENCE = {
     "max": lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
     "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
+    "normalize": lambda x, axis, eps: (x - x.mean(axis=axis, keepdims=True)) / np.sqrt(
+        x.var(axis=axis, keepdims=True) + eps),
     "prod": lambda x, axis, keepdims: np.prod(np.sign(x), axis=axis, keepdims=keepdims) * np.exp(
         np.sum(np.log(np.abs(x)), axis=axis, keepdims=keepdims)),
     "norm": lambda x, p, axis, keepdims: np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p),

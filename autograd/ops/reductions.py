@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .registry import REAL, defop
@@ -38,6 +40,25 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       # d log_softmax(x) = g - softmax(x) * sum(g) along the axis
       lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
       kind="softmax", domain=REAL)
+
+# ``axis`` is a tuple of trailing axes. The normalisation of layer_norm, ``(x - mean) /
+# sqrt(var + eps)`` with the biased variance, fused because the composite records about a
+# dozen nodes per call, in every transformer block twice; the affine weight and bias stay
+# ordinary ops. Its rule recomputes 1 / sqrt(var + eps) from x, in xp ops.
+
+
+def _normalize_vjp(xp, g, out, x, *, axis, eps):
+    # with y = out and r = 1/sqrt(var + eps): dx = r (g - mean(g) - y mean(g y)) over the axes
+    n = 1.0 / math.prod(x.shape[a] for a in axis)
+    d = x - xp.sum(x, axis=axis, keepdims=True) * n
+    r = xp.pow(xp.sum(d * d, axis=axis, keepdims=True) * n + eps, exponent=-0.5)
+    mean_g = xp.sum(g, axis=axis, keepdims=True) * n
+    mean_gy = xp.sum(g * out, axis=axis, keepdims=True) * n
+    return r * (g - mean_g - out * mean_gy)
+
+
+defop("normalize", lambda xp, x, *, axis, eps: xp.normalize(x, axis=axis, eps=eps),
+      _normalize_vjp, kind="normalize", unique=True, domain=REAL)
 
 
 # ---------------------------------------------------------------- reductions
