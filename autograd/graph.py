@@ -477,13 +477,16 @@ def backprop(
     every ``.grad`` alone and return the cotangent of each input (None where none reached):
     the total derivative, through every path, as ``torch.autograd.grad``.
     On error nothing is changed, whatever the exception (a KeyboardInterrupt too) and
-    whenever it comes: the deposit into ``.grad`` is all or nothing.
+    whenever it comes before the deposit into ``.grad`` has completed: that deposit is all
+    or nothing.
     """
     cls = type(roots[0])
     order = walk(*roots)
     _refuse(cls, order, create_graph)
     wanted = None if inputs is None else set(inputs)
     try:
+        for n in itertools.chain(order, inputs or ()):
+            n._ct = None  # what an interrupted clean-up may have left counts for nothing
         for root, seed in zip(roots, seeds):
             root._ct = seed if root._ct is None else root._ct + seed
         with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
@@ -493,10 +496,11 @@ def backprop(
             for n in inputs:
                 n._ct = None
             return result
-        _commit(cls, order, seeds, cls._frees_graph and not retain_graph)
-    finally:  # on any exception no half-filled slot survives; on success all are empty
+        _commit(cls, order, seeds, cls._frees_graph and not retain_graph)  # empties the slots
+    except BaseException:  # an interrupt too: no pending cotangent is left on the graph
         for n in order:
             n._ct = None
+        raise
     return None
 
 
