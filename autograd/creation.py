@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from . import tensor as _tensor_module
 from .graph import NOATTRS
 from .tensor import ArrayLike, Tensor, _array, _result, _shape_args
 
@@ -38,6 +39,9 @@ def default_generator() -> np.random.Generator:
     """Return the project-wide Generator that draws with ``rng=None`` (one object for the
     whole session: ``manual_seed`` reseeds it in place)."""
     return _GENERATOR
+
+
+_tensor_module._default_rng = default_generator  # what Tensor.normal_/uniform_ draw from
 
 
 def manual_seed(seed: int) -> np.random.Generator:

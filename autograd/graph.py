@@ -327,6 +327,40 @@ class _Hooks(dict):  # hook id -> hook; a dict that takes weakrefs
 _hooks = _WeakByIdentity()
 
 
+# a node that an in-place op made stand for a new value -> the node it stood for before
+_priors = _WeakByIdentity()
+_any_rebased = False  # walk resolves rebased inputs only once some node was rebased
+
+
+def rebased(node: Node, old: Node) -> None:
+    """Record that the in-place op just recorded made ``node`` stand for its result, and
+    that ``old`` now stands for what ``node`` was: the ops that used ``node`` before it
+    changed (they were made earlier) get ``old`` as their input in ``walk``."""
+    global _any_rebased
+    prior = _priors.get(node)
+    if prior is not None:
+        _priors[old] = prior
+    _priors[node] = old
+    _any_rebased = True
+
+
+def _resolve(node: Node) -> None:
+    """Point the inputs of ``node`` that were rebased after ``node`` was made back at the
+    node they stood for then (a permanent fix: later readers see the right graph)."""
+    e = node._epoch  # type: ignore[attr-defined]
+    ps = list(node.parents)
+    changed = False
+    for i, p in enumerate(ps):
+        while getattr(p, "_epoch", e) > e:
+            q = _priors.get(p)
+            if q is None:
+                break
+            p, changed = q, True
+        ps[i] = p
+    if changed:
+        node.parents = tuple(ps)
+
+
 class _Freed(tuple):
     """The parents of a Tensor whose graph backward has released."""
 
@@ -350,6 +384,8 @@ class Node(Operand):
       the slot of each of ``nodes`` into its ``.grad`` (the caller makes it all or nothing).
     - ``_hook_view(g)`` / ``_from_hook(r, create_graph)``: what a gradient hook gets for the
       cotangent ``g``, and the cotangent its result ``r`` stands for.
+    - ``_check_versions(order)``: raise before backward if an input an op saved was
+      modified in place since (Tensor's version counter); None when nodes are immutable.
     - ``_frees_graph``: whether backward releases the graph unless ``retain_graph``.
     - ``_retain`` (per node): this node's cotangent ends in its ``.grad`` (leaves, every
       Value, a Tensor after ``retain_grad()``).
@@ -369,6 +405,7 @@ class Node(Operand):
 
     xp: Any
     _check_cotangent: Callable[[Any, Node, Op, int], Any] | None = None
+    _check_versions: Callable[[Sequence[Node]], None] | None = None
     _frees_graph = False
 
     @staticmethod
@@ -454,6 +491,8 @@ def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> lis
                 order.append(node)
             continue
         seen.add(node)
+        if _any_rebased and type(node.parents) is tuple and hasattr(node, "_epoch"):
+            _resolve(node)
         if node not in stops:
             for p in reversed(node.parents):  # so that the first operand comes out first
                 if p not in seen and (p.requires_grad or not grad_only):
@@ -526,6 +565,8 @@ def _commit(cls: type[Node], order: Sequence[Node], seeds: Sequence[Any], free: 
 
 def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
     """Raise, before anything changes, for a pass that cannot run."""
+    if cls._check_versions is not None:
+        cls._check_versions(order)
     if cls._frees_graph and any(n.parents is FREED for n in order):
         raise RuntimeError(
             "backward: this graph was already freed by an earlier backward(); pass "

@@ -11,13 +11,24 @@ numpy scalars follow numpy's promotion; gradients take each input's dtype.
 from __future__ import annotations
 
 import builtins
+import dis
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
 import numpy as np
 
 from .backends import NumpyOps, _along
-from .graph import ANOMALOUS, NOATTRS, Node, _grad_enabled, backprop, check_new_node
+from .graph import (
+    ANOMALOUS,
+    NOATTRS,
+    Node,
+    _grad_enabled,
+    _WeakByIdentity,
+    backprop,
+    check_new_node,
+    rebased,
+)
 from .ops import OPS, Op
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -76,6 +87,12 @@ def _const(x: Any, like: Tensor) -> Tensor:
     return _result(None, arr, (), NOATTRS)
 
 
+# In-place operations tick this clock; every Tensor notes its tick when made (``_epoch``),
+# and each modified buffer the ticks it was modified at, so that backward can tell an input
+# modified after an op used it (the version check) from one modified before.
+_clock = 0
+
+
 def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str, Any],
             requires_grad: bool = False, label: str = "", into: Tensor | None = None) -> Tensor:
     """Return a new Tensor (or fill ``into``, from ``__init__``) for the result ``data`` of
@@ -83,7 +100,7 @@ def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str
     grad mode is on and an input needs a gradient."""
     t = Tensor.__new__(Tensor) if into is None else into
     t.data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives scalars for 0-d
-    t.grad, t.label, t._ct = None, label, None
+    t.grad, t.label, t._ct, t._epoch = None, label, None, _clock
     if op is not None and (mode := _grad_enabled.get()):
         for p in parents:
             if p.requires_grad:  # an interior node: its .grad only after retain_grad()
@@ -363,10 +380,11 @@ class Tensor(_Casts, Node):
     >>> w.grad                                # d/dw sum(w^2) = 2 w
     array([ 2., -4.])"""
 
-    __slots__ = ()
+    __slots__ = ("_epoch",)
     __hash__ = object.__hash__  # == is elementwise; hashing stays by identity
     xp = NumpyOps
     _frees_graph = True
+    _epoch: int  # the in-place clock's tick when this node was made (or last rebased)
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
                  label: str = "") -> None:
@@ -398,6 +416,11 @@ class Tensor(_Casts, Node):
                                f"{ct.shape}, but that input has shape {data.shape}; "
                                "the op's rule is wrong")
         return ct
+
+    @staticmethod
+    def _check_versions(order: Sequence[Any]) -> None:
+        if _clock:  # some in-place op has run: check what the ops saved
+            _check_versions(order)
 
     def _hook_view(self, g: Any) -> Any:
         if isinstance(g, Tensor):  # create_graph: the gradient is a node already
@@ -561,6 +584,118 @@ class Tensor(_Casts, Node):
             seed = gradient if isinstance(gradient, Tensor) else Tensor(seed)
         backprop([self], [seed], create_graph=create_graph,
                  retain_graph=create_graph if retain_graph is None else retain_graph)
+
+    # ------------------------------------------------------------ in-place operations
+    # Each computes its out-of-place result, then writes it into this tensor's buffer
+    # (``_mutate``). Torch's rules: a leaf that requires grad refuses outside no_grad; a
+    # recorded one makes this tensor the result's node (its old node lives on for the ops
+    # that used it); the version check in backward catches a buffer modified after an op
+    # saved it.
+    @property
+    def _version(self) -> int:
+        """How many in-place operations have modified this tensor's buffer (views share it)."""
+        return len(_modifications(self.data))
+
+    def add_(self, other: ArrayLike, *, alpha: float = 1) -> Tensor:
+        """``self += alpha * other`` in place; return self."""
+        return _mutate(self, "add_", lambda t: t + (other if alpha == 1 else _scaled(other, alpha)))
+
+    def sub_(self, other: ArrayLike, *, alpha: float = 1) -> Tensor:
+        """``self -= alpha * other`` in place; return self."""
+        return _mutate(self, "sub_", lambda t: t - (other if alpha == 1 else _scaled(other, alpha)))
+
+    def mul_(self, other: ArrayLike) -> Tensor:
+        """``self *= other`` in place; return self."""
+        return _mutate(self, "mul_", lambda t: t * other)
+
+    def div_(self, other: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
+        """``self /= other`` in place (``rounding_mode`` as ``div``); return self."""
+        return _mutate(self, "div_", lambda t: t.div(other, rounding_mode=rounding_mode))
+
+    def pow_(self, exponent: ArrayLike) -> Tensor:
+        """``self **= exponent`` in place; return self."""
+        return _mutate(self, "pow_", lambda t: t ** exponent)
+
+    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+        """Clamp in place (see ``clamp``); return self."""
+        return _mutate(self, "clamp_", lambda t: t.clamp(min, max))
+
+    clip_ = clamp_
+
+    def neg_(self) -> Tensor:
+        """Negate in place; return self."""
+        return _mutate(self, "neg_", lambda t: -t)
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros in place; return self."""
+        return self.fill_(0)
+
+    def fill_(self, value: ArrayLike) -> Tensor:
+        """Fill with ``value`` (a number or a 0-d tensor, which gets the gradient) in place;
+        return self."""
+        if isinstance(value, Tensor) and value.ndim:
+            raise ValueError(f"fill_: value must be a number or a 0-d tensor, got a tensor of "
+                             f"shape {value.shape}")
+        return _mutate(self, "fill_", lambda t: _replaced(t, value))
+
+    def copy_(self, src: ArrayLike) -> Tensor:
+        """Copy ``src`` (broadcast to this shape, cast to this dtype) into self in place;
+        the gradient flows to ``src``; return self."""
+        return _mutate(self, "copy_", lambda t: _replaced(t, src))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *,
+                generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with draws from N(mean, std^2) in place (from ``generator``, else the global
+        stream); return self."""
+        rng = generator if generator is not None else _default_rng()
+        return _mutate(self, "normal_", lambda t: _replaced(t, rng.normal(mean, std, t.shape)))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *,
+                 generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with draws from U(a, b) in place (from ``generator``, else the global stream);
+        return self."""
+        rng = generator if generator is not None else _default_rng()
+        return _mutate(self, "uniform_", lambda t: _replaced(t, rng.uniform(a, b, t.shape)))
+
+    def masked_fill_(self, mask: ArrayLike, value: ArrayLike) -> Tensor:
+        """``masked_fill`` in place; return self."""
+        return _mutate(self, "masked_fill_", lambda t: t.masked_fill(mask, value))
+
+    def scatter_(self, dim: int | None = None, index: ArrayLike | None = None,
+                 src: ArrayLike | None = None, value: float | None = None, *,
+                 reduce: str | None = None, axis: int | None = None) -> Tensor:
+        """``scatter`` in place; return self."""
+        return _mutate(self, "scatter_", lambda t: t.scatter(dim, index, src, value,
+                                                             reduce=reduce, axis=axis))
+
+    def index_fill_(self, dim: int, index: ArrayLike, value: ArrayLike) -> Tensor:
+        """Fill the slices ``index`` (1-D ints) along ``dim`` with ``value`` in place; return
+        self."""
+        return _mutate(self, "index_fill_", lambda t: t.index_fill(dim, index, value))
+
+    def index_fill(self, dim: int, index: ArrayLike, value: ArrayLike) -> Tensor:
+        """Return a copy with the slices ``index`` (1-D ints) along ``dim`` set to ``value``."""
+        d = _one_axis("index_fill", self.ndim, None, dim, None)
+        idx = np.asarray(_raw(index))
+        if idx.ndim > 1 or idx.dtype.kind not in "iu":
+            raise IndexError(f"index_fill: index must be a 0-d or 1-D integer array, got dtype "
+                             f"{idx.dtype} and shape {idx.shape}")
+        n = self.shape[d] if self.ndim else 1
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise IndexError(f"index_fill: index out of range for dim {d} of size {n}")
+        mask = np.zeros(self.shape, bool)
+        np.moveaxis(mask, d, 0)[idx.reshape(-1) % max(n, 1)] = True
+        return self.masked_fill(mask, value)
+
+    def __setitem__(self, index: Any, value: ArrayLike) -> None:
+        """``t[index] = value`` in place (value broadcast to ``t[index]``'s shape); when
+        recorded it is differentiable w.r.t. both ``t``'s old value and ``value``."""
+        _mutate(self, "__setitem__", lambda t: _put(t, index, value))
+
+    def __iadd__(self, other: ArrayLike) -> Tensor: return self.add_(other)
+    def __isub__(self, other: ArrayLike) -> Tensor: return self.sub_(other)
+    def __imul__(self, other: ArrayLike) -> Tensor: return self.mul_(other)
+    def __itruediv__(self, other: ArrayLike) -> Tensor: return self.div_(other)
 
     # ------------------------------------------------------------ arithmetic
     def __add__(self, other: ArrayLike) -> Tensor: return _binary(_ADD, self, other)
@@ -2500,6 +2635,235 @@ def isclose(input: ArrayLike, other: ArrayLike, rtol: float = 1e-05, atol: float
 
 def _owner(a: np.ndarray) -> Any:
     return a if a.base is None else a.base
+
+
+# ---------------------------------------------------------------- in-place operations
+
+# what normal_ and uniform_ draw from without a generator: creation.py installs the global
+# stream here (it imports this module, so this one cannot import it)
+_default_rng: Callable[[], np.random.Generator] = np.random.default_rng
+
+# buffer -> the clock ticks it was modified at, each with whether the change was recorded
+_modified = _WeakByIdentity()
+
+
+def _modifications(a: np.ndarray) -> list[tuple[int, bool]]:
+    ticks: list[tuple[int, bool]] = _modified.get(_owner(a), [])
+    return ticks
+
+
+def _note_modified(a: np.ndarray, tick: int, recorded: bool) -> None:
+    owner = _owner(a)
+    mods = _modified.get(owner)
+    if mods is None:
+        try:
+            _modified[owner] = mods = []
+        except TypeError:  # a buffer that takes no weak reference (rare): not tracked
+            return
+    mods.append((tick, recorded))
+
+
+def mark_modified(*tensors: Tensor) -> None:
+    """Count an in-place change made to these tensors' data outside the engine (as the
+    optimizers' updates of ``p.data``), so that a graph that saved the old values refuses
+    to backpropagate, as torch's version counter does."""
+    global _clock
+    _clock += 1
+    for t in tensors:
+        _note_modified(t.data, _clock, False)
+    _clock += 1
+
+
+def _scaled(other: Any, alpha: float) -> Any:
+    return other * alpha if isinstance(other, Tensor) else np.asarray(other) * alpha
+
+
+def _replaced(t: Tensor, value: Any) -> Tensor:
+    """``value`` broadcast to ``t``'s shape, in the graph where a Tensor: the gradient
+    flows to ``value``, none to ``t`` (no ``t * 0``, which an inf in ``t`` would make NaN)."""
+    return _fill(t, np.ones(t.shape, bool), value)
+
+
+def _put(t: Tensor, index: Any, value: Any) -> Tensor:
+    """``t`` with ``t[index] = value``, differentiable in both: ``where(mask, value put in
+    place, t)``."""
+    idx = _index(index, t.shape)
+    try:
+        target = t.data[idx].shape
+    except IndexError as e:
+        raise IndexError(f"__setitem__: {e} (tensor of shape {t.shape})") from None
+    v = value if isinstance(value, Tensor) else Tensor(np.asarray(value, dtype=t.dtype))
+    if v.dtype != t.dtype:
+        v = v.to(t.dtype)
+    lead = 0
+    while v.ndim - lead > len(target) and v.shape[lead] == 1:
+        lead += 1  # torch drops a value's leading 1s: t[0] = x[None] works
+    if lead:
+        v = v.reshape(v.shape[lead:])
+    try:
+        v = v.broadcast_to(target)
+    except (ValueError, ShapeError):
+        raise ShapeError(f"__setitem__: a value of shape {v.shape} cannot be broadcast to the "
+                         f"indexed shape {target} (tensor of shape {t.shape})") from None
+    mask = np.zeros(t.shape, bool)
+    mask[idx] = True
+    if int(mask.sum()) != int(np.prod(target)):
+        raise IndexError(f"__setitem__: the index selects some elements more than once (tensor "
+                         f"of shape {t.shape}), so which value lands there is undefined (torch) "
+                         "and its gradient too; use index_put/scatter with unique indices, or "
+                         "assign under no_grad")
+    put: Tensor = Tensor._apply(OPS["index_put_add"], v, index=idx, shape=t.shape)
+    return put.where(mask, t)
+
+
+def _alias(t: Tensor) -> Tensor:
+    """A new Tensor object standing for ``t``'s current value and node."""
+    a = Tensor.__new__(Tensor)
+    a.data, a.grad, a.label, a._ct, a._epoch = t.data, None, t.label, None, t._epoch
+    a.parents, a.op, a.attrs, a.requires_grad, a._retain = (
+        t.parents, t.op, t.attrs, t.requires_grad, False)
+    return a
+
+
+def _refuse_inplace(t: Tensor, name: str) -> None:
+    """Raise, before anything changes, for an in-place op torch refuses."""
+    if not t.data.flags.writeable:
+        raise ValueError(f"{name}: this tensor's data (shape {t.shape}) is read-only, e.g. a "
+                         "broadcast or expanded view; clone() it first")
+    if not _grad_enabled.get():
+        return
+    if t.requires_grad and t.is_leaf:
+        raise RuntimeError(f"{name}: a leaf tensor that requires grad (shape {t.shape}) cannot "
+                           "be modified in place while the graph is recorded; update it inside "
+                           "`with autograd.no_grad():` (as an optimizer step does) or through "
+                           "its .data")
+    p: Node = t
+    while p.data.base is not None and p.parents and type(p.parents) is tuple:
+        views = [q for q in p.parents if np.may_share_memory(q.data, p.data)]
+        if not views:
+            break
+        p = views[0]
+        if p.is_leaf and p.requires_grad:
+            raise RuntimeError(f"{name}: this tensor is a view of a leaf tensor that requires "
+                               f"grad (shape {p.data.shape}); an in-place op on it would change "
+                               "the leaf inside the graph. clone() the view first, or modify "
+                               "under no_grad")
+
+
+def _mutate(t: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    """Write ``compute(t)`` into ``t``'s buffer; when the result is recorded, ``t`` becomes
+    its node and a new alias keeps ``t``'s old node for the ops that used it. Return t."""
+    global _clock
+    _refuse_inplace(t, name)
+    old = _alias(t)
+    _clock += 1
+    tick = _clock
+    r = compute(old)
+    if not isinstance(r, Tensor):
+        r = Tensor(r)
+    if r.shape != t.shape:
+        raise ShapeError(f"{name}: the result has shape {r.shape}, but the tensor modified in "
+                         f"place has shape {t.shape}; an in-place op cannot broadcast the tensor "
+                         "itself (use the out-of-place op)")
+    if r.dtype != t.dtype and not np.can_cast(r.dtype, t.dtype, "same_kind"):
+        raise DtypeError(f"{name}: the result has dtype {r.dtype}, which cannot be cast to the "
+                         f"dtype {t.dtype} of the tensor modified in place; cast the tensor "
+                         "first (e.g. .double()) or use the out-of-place op")
+    recorded = r.op is not None
+    if recorded:
+        if r.dtype != t.dtype:
+            r = r.to(t.dtype)
+        old.data = t.data.copy()  # the old values, for the rules of the ops that read them
+        # ...yet the ops recorded before still refuse, as in torch (unrecorded: the copy's
+        # values never change, so ops made later may use it, as the VJPs of higher order do)
+        _note_modified(old.data, tick, False)
+    np.copyto(t.data, r.data, casting="same_kind")
+    _note_modified(t.data, tick, recorded)
+    if recorded:
+        t.parents, t.op, t.attrs, t.requires_grad, t._epoch = (
+            r.parents, r.op, r.attrs, True, tick)
+        rebased(t, old)
+    _clock += 1
+    return t
+
+
+def _reads(op: Op) -> tuple[tuple[bool, ...] | None, bool]:
+    """Which inputs, and whether the output, ``op``'s rules read (None: all inputs): what
+    the op saves for backward, in torch's terms. Found once per op in the rules' bytecode;
+    a rule that cannot be read (a variadic op, a callable object) counts as reading all."""
+    found = _READS.get(op.name)
+    if found is None:
+        found = _READS[op.name] = _rules_read(op)
+    return found
+
+
+_READS: dict[str, tuple[tuple[bool, ...] | None, bool]] = {}
+_META = {"shape", "ndim", "dtype", "size"}
+_LOADS = {"LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR"}
+
+
+def _rules_read(op: Op) -> tuple[tuple[bool, ...] | None, bool]:
+    if not op.arity:
+        return None, True
+    ins, out = [False] * op.arity, False
+    for rule in op.rules:
+        code = getattr(rule, "__code__", None)
+        if code is None or code.co_flags & inspect.CO_VARARGS:
+            return None, True
+        params = code.co_varnames[:code.co_argcount]  # (xp, g, out, *inputs)
+        loaded = set(code.co_cellvars)
+        stack = [code]
+        while stack:
+            c = stack.pop()
+            ins_ = list(dis.get_instructions(c))
+            for i, nxt in zip(ins_, ins_[1:] + ins_[-1:]):
+                # x.shape, x.ndim, x.dtype, x.size: metadata, which in-place ops never change
+                if i.opname in _LOADS and not (nxt.opname == "LOAD_ATTR" and nxt.argval in _META):
+                    loaded.add(i.argval)
+            stack.extend(k for k in c.co_consts if inspect.iscode(k))
+        out = out or (len(params) > 2 and params[2] in loaded)
+        for j, name in enumerate(params[3:3 + op.arity]):
+            ins[j] = ins[j] or name in loaded
+    return tuple(ins), out
+
+
+def _version_error(n: Any, what: str, ticks: list[tuple[int, bool]]) -> Exception:
+    expected = sum(1 for m, _ in ticks if m <= n._epoch)
+    return RuntimeError(
+        f"backward: {what} was modified by an in-place operation after it was used by "
+        f"{n.op_name}; its version is {len(ticks)}, expected {expected}. Do the in-place "
+        "operation before that op, or on a clone(); `with autograd.detect_anomaly():` names "
+        "the line that made the op")
+
+
+def _check_versions(order: Sequence[Any]) -> None:
+    """Raise if a buffer an op saved for its VJP changed after the op used it, or if an op
+    used a view whose base a recorded in-place op changed after the view was made (its
+    gradient would skip that change)."""
+    for n in order:
+        op = n.op
+        if op is None or n._epoch >= _clock and all(p._epoch >= _clock for p in n.parents):
+            continue  # made after the last in-place op, and so were its inputs
+        reads, reads_out = _reads(op)
+        e = n._epoch
+        for i, p in enumerate(n.parents):
+            ticks = _modifications(p.data)
+            if not ticks:
+                continue
+            name = f"{p.label or 'a tensor'} of shape {p.shape} (input {i})"
+            if (reads is None or reads[i]) and any(m > e for m, _ in ticks):
+                raise _version_error(n, name, ticks)
+            pe = p._epoch
+            if p.op is not None and any(rec and pe < m < e for m, rec in ticks):
+                raise RuntimeError(
+                    f"backward: {name} is a view whose base was modified by a recorded in-place "
+                    f"operation after the view was made, and {op.name} used it after that; the "
+                    "gradient would miss the change. Take the view after the in-place op, or "
+                    "clone() the view")
+        if reads_out:
+            ticks = _modifications(n.data)
+            if any(m > e for m, _ in ticks):
+                raise _version_error(n, f"the output of {op.name} (shape {n.data.shape})", ticks)
 
 
 # ---------------------------------------------------------------- functions: reductions and scans
