@@ -180,6 +180,15 @@ def test_missing_nonfinite_and_zero_gradients_and_frozen_parameters():
     assert hist.update_ratios[1, 1] == math.inf
     # a pooled row without any gradient is NaN, a row with some ignores the missing ones
     assert math.isnan(hist.pooled("grad")[1][0, 1])
+    w = [Value(1.0), Value(2.0), Value(3.0)]
+    values = viz.GradientHistory({"n.w.0": w[0], "n.w.1": w[1], "m.b": w[2]})
+    w[0].grad, w[1].grad, w[2].grad = None, 4.0, None  # Values whose grad was set to None
+    values.record()
+    assert values.names == ["n", "m"] and values.grad_norms[0, 0] == 4.0
+    assert math.isnan(values.grad_norms[0, 1])
+    w[1].grad = math.nan
+    values.record()
+    assert values.grad_norms[1, 0] == math.inf
 
 
 def test_recorded_numbers_are_floats_not_references_to_the_arrays():
@@ -197,6 +206,7 @@ def test_recorded_numbers_are_floats_not_references_to_the_arrays():
 
 def test_steps_can_be_given_and_must_increase():
     p = Tensor(np.ones(2), requires_grad=True)
+    p.grad = np.ones(2)
     hist = viz.GradientHistory({"p": p})
     hist.record(step=10)
     hist.record()
@@ -209,6 +219,22 @@ def test_steps_can_be_given_and_must_increase():
     assert len(hist) == 3  # the refused records changed nothing
 
 
+def test_recording_without_gradients_warns_and_a_failed_record_changes_nothing():
+    p = Tensor(np.ones(2), requires_grad=True)
+    hist = viz.GradientHistory({"p": p})
+    with pytest.warns(UserWarning, match="no Tensor parameter has a gradient.*before zero_grad"):
+        hist.record()
+    p.data[...] = 3.0
+    p.grad = "not a gradient"
+    with pytest.raises(TypeError, match=r"record: the gradient of 'p' is str 'not a gradient'"):
+        hist.record()
+    assert len(hist) == 1
+    p.grad = np.zeros(2)
+    hist.record()
+    # the update is still measured against the first record's snapshot
+    assert hist.update_norms[1, 0] == pytest.approx(2 * math.sqrt(2))
+
+
 def test_bad_input_is_refused_with_clear_messages():
     with pytest.raises(ValueError, match="GradientHistory: no parameters"):
         viz.GradientHistory({})
@@ -216,7 +242,9 @@ def test_bad_input_is_refused_with_clear_messages():
         viz.GradientHistory({"w": np.ones(3)})
     with pytest.raises(TypeError, match="GradientHistory: expected a module"):
         viz.GradientHistory(3)
-    hist = viz.GradientHistory({"p": Tensor(np.ones(2), requires_grad=True)})
+    p = Tensor(np.ones(2), requires_grad=True)
+    p.grad = np.ones(2)
+    hist = viz.GradientHistory({"p": p})
     with pytest.raises(ValueError, match="plot: nothing recorded yet"):
         hist.plot()
     hist.record()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -111,6 +112,15 @@ class GradientHistory:
         """Return the Value parameters' data as one float64 array."""
         return np.fromiter((float(v.data) for v in self._values), np.float64, len(self._values))
 
+    def _grad_norm(self, g: Any, row: int) -> float:
+        """Return the L2 norm of the gradient ``g`` of row ``row``; refuse a non-number."""
+        try:
+            return _norm(g)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"GradientHistory.record: the gradient of {self.names[row]!r} is "
+                            f"{type(g).__name__} {g!r:.40}, not numbers; expected an array, a "
+                            f"number or a gradient node") from e
+
     def _per_row(self, squares: np.ndarray) -> np.ndarray:
         """Return the square root of the sums of ``squares`` (one per Value) per row."""
         return np.sqrt(np.bincount(self._value_rows, weights=squares, minlength=len(self.names)))
@@ -128,30 +138,41 @@ class GradientHistory:
                              f"recorded step {self._steps[-1]}; steps must increase")
         rows = len(self.names)
         grad, data, update = np.zeros(rows), np.zeros(rows), np.zeros(rows)
-        for k, (row, p) in enumerate(self._tensors):
+        snaps = []  # stored only once every row is measured: a failed record changes nothing
+        value_snap = self._value_snap
+        for (row, p), snap in zip(self._tensors, self._tensor_snap):
             g = p.grad
-            norm = math.nan if g is None else _norm(g)
+            norm = math.nan if g is None else self._grad_norm(g, row)
             grad[row] = norm if g is None or math.isfinite(norm) else math.inf
             data[row] = _norm(p.data)
-            snap = self._tensor_snap[k]
             now = np.asarray(p.data)
             # data replaced by an array of another shape: no update to measure
             update[row] = _norm(now - snap) if now.shape == snap.shape else math.nan
-            self._tensor_snap[k] = np.array(now, copy=True)
+            snaps.append(np.array(now, copy=True))
         if self._values:
-            g = np.fromiter((float(numbers_of(v.grad)) for v in self._values), np.float64,
-                            len(self._values))
+            n = len(self._values)
+            grads = [v.grad for v in self._values]  # 0.0 unless set to None by hand
+            missing = np.fromiter((x is None for x in grads), bool, n)
+            g = np.fromiter((0.0 if x is None else float(numbers_of(x)) for x in grads),
+                            np.float64, n)
             d = self._value_data()
             with np.errstate(over="ignore", invalid="ignore"):
                 sq = g * g
             bad = np.bincount(self._value_rows, weights=~np.isfinite(sq), minlength=rows) > 0
             vg = self._per_row(np.where(np.isfinite(sq), sq, 0.0))
             vg[bad] = math.inf
-            valued = np.bincount(self._value_rows, minlength=rows) > 0
+            per_row = np.bincount(self._value_rows, minlength=rows)
+            vg[np.bincount(self._value_rows, weights=missing, minlength=rows) == per_row] = math.nan
+            valued = per_row > 0
             grad[valued] = vg[valued]
             data[valued] = self._per_row(d * d)[valued]
             update[valued] = self._per_row((d - self._value_snap) ** 2)[valued]
-            self._value_snap = d
+            value_snap = d
+        if self._tensors and all(p.grad is None for _, p in self._tensors):
+            warnings.warn("GradientHistory.record: no Tensor parameter has a gradient (all "
+                          "recorded as NaN); call record() after backward() and the update, "
+                          "before zero_grad()", stacklevel=2)
+        self._tensor_snap, self._value_snap = snaps, value_snap
         self._steps.append(int(step))
         self._grad.append(grad)
         self._data.append(data)
