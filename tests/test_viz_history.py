@@ -166,7 +166,8 @@ def test_missing_nonfinite_and_zero_gradients_and_frozen_parameters():
     a = Tensor(np.ones(3), requires_grad=True)
     b = Tensor(np.zeros(2), requires_grad=True)
     c = Tensor(np.ones(2), requires_grad=True)
-    hist = viz.GradientHistory({"a": a, "b": b, "c": c})
+    d = Tensor(np.zeros(2), requires_grad=True)  # zero and never moved: 0/0 reads 0
+    hist = viz.GradientHistory({"a": a, "b": b, "c": c, "d": d})
     a.grad = np.array([np.nan, 1.0, 1.0])
     c.grad = np.zeros(2)
     b.data[...] = 1.0  # data from zero: an update of sqrt(2) on data of norm sqrt(2)
@@ -174,7 +175,7 @@ def test_missing_nonfinite_and_zero_gradients_and_frozen_parameters():
     assert hist.grad_norms[0, 0] == math.inf          # NaN in the gradient
     assert math.isnan(hist.grad_norms[0, 1])          # no gradient at all
     assert hist.grad_norms[0, 2] == 0.0
-    assert hist.update_ratios[0].tolist() == [0.0, 1.0, 0.0]  # a and c did not move
+    assert hist.update_ratios[0].tolist() == [0.0, 1.0, 0.0, 0.0]  # a, c, d did not move
     b.data[...] = 0.0  # back to zero: an update onto data of norm 0
     hist.record()
     assert hist.update_ratios[1, 1] == math.inf
