@@ -10,6 +10,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib")  # the viz extra's plots
 
@@ -136,6 +138,34 @@ def test_scalar_mlp_values_pool_into_one_row_per_neuron():
     assert labels == ["layers.0 (9)", "layers.1 (8)", "layers.2 (3)"]
     assert pooled[0, 0] == pytest.approx(math.hypot(*[p.grad for n, p in params.items()
                                                       if n.startswith("layers.0.")]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(modules=st.lists(st.sampled_from(["a", "a.b", "c.0", "c.1"]), min_size=1, max_size=8),
+       seed=st.integers(0, 2**16))
+def test_value_rows_are_the_norms_of_their_module_s_values(modules, seed):
+    rng = np.random.default_rng(seed)
+    values = [Value(float(x)) for x in rng.standard_normal(len(modules))]
+    pairs = [(f"{m}.w.{i}", v) for i, (m, v) in enumerate(zip(modules, values))]
+    hist = viz.GradientHistory(pairs)
+    assert hist.names == list(dict.fromkeys(modules))  # first appearance order
+    before = [v.data for v in values]
+    for v in values:
+        v.grad = float(rng.standard_normal())
+        v.data += float(rng.standard_normal()) * 0.1
+    hist.record()
+    for row, name in enumerate(hist.names):
+        members = [i for i, m in enumerate(modules) if m == name]
+        assert hist.counts[row] == len(members)
+        assert hist.grad_norms[0, row] == pytest.approx(
+            np.linalg.norm([values[i].grad for i in members]), rel=1e-12)
+        assert hist.update_norms[0, row] == pytest.approx(
+            np.linalg.norm([values[i].data - before[i] for i in members]), rel=1e-12, abs=1e-300)
+    # pooling everything into one row is the norm of all the Values together
+    labels, pooled = hist.pooled("data", max_rows=1)
+    if len(hist.names) > 1:
+        assert len(labels) <= 2  # "a" and "c" at depth 1: as coarse as module names go
+    assert np.linalg.norm(pooled[0]) == pytest.approx(np.linalg.norm([v.data for v in values]))
 
 
 def test_any_module_float32_convolutions_and_a_tiny_gpt():
