@@ -20,19 +20,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .figure import new_figure
 from .graph import coarsen, module_of, named, numbers_of, truncate
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def _pairs(source: Any) -> list[tuple[str, Any]]:
+def _pairs(source: Any, who: str = "gradient_flow") -> list[tuple[str, Any]]:
     """Accept a module (anything with ``named_parameters()``), a dict, or (name, node) pairs."""
     if hasattr(source, "named_parameters") and callable(source.named_parameters):
         return named(source.named_parameters())
     if isinstance(source, (Mapping, Iterable)) and not isinstance(source, str):
         return named(source)
-    raise TypeError(f"gradient_flow: expected a module, a dict or (name, parameter) pairs, "
+    raise TypeError(f"{who}: expected a module, a dict or (name, parameter) pairs, "
                     f"got {type(source).__name__}")
 
 
@@ -43,23 +44,32 @@ def _norm(x: Any) -> float:
         return float(np.sqrt(np.sum(a * a)))
 
 
+def pooled_groups(names: list[str], modules: list[str], counts: list[int], max_rows: int
+                  ) -> list[tuple[str, list[int]]]:
+    """Return ``(label, row indices)`` groups: one per row when the rows fit in ``max_rows``,
+    else one per module, as fine as fits (``modules[i]`` is row i's module path, ``counts[i]``
+    the parameters in it; a group's label ends with its parameter count)."""
+    if len(names) <= max_rows:
+        return [(n, [i]) for i, n in enumerate(names)]
+    depth = coarsen(modules, lambda depth: len({truncate(m, depth) for m in modules}) <= max_rows)
+    grouped: dict[str, list[int]] = {}
+    for i, m in enumerate(modules):
+        grouped.setdefault(truncate(m, depth), []).append(i)
+    return [(f"{k} ({sum(counts[i] for i in rows)})", rows) for k, rows in grouped.items()]
+
+
 def _pool(rows: list[tuple[str, float | None, float]], max_bars: int
           ) -> list[tuple[str, float | None, float]]:
     """Pool ``(name, grad norm, data norm)`` rows per module until at most ``max_bars``."""
-    if len(rows) <= max_bars:
-        return rows
-    modules = [module_of(name) or name for name, _, _ in rows]
-    depth = coarsen(modules, lambda depth: len({truncate(m, depth) for m in modules}) <= max_bars)
-    pooled: dict[str, list[Any]] = {}
-    for m, (_, g, d) in zip(modules, rows):
-        key = truncate(m, depth)
-        acc = pooled.setdefault(key, [None, 0.0, 0])
-        if g is not None:  # parameters without a gradient add nothing to the pooled norm
-            acc[0] = (acc[0] or 0.0) + g * g
-        acc[1] += d * d
-        acc[2] += 1
-    return [(f"{k} ({n})", None if g is None else math.sqrt(g), math.sqrt(d))
-            for k, (g, d, n) in pooled.items()]
+    names = [name for name, _, _ in rows]
+    out: list[tuple[str, float | None, float]] = []
+    for label, members in pooled_groups(names, [module_of(n) or n for n in names],
+                                        [1] * len(names), max_bars):
+        grads = [rows[i][1] for i in members]
+        known = [g for g in grads if g is not None]  # no gradient: adds nothing to the norm
+        grad = math.sqrt(sum(g * g for g in known)) if known else None
+        out.append((label, grad, math.sqrt(sum(rows[i][2] ** 2 for i in members))))
+    return out
 
 
 def gradient_flow(module_or_named_parameters: Any, path: str | os.PathLike[str] | None = None,
@@ -69,7 +79,8 @@ def gradient_flow(module_or_named_parameters: Any, path: str | os.PathLike[str] 
 
     Save it to ``path`` (any suffix matplotlib knows: .png, .svg, .pdf) when given. Draws
     with the Agg backend, so no display is needed. Above ``max_bars`` parameters, bars
-    are pooled per module.
+    are pooled per module. The Figure is a ``viz.figure.InlineFigure``: a notebook shows
+    it inline without ``%matplotlib inline``.
     """
     pairs = _pairs(module_or_named_parameters)
     if not pairs:
@@ -80,12 +91,7 @@ def gradient_flow(module_or_named_parameters: Any, path: str | os.PathLike[str] 
     grads = [g for _, g, _ in rows]
     datas = [d for _, _, d in rows]
 
-    # imported here: matplotlib takes ~350 ms to import, and only this function needs it
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize or (max(6.0, 0.6 * len(rows) + 2), 4.5), layout="constrained")
-    FigureCanvasAgg(fig)  # Agg: renders to files and notebooks without a display
+    fig = new_figure(figsize or (max(6.0, 0.6 * len(rows) + 2), 4.5))
     ax = fig.add_subplot()
     x = np.arange(len(rows))
     finite = [v for v in grads + datas if v is not None and math.isfinite(v) and v > 0]
