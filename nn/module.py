@@ -29,6 +29,7 @@ from typing import Any, NamedTuple, TypeVar, Union
 import numpy as np
 
 from autograd import Tensor, Value
+from autograd._atomic import all_or_nothing
 
 from ._validate import float_dtype
 
@@ -97,6 +98,15 @@ def zero_grads(params: Iterable[Any], set_to_none: bool = True) -> None:
 
 def _shape(p: Value | Tensor) -> tuple[int, ...]:
     return () if isinstance(p, Value) else p.shape
+
+
+def _copy_into(p: Value | Tensor, arr: Any) -> None:
+    """Write ``arr`` into ``p``'s data: in place for a Tensor (views and holders of the
+    array see it), a float for a Value."""
+    if isinstance(p, Value):
+        p.data = float(arr)
+    else:
+        p.data[...] = arr
 
 
 _C = TypeVar("_C", bound="_ModuleCasts")
@@ -501,11 +511,22 @@ class Module(_ModuleCasts):
             raise StateDictError(
                 f"{who}.load_state_dict: nothing was loaded:\n  " + "\n  ".join(problems),
                 missing, unexpected, mismatched, invalid)
-        for p, arr in updates:  # cannot fail: shapes and dtypes were checked above
-            if isinstance(p, Value):
-                p.data = float(arr)
-            else:
-                p.data[...] = arr
+        # All or nothing under any exception (a read-only array, a KeyboardInterrupt): each
+        # old value is kept until the block completes, and put back if it does not (only
+        # where it changed: a write that failed wrote nothing, and may fail again).
+        done: list[tuple[Param | Tensor, Any]] = []
+
+        def undo() -> None:  # by plain assignments: nothing here that the loop calls
+            for q, old in reversed(done):
+                if isinstance(q, Value):
+                    q.data = old
+                elif not np.array_equal(q.data, old, equal_nan=q.data.dtype.kind == "f"):
+                    q.data[...] = old
+
+        with all_or_nothing(undo):
+            for p, arr in updates:
+                done.append((p, p.data if isinstance(p, Value) else p.data.copy()))
+                _copy_into(p, arr)
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ printing

@@ -312,3 +312,95 @@ def test_a_failed_save_of_bad_input_writes_nothing(tmp_path):
     with pytest.raises(TypeError):
         nn.save({"w": np.array([object()])}, tmp_path / "x")
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- load_state_dict: all or nothing
+
+
+class _Mixed(nn.Module):
+    """Parameters, float and integer buffers, and Values: every kind load_state_dict writes."""
+
+    def __init__(self, rng):
+        super().__init__()
+        self.lin = nn.Linear(3, 4, rng=rng)
+        self.bn = nn.BatchNorm1d(4)
+        self.scalar = nn.scalar.MLP(2, [2, 1], rng=rng)
+
+
+def _state_of(model):
+    """Each parameter's and buffer's data object and a copy of its value."""
+    return [(name, p, p.data if isinstance(p, nn.module.Value) else p.data.copy(),
+             None if isinstance(p, nn.module.Value) else p.data)
+            for name, p in model._named_state()]
+
+
+def _assert_unchanged(model, state):
+    for (name, p, value, data), (name2, p2) in zip(state, model._named_state()):
+        assert name == name2 and p is p2
+        if data is None:
+            assert p.data == value, name
+        else:
+            assert p.data is data and p.data.dtype == value.dtype, name  # the same array
+            assert np.array_equal(p.data, value), name
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("exc", [KeyboardInterrupt, RuntimeError])
+def test_load_state_dict_interrupted_at_every_tensor_changes_nothing(monkeypatch, when, exc):
+    model, other = _Mixed(0), _Mixed(1)
+    other.bn.running_mean.data[...] = 5.0
+    other.bn.num_batches_tracked.data[...] = 9
+    new = other.state_dict()
+    before = _state_of(model)
+    real = nn.module._copy_into
+    n = len(new)
+    for k in range(n):
+        calls = []
+
+        def copy_into(p, arr, k=k, calls=calls):
+            if when == "after":
+                real(p, arr)
+            if len(calls) == k:
+                raise exc("injected")
+            calls.append(1)
+            if when == "before":
+                real(p, arr)
+
+        monkeypatch.setattr(nn.module, "_copy_into", copy_into)
+        with pytest.raises(exc, match="injected"):
+            model.load_state_dict(new)
+        monkeypatch.setattr(nn.module, "_copy_into", real)
+        _assert_unchanged(model, before)
+    model.load_state_dict(new)  # and then it loads
+    for a, b in zip(model.state_dict().values(), new.values()):
+        assert np.array_equal(a, b)
+
+
+def test_load_state_dict_with_a_signal_at_every_tensor_changes_nothing(monkeypatch):
+    model, new = _Mixed(0), _Mixed(1).state_dict()
+    before = _state_of(model)
+    real = nn.module._copy_into
+    for k in range(len(new)):
+        calls = []
+
+        def copy_into(p, arr, k=k, calls=calls):
+            real(p, arr)
+            if len(calls) == k:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C: raised once the writes are done
+            calls.append(1)
+
+        monkeypatch.setattr(nn.module, "_copy_into", copy_into)
+        with pytest.raises(KeyboardInterrupt):
+            model.load_state_dict(new)
+        assert len(calls) == len(new)  # deferred: every write ran, then all were undone
+        monkeypatch.setattr(nn.module, "_copy_into", real)
+        _assert_unchanged(model, before)
+
+
+def test_load_state_dict_into_a_read_only_array_changes_nothing():
+    model, new = _Mixed(0), _Mixed(1).state_dict()
+    before = _state_of(model)
+    model.bn.running_var.data.flags.writeable = False  # late in the order: others are written
+    with pytest.raises(ValueError, match="read-only"):
+        model.load_state_dict(new)
+    _assert_unchanged(model, before)
