@@ -34,7 +34,22 @@ from .creation import (
 )
 from .functional import grad, hessian, jacobian, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .graph import Node, backprop, enable_grad, gc_paused, is_grad_enabled, no_grad, walk
+from .graph import (
+    AnomalyError,
+    Node,
+    RemovableHandle,
+    backprop,
+    detect_anomaly,
+    enable_grad,
+    gc_paused,
+    inference_mode,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_detect_anomaly,
+    set_grad_enabled,
+    walk,
+)
 from .ops import OPS, Op, defop
 from .tensor import (
     DtypeError,

@@ -17,7 +17,7 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import NumpyOps, _along
-from .graph import NOATTRS, Node, _grad_enabled, backprop
+from .graph import ANOMALOUS, NOATTRS, Node, _grad_enabled, backprop, check_new_node
 from .ops import OPS, Op
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -84,11 +84,13 @@ def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str
     t = Tensor.__new__(Tensor) if into is None else into
     t.data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives scalars for 0-d
     t.grad, t.label, t._ct = None, label, None
-    if op is not None and _grad_enabled.get():
+    if op is not None and (mode := _grad_enabled.get()):
         for p in parents:
             if p.requires_grad:  # an interior node: its .grad only after retain_grad()
                 t.parents, t.op, t.attrs, t.requires_grad, t._retain = (
                     tuple(parents), op, attrs, True, False)
+                if mode is ANOMALOUS:
+                    check_new_node(t)
                 return t
     t.parents, t.op, t.attrs, t.requires_grad, t._retain = (), None, NOATTRS, requires_grad, True
     return t
@@ -395,6 +397,25 @@ class Tensor(_Casts, Node):
             raise RuntimeError(f"backward: the vjp of {op.name!r} for input {i} returned shape "
                                f"{ct.shape}, but that input has shape {data.shape}; "
                                "the op's rule is wrong")
+        return ct
+
+    def _hook_view(self, g: Any) -> Any:
+        if isinstance(g, Tensor):  # create_graph: the gradient is a node already
+            return g
+        view = g.view()  # read-only: the same array may also be another node's cotangent
+        view.flags.writeable = False
+        return _result(None, view, (), NOATTRS)
+
+    def _from_hook(self, r: Any, create_graph: bool) -> Any:
+        ct: Any
+        if create_graph:
+            ct = r if isinstance(r, Tensor) else Tensor(r, dtype=self.dtype)
+        else:
+            ct = np.asarray(r.data if isinstance(r, Tensor) else r, dtype=self.dtype)
+        if ct.shape != self.shape:
+            raise RuntimeError(f"register_hook: a hook returned a gradient of shape {ct.shape} "
+                               f"for a tensor of shape {self.shape}; return one of the same "
+                               "shape, or None to keep the gradient")
         return ct
 
     @classmethod

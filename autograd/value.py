@@ -9,7 +9,7 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import FloatOps, ieee
-from .graph import NOATTRS, Node, _grad_enabled, backprop
+from .graph import ANOMALOUS, NOATTRS, Node, _grad_enabled, backprop, check_new_node
 from .ops import OPS, Op
 
 Scalar = Union["Value", float, int]
@@ -32,8 +32,10 @@ def _init(v: Value, data: float, op: Op | None, parents: tuple[Value, ...],
     grad mode, or for a leaf (``op`` None), no op is recorded. (Five positional arguments:
     this runs once per node of every scalar model.)"""
     v.data, v.grad, v.label, v.requires_grad, v._retain, v._ct = data, 0.0, "", True, True, None
-    if op is not None and _grad_enabled.get():
+    if op is not None and (mode := _grad_enabled.get()):
         v.parents, v.op, v.attrs = parents, op, attrs
+        if mode is ANOMALOUS:
+            check_new_node(v)
     else:
         v.parents, v.op, v.attrs = (), None, NOATTRS
     return v
@@ -106,6 +108,9 @@ class Value(Node):
         if any(isinstance(a, Node) for a in args):  # a graph of the gradient: not floats
             raise error
         return ieee(rule, *args, **attrs)  # 1/0 -> inf, as numpy
+
+    def _from_hook(self, r: Any, create_graph: bool) -> Any:
+        return r if isinstance(r, Value) else _scalar(r, "register_hook result")
 
     @classmethod
     def _deposit(cls, order: Sequence[Node], seeds: Sequence[Any]) -> None:
