@@ -125,6 +125,7 @@ class _BackwardHook:
         self.hooks = [h for h, _, _ in hooks.backward.values()]
         self.n_inputs = 0
         self.input_index: list[int] | None = None
+        self.constant_inputs: list[tuple[int, Tensor]] = []
         self.grad_outputs: tuple[Any, ...] | None = None
 
     # ------------------------------------------------------------ inputs
@@ -135,6 +136,9 @@ class _BackwardHook:
         if not idx:
             return args
         self.input_index = idx
+        # torch's grad_input has zeros for the other tensors among the args
+        self.constant_inputs = [(i, a) for i, a in enumerate(args)
+                                if isinstance(a, Tensor) and not a.requires_grad]
         ts = [args[i] for i in idx]
         pack, pieces = _tie(ts)
         pack.register_hook(lambda g: self._on_inputs(g, ts))
@@ -150,6 +154,8 @@ class _BackwardHook:
         res: list[Any] = [None] * self.n_inputs
         for i, gi in zip(self.input_index, _untie(g, ts)):
             res[i] = gi
+        for i, a in self.constant_inputs:
+            res[i] = Tensor(np.zeros(a.shape, a.dtype))
         grad_input: tuple[Any, ...] = tuple(res)
         changed = False
         for hook in self.hooks:
