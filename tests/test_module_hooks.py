@@ -445,3 +445,61 @@ def test_second_order_through_a_hooked_module_matches_torch():
         log.append(("ggx", _show(lib, x.grad)))
 
     _same(scenario)
+
+
+# ---------------------------------------------------------------- without torch: the numbers
+
+
+def test_backward_hook_numbers_of_a_linear_layer_without_torch():
+    m = nn.Linear(3, 2)
+    m.load_state_dict({"weight": W, "bias": B})
+    seen = []
+    m.register_full_backward_pre_hook(lambda mod, go: seen.append(("pre", go)))
+    m.register_full_backward_hook(lambda mod, gi, go: (seen.append(("full", gi, go)),
+                                                       (gi[0] * 0 + 1,))[1])
+    x = ag.Tensor(X, requires_grad=True)
+    y = m(x)
+    g = np.array([[1.0, 2.0], [3.0, -1.0]])
+    y.backward(g)
+    (_, go), (_, gi, go2) = seen
+    assert isinstance(go, tuple) and len(go) == 1 and np.array_equal(go[0].data, g)
+    assert go2 is go or np.array_equal(go2[0].data, g)
+    assert np.array_equal(gi[0].data, g @ W)  # d(x W^T + b)/dx applied to g
+    assert not gi[0].requires_grad
+    assert np.array_equal(x.grad, np.ones_like(X))  # the hook's replacement reached x
+    np.testing.assert_array_equal(m.weight.grad, g.T @ X)  # the parameters' are unchanged
+
+
+def test_a_pre_hook_replacement_reaches_the_parameters_without_torch():
+    m = nn.Linear(3, 2)
+    m.load_state_dict({"weight": W, "bias": B})
+    m.register_full_backward_pre_hook(lambda mod, go: (go[0] * 3,))
+    x = ag.Tensor(X, requires_grad=True)
+    m(x).sum().backward()
+    ones = np.ones((2, 2))
+    np.testing.assert_array_equal(m.bias.grad, 3 * ones.sum(0))
+    np.testing.assert_array_equal(m.weight.grad, 3 * ones.T @ X)
+    np.testing.assert_array_equal(x.grad, 3 * ones @ W)
+
+
+def test_forward_hooks_without_torch():
+    m = nn.Linear(3, 2, rng=0)
+    order = []
+    m.register_forward_pre_hook(lambda mod, args: order.append("a"))
+    m.register_forward_pre_hook(lambda mod, args: (order.append("b"), args[0] * 0)[1])
+    m.register_forward_pre_hook(lambda mod, args: order.append("c"), prepend=True)
+    m.register_forward_hook(lambda mod, args, out: (order.append("d"), out + 1)[1])
+    out = m(ag.tensor(X))
+    assert order == ["c", "a", "b", "d"]
+    np.testing.assert_array_equal(out.data, np.broadcast_to(m.bias.data + 1, (2, 2)))
+
+
+def test_a_module_with_hooks_deep_copies():
+    import copy
+
+    m = nn.Linear(3, 2, rng=0)
+    calls = []
+    m.register_forward_hook(lambda *a: calls.append(1))
+    c = copy.deepcopy(m)
+    c(ag.tensor(X))
+    assert calls == [1]
