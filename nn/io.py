@@ -122,22 +122,26 @@ def save(module_or_state_dict: Module | Mapping[str, Any], path: PathLike) -> Pa
     return path
 
 
-def _entry_header(zf: zipfile.ZipFile, name: str) -> tuple[tuple[int, int], np.dtype]:
-    """Return the ``.npy`` format version and dtype of entry ``name``, reading only its
-    header (so an object dtype is found before anything could be unpickled)."""
+def _entry_header(zf: zipfile.ZipFile, name: str) -> tuple[np.dtype, tuple[int, ...], int]:
+    """Return the dtype, the shape and the header's length of the ``.npy`` entry ``name``,
+    reading only its header (so an object dtype is found before anything could be
+    unpickled, and a shape that the entry cannot hold before anything is allocated)."""
     with zf.open(name) as f:
         version = np.lib.format.read_magic(f)
         if version == (1, 0):
-            _, _, dtype = np.lib.format.read_array_header_1_0(f)
+            shape, _, dtype = np.lib.format.read_array_header_1_0(f)
         elif version == (2, 0):
-            _, _, dtype = np.lib.format.read_array_header_2_0(f)
+            shape, _, dtype = np.lib.format.read_array_header_2_0(f)
         else:  # 3.0 (utf-8 field names): numpy has no public reader of its header
             (length,) = struct.unpack("<I", f.read(4))
             header = ast.literal_eval(f.read(length).decode("utf-8"))
-            if not isinstance(header, dict) or "descr" not in header:
-                raise ValueError(f"the header is not a dict with a 'descr': {header!r}")
-            dtype = np.lib.format.descr_to_dtype(header["descr"])
-    return version, dtype
+            if not (isinstance(header, dict) and {"descr", "shape"} <= set(header)
+                    and isinstance(header["shape"], tuple)
+                    and all(type(n) is int and n >= 0 for n in header["shape"])):
+                raise ValueError(f"the header is not a dict with a 'descr' and a shape: "
+                                 f"{header!r}")
+            shape, dtype = header["shape"], np.lib.format.descr_to_dtype(header["descr"])
+        return dtype, shape, f.tell()
 
 
 def _read_entries(where: str, zf: zipfile.ZipFile) -> OrderedDict[str, np.ndarray]:
@@ -147,7 +151,8 @@ def _read_entries(where: str, zf: zipfile.ZipFile) -> OrderedDict[str, np.ndarra
         raise LoadError(f"load: {where} is a torch.save file (a zip holding a pickle), which "
                         f"nn.load never unpickles: {_TORCH_HINT}")
     out: OrderedDict[str, np.ndarray] = OrderedDict()
-    for name in names:
+    for info in infos:
+        name = info.filename
         if name.endswith("/"):
             continue  # a directory entry holds nothing
         if not name.endswith(".npy"):
@@ -158,7 +163,7 @@ def _read_entries(where: str, zf: zipfile.ZipFile) -> OrderedDict[str, np.ndarra
             raise LoadError(f"load: {where} holds the entry {name!r} twice: corrupt, or not "
                             "written by nn.save")
         try:
-            _, dtype = _entry_header(zf, name)
+            dtype, shape, start = _entry_header(zf, name)
         except (ValueError, EOFError, OSError, SyntaxError, zipfile.BadZipFile, zlib.error
                 ) as e:
             raise LoadError(f"load: the header of entry {key!r} of {where} is damaged (corrupt "
@@ -167,6 +172,11 @@ def _read_entries(where: str, zf: zipfile.ZipFile) -> OrderedDict[str, np.ndarra
             raise LoadError(f"load: entry {key!r} of {where} is an object array (dtype "
                             f"{dtype}); reading it needs unpickling, which can run code, so "
                             "nn.load refuses it for safety. A state dict holds numeric arrays")
+        need = start + int(np.prod(shape, dtype=object)) * dtype.itemsize
+        if need > info.file_size:
+            raise LoadError(f"load: entry {key!r} of {where} holds {info.file_size} bytes, but "
+                            f"its header (shape {shape}, dtype {dtype}) needs {need}: the "
+                            "header is damaged or the data truncated (corrupt file)")
         try:
             with zf.open(name) as f:
                 out[key] = np.lib.format.read_array(f, allow_pickle=False)

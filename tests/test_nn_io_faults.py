@@ -152,6 +152,15 @@ def test_a_damaged_entry_header_is_reported_as_damaged_not_as_a_pickle(tmp_path,
     assert "pickl" not in msg
 
 
+def test_a_header_that_claims_more_data_than_the_entry_holds(tmp_path):
+    good = _npy(np.arange(4.0))
+    huge = good.replace(b"(4,)", b"(10000000000000,)".ljust(4), 1)  # 80 TB: never allocated
+    short = good[:-8]  # the last element cut off
+    for data, fragment in [(huge, "(10000000000000,)"), (short, "(4,)")]:
+        p = _zip(tmp_path / "h.npz", [("w.npy", data)])
+        _raises(p, "entry 'w'", fragment, "needs", "corrupt")
+
+
 def test_an_object_array_is_refused_for_safety_and_never_unpickled(tmp_path):
     marker = tmp_path / "ran"
     p = tmp_path / "evil.npz"
