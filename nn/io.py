@@ -95,8 +95,10 @@ def save(module_or_state_dict: Module | Mapping[str, Any], path: PathLike) -> Pa
     path = Path(os.fspath(path))
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
+    # a symlink is written through, as open(path, "wb") would: the link stays a link
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        old_mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+        old_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
         old_mode = None
     tmp: Path | None = None
@@ -104,7 +106,7 @@ def save(module_or_state_dict: Module | Mapping[str, Any], path: PathLike) -> Pa
         # signals deferred while the file is made, so that it is never left without its
         # name in ``tmp`` (and only a file we made is ever removed)
         with all_or_nothing(lambda: None):
-            fd, tmp = _create(path)
+            fd, tmp = _create(target)
         # our own zip writer, the format of numpy.savez: savez(file, **arrays) would misread
         # a key named "file" or "allow_pickle" as its own argument
         with os.fdopen(fd, "wb") as f:
@@ -114,7 +116,7 @@ def save(module_or_state_dict: Module | Mapping[str, Any], path: PathLike) -> Pa
                 for key, arr in arrays.items():
                     with zf.open(key + ".npy", "w", force_zip64=True) as entry:
                         np.lib.format.write_array(entry, np.asanyarray(arr), allow_pickle=False)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with all_or_nothing(lambda: None):  # a second Ctrl-C cannot stop the clean-up
             _discard(tmp)

@@ -496,7 +496,8 @@ class Module(_ModuleCasts):
         """Call ``hook(module, grad_input, grad_output)`` during backward once the gradients
         with respect to the module's positional inputs are complete (a tuple, one entry per
         positional arg: None for one that is not a Tensor needing a gradient); a tuple it
-        returns replaces ``grad_input`` (what flows on to the inputs). As in torch: when no
+        returns replaces ``grad_input`` (what flows on to the inputs; a None entry sends
+        zeros, where torch sends nothing and leaves a ``.grad`` None). As in torch: when no
         input needs a gradient, the hook is called with the output gradients, grad_input
         all None. Hooks present at the call run, in registration order. Return a removable
         handle."""

@@ -503,3 +503,13 @@ def test_a_module_with_hooks_deep_copies():
     c = copy.deepcopy(m)
     c(ag.tensor(X))
     assert calls == [1]
+
+
+def test_a_none_in_a_returned_grad_input_sends_zeros():
+    # torch sends nothing there (x.grad stays None); here the tie carries zeros: documented
+    m = nn.Module()
+    m.forward = lambda x, y: x * 2 + y
+    m.register_full_backward_hook(lambda mod, gi, go: (None, gi[1]))
+    x, y = ag.Tensor([1.0, 2.0], requires_grad=True), ag.Tensor([3.0, 4.0], requires_grad=True)
+    m(x, y).sum().backward()
+    assert np.array_equal(x.grad, [0.0, 0.0]) and np.array_equal(y.grad, [1.0, 1.0])

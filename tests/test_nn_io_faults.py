@@ -413,3 +413,12 @@ def test_load_state_dict_into_a_read_only_array_changes_nothing():
     with pytest.raises(ValueError, match="read-only"):
         model.load_state_dict(new)
     _assert_unchanged(model, before)
+
+
+def test_saving_through_a_symlink_writes_its_target_as_np_savez(tmp_path):
+    real = _saved(tmp_path, "real.npz")
+    link = tmp_path / "link.npz"
+    link.symlink_to(real)
+    nn.save({"w": np.ones(2)}, link)
+    assert link.is_symlink() and list(nn.load(real)) == ["w"]
+    assert sorted(os.listdir(tmp_path)) == ["link.npz", "real.npz"]
