@@ -70,6 +70,9 @@ def _create(path: Path) -> tuple[int, Path]:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
             continue
+        except OSError as e:  # name the target, not the temporary
+            raise type(e)(e.errno, f"save: cannot create {str(path)!r} ({e.strerror})",
+                          str(path)) from None
     raise FileExistsError(f"save: could not create a temporary file beside {str(path)!r}")
 
 

@@ -422,3 +422,10 @@ def test_saving_through_a_symlink_writes_its_target_as_np_savez(tmp_path):
     nn.save({"w": np.ones(2)}, link)
     assert link.is_symlink() and list(nn.load(real)) == ["w"]
     assert sorted(os.listdir(tmp_path)) == ["link.npz", "real.npz"]
+
+
+def test_saving_into_a_missing_directory_names_the_target(tmp_path):
+    target = tmp_path / "no" / "such" / "m.npz"
+    with pytest.raises(FileNotFoundError, match=r"save: cannot create .*m\.npz") as info:
+        nn.save(STATE, target)
+    assert info.value.filename == str(target) and not (tmp_path / "no").exists()
