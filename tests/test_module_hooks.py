@@ -513,3 +513,29 @@ def test_a_none_in_a_returned_grad_input_sends_zeros():
     x, y = ag.Tensor([1.0, 2.0], requires_grad=True), ag.Tensor([3.0, 4.0], requires_grad=True)
     m(x, y).sum().backward()
     assert np.array_equal(x.grad, [0.0, 0.0]) and np.array_equal(y.grad, [1.0, 1.0])
+
+
+def test_keyword_tensors_are_not_in_grad_input_as_torch():
+    def scenario(lib, log):
+        class K(lib.Module):
+            def forward(self, x, y=None):
+                return x * y
+
+        m = K()
+        pre, full = _recorder(lib, log, "k")
+        m.register_full_backward_hook(full)
+        x, y = lib.t([1.0, 2.0], rg=True), lib.t([2.0, 5.0], rg=True)
+        m(x, y=y).sum().backward()
+        log.append(("grads", _show(lib, x.grad), _show(lib, y.grad)))
+
+    assert _same(scenario)[0][2] == ([2.0, 5.0],)
+
+
+def test_a_hook_that_raises_during_backward_changes_no_grad():
+    m = nn.Linear(3, 2, rng=0)
+    m.register_full_backward_hook(lambda *a: 1 / 0)
+    x = ag.Tensor(X, requires_grad=True)
+    y = m(x).sum()
+    with pytest.raises(ZeroDivisionError):
+        y.backward(retain_graph=True)
+    assert x.grad is None and m.weight.grad is None and m.bias.grad is None
