@@ -105,6 +105,7 @@ def save(module_or_state_dict: Module | Mapping[str, Any], path: PathLike) -> Pa
     except OSError:
         old_mode = None
     tmp: Path | None = None
+    fd: int | None = None  # until a file object owns it
     try:
         # signals deferred while the file is made, so that it is never left without its
         # name in ``tmp`` (and only a file we made is ever removed)
@@ -112,7 +113,10 @@ def save(module_or_state_dict: Module | Mapping[str, Any], path: PathLike) -> Pa
             fd, tmp = _create(target)
         # our own zip writer, the format of numpy.savez: savez(file, **arrays) would misread
         # a key named "file" or "allow_pickle" as its own argument
-        with os.fdopen(fd, "wb") as f:
+        with all_or_nothing(lambda: None):
+            f = os.fdopen(fd, "wb")
+            fd = None
+        with f:
             if old_mode is not None and hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), old_mode)
             with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
@@ -122,6 +126,8 @@ def save(module_or_state_dict: Module | Mapping[str, Any], path: PathLike) -> Pa
         os.replace(tmp, target)
     except BaseException:
         with all_or_nothing(lambda: None):  # a second Ctrl-C cannot stop the clean-up
+            if fd is not None:
+                os.close(fd)
             _discard(tmp)
         raise
     return path

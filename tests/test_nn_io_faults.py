@@ -311,10 +311,14 @@ def test_a_signal_while_the_temporary_is_made_is_raised_after_and_cleaned(tmp_pa
         os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C just after the file exists
         return fd
 
+    fds = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
     monkeypatch.setattr(os, "open", open_then_signal)
     with pytest.raises(KeyboardInterrupt):
         nn.save(STATE, tmp_path / "s.npz")
+    monkeypatch.undo()
     assert os.listdir(tmp_path) == []
+    if fds is not None:  # and its descriptor was closed
+        assert set(os.listdir("/proc/self/fd")) <= fds
 
 
 def test_a_failed_save_of_bad_input_writes_nothing(tmp_path):
