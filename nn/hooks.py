@@ -84,10 +84,16 @@ def _untie(g: Any, ts: Sequence[Tensor]) -> list[Tensor]:
     return out
 
 
-def _retie(gs: Sequence[Any], ts: Sequence[Tensor]) -> Any:
-    """The gradient of ``_tie(ts)``'s first node whose pieces are ``gs`` (None: zeros)."""
+def _retie(gs: Sequence[Any], ts: Sequence[Tensor], what: str, index: Sequence[int]) -> Any:
+    """The gradient of ``_tie(ts)``'s first node whose pieces are ``gs`` (None: zeros); a
+    piece of another shape than its tensor's is an error naming ``what`` returned it."""
     gs = [Tensor(np.zeros(t.shape, t.dtype)) if g is None else g if isinstance(g, Tensor)
           else Tensor(g) for g, t in zip(gs, ts)]
+    for g, t, i in zip(gs, ts, index):
+        if g.shape != t.shape:
+            raise RuntimeError(f"{what} returned a gradient of shape {g.shape} at index {i}, "
+                               f"for a tensor of shape {t.shape}; return one of the same "
+                               "shape (or None)")
     if len(ts) == 1:
         return gs[0]
     dt = np.result_type(*[t.dtype for t in ts])
@@ -165,7 +171,8 @@ class _BackwardHook:
             _check_length("Backward hook", out, len(grad_input))
             grad_input, changed = tuple(out), True
         self.grad_outputs = None
-        return _retie([grad_input[i] for i in self.input_index], ts) if changed else None
+        return _retie([grad_input[i] for i in self.input_index], ts, "Backward hook",
+                      self.input_index) if changed else None
 
     # ------------------------------------------------------------ outputs
     def setup_outputs(self, result: Any) -> Any:
@@ -225,7 +232,8 @@ class _BackwardHook:
                                        "gradient should always return None or None for all "
                                        "gradients.")
             self.grad_outputs = None
-        return _retie([grad_outputs[i] for i in idx], ts) if changed else None
+        return _retie([grad_outputs[i] for i in idx], ts, "Backward pre hook",
+                      idx) if changed else None
 
 
 def call_with_hooks(module: Module, hooks: ModuleHooks, args: tuple[Any, ...],

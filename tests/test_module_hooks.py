@@ -539,3 +539,17 @@ def test_a_hook_that_raises_during_backward_changes_no_grad():
     with pytest.raises(ZeroDivisionError):
         y.backward(retain_graph=True)
     assert x.grad is None and m.weight.grad is None and m.bias.grad is None
+
+
+@pytest.mark.parametrize("register", ["register_full_backward_hook",
+                                      "register_full_backward_pre_hook"])
+def test_a_replacement_of_another_shape_is_refused_and_changes_no_grad(register):
+    m = nn.Module()
+    m.forward = lambda x, y: x * y
+    getattr(m, register)(lambda *a: (a[1][0].sum(),) + ((None,) if "pre" not in register
+                                                         else ()))
+    x, y = ag.Tensor(np.ones((2, 3)), requires_grad=True), ag.Tensor([2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"returned a gradient of shape \(\) at index 0, "
+                                           r"for a tensor of shape \(2, 3\)"):
+        m(x, y).sum().backward()
+    assert x.grad is None and y.grad is None
