@@ -731,12 +731,16 @@ class Tensor(_Casts, Node):
 
     def clamp(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
         """Return the tensor limited to ``[min, max]`` (torch's ``clamp``; numpy's ``clip``).
+
         Bounds are numbers or tensors (broadcast); the gradient goes to the input inside the
         bounds, boundaries included, and to a tensor bound where it is picked. When
-        ``min > max`` the result is ``max``, as in torch. An integer tensor with a float
+        ``min > max`` every element becomes ``max``, as in torch (``min(max(x, min), max)``),
+        and the gradient then goes to ``max`` alone: 0 for the input and a tensor ``min``.
+        Both bounds None is a RuntimeError, as in torch. An integer tensor with a float
         bound gives the default float (float64)."""
         if min is None and max is None:
-            raise ValueError("clamp: at least one of min and max must be given (not None)")
+            raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None (as in "
+                               "torch); pass a bound, e.g. clamp(min=0)")
         lo_b: Any = min  # the checks below narrow what the annotation allows
         hi_b: Any = max
         if isinstance(min, Tensor) or isinstance(max, Tensor) or np.ndim(lo_b) or np.ndim(hi_b):
@@ -766,10 +770,16 @@ class Tensor(_Casts, Node):
 
     def clamp_min(self, min: ArrayLike) -> Tensor:
         """Return ``clamp(min=min)``."""
+        if min is None:  # torch: a TypeError (clamp_min takes a Tensor or a Number)
+            raise TypeError("clamp_min: min must be a number or a tensor, got None; use "
+                            "clamp(max=...) to bound from above only")
         return self.clamp(min=min)
 
     def clamp_max(self, max: ArrayLike) -> Tensor:
         """Return ``clamp(max=max)``."""
+        if max is None:
+            raise TypeError("clamp_max: max must be a number or a tensor, got None; use "
+                            "clamp(min=...) to bound from below only")
         return self.clamp(max=max)
 
     # comparisons give plain boolean arrays: usable as constant masks, never differentiated
@@ -813,12 +823,13 @@ class Tensor(_Casts, Node):
         """Return ``max(x, 0)`` elementwise (gradient 0 at 0, as torch)."""
         return self._unary("relu")
 
-    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
-        """Return the tensor limited to ``[min, max]`` (gradient 1 inside, boundaries too)."""
-        lo, hi = -np.inf if min is None else float(min), np.inf if max is None else float(max)
-        if lo > hi:
-            raise ValueError(f"clip: min {lo} is larger than max {hi}")
-        return self._unary("clip", min=lo, max=hi)
+    def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+        """Return ``clamp(min, max)`` (torch's alias): ``min > max`` gives ``max`` everywhere,
+        both None raises, as in torch."""
+        if min is None and max is None:
+            raise RuntimeError("clip: At least one of 'min' or 'max' must not be None (as in "
+                               "torch); pass a bound, e.g. clip(min=0)")
+        return self.clamp(min, max)
 
     # the elementwise family. Smooth math: primitives (integer data gives float64,
     # numpy's promotion; torch gives float32 there).

@@ -97,6 +97,10 @@ from .layers import (
 )
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm
 
+# ------------------------------------------------ faults of nn.load (nn/io.py)
+# isort: split
+from .io import LoadError
+
 # ------------------------------------------------ init, utils, optim, data
 # isort: split
 from . import data, init, utils  # (optim is imported above, with the other submodules)

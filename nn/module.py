@@ -28,9 +28,11 @@ from typing import Any, NamedTuple, TypeVar, Union
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import RemovableHandle, Tensor, Value
+from autograd._atomic import all_or_nothing
 
 from ._validate import float_dtype
+from .hooks import ModuleHooks, call_with_hooks
 
 
 class Parameter(Tensor):
@@ -97,6 +99,15 @@ def zero_grads(params: Iterable[Any], set_to_none: bool = True) -> None:
 
 def _shape(p: Value | Tensor) -> tuple[int, ...]:
     return () if isinstance(p, Value) else p.shape
+
+
+def _copy_into(p: Value | Tensor, arr: Any) -> None:
+    """Write ``arr`` into ``p``'s data: in place for a Tensor (views and holders of the
+    array see it), a float for a Value."""
+    if isinstance(p, Value):
+        p.data = float(arr)
+    else:
+        p.data[...] = arr
 
 
 _C = TypeVar("_C", bound="_ModuleCasts")
@@ -438,7 +449,60 @@ class Module(_ModuleCasts):
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define forward(self, x)")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_module_hooks")
+        if hooks is None:  # no hook was ever registered: nothing else to do
+            return self.forward(*args, **kwargs)
+        return call_with_hooks(self, hooks, args, kwargs)
+
+    # ------------------------------------------------------------ hooks (nn/hooks.py)
+    def _hook_table(self) -> ModuleHooks:
+        hooks = self.__dict__.get("_module_hooks")
+        if hooks is None:
+            hooks = self.__dict__["_module_hooks"] = ModuleHooks()
+        return hooks
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each ``forward``; a result that is not None
+        replaces the positional args (a non-tuple is wrapped as a 1-tuple). With
+        ``with_kwargs``: ``hook(module, args, kwargs)``, which returns None or a tuple
+        ``(new_args, new_kwargs)``. Hooks run in registration order (``prepend``: first).
+        Return a handle whose ``remove()`` removes the hook (also as a context manager)."""
+        return self._hook_table().add("forward_pre", hook, prepend, with_kwargs,
+                                      who=f"{type(self).__name__}.register_forward_pre_hook")
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False, always_call: bool = False
+                              ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each ``forward``; a result that is not
+        None replaces the output. With ``with_kwargs``: ``hook(module, args, kwargs,
+        output)``. With ``always_call`` the hook also runs when forward (or a hook) raises
+        an Exception (its output then None). Registration order, ``prepend`` puts it first.
+        Return a handle whose ``remove()`` removes the hook."""
+        return self._hook_table().add("forward", hook, prepend, with_kwargs, always_call,
+                                      who=f"{type(self).__name__}.register_forward_hook")
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False
+                                        ) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` during backward once the gradients with
+        respect to the module's outputs are complete (a tuple, one entry per output; None
+        for an output that got none); a tuple it returns replaces ``grad_output``. Hooks
+        present at the call run, in registration order. Return a removable handle."""
+        return self._hook_table().add("backward_pre", hook, prepend, who=(
+            f"{type(self).__name__}.register_full_backward_pre_hook"))
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False
+                                    ) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` during backward once the gradients
+        with respect to the module's positional inputs are complete (a tuple, one entry per
+        positional arg: None for one that is not a Tensor needing a gradient); a tuple it
+        returns replaces ``grad_input`` (what flows on to the inputs; a None entry sends
+        zeros, where torch sends nothing and leaves a ``.grad`` None). As in torch: when no
+        input needs a gradient, the hook is called with the output gradients, grad_input
+        all None. Hooks present at the call run, in registration order. Return a removable
+        handle."""
+        return self._hook_table().add("backward", hook, prepend,
+                                      who=f"{type(self).__name__}.register_full_backward_hook")
 
     # ------------------------------------------------------------ state
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
@@ -501,11 +565,22 @@ class Module(_ModuleCasts):
             raise StateDictError(
                 f"{who}.load_state_dict: nothing was loaded:\n  " + "\n  ".join(problems),
                 missing, unexpected, mismatched, invalid)
-        for p, arr in updates:  # cannot fail: shapes and dtypes were checked above
-            if isinstance(p, Value):
-                p.data = float(arr)
-            else:
-                p.data[...] = arr
+        # All or nothing under any exception (a read-only array, a KeyboardInterrupt): each
+        # old value is kept until the block completes, and put back if it does not (only
+        # where it changed: a write that failed wrote nothing, and may fail again).
+        done: list[tuple[Param | Tensor, Any]] = []
+
+        def undo() -> None:  # by plain assignments: nothing here that the loop calls
+            for q, old in reversed(done):
+                if isinstance(q, Value):
+                    q.data = old
+                elif not np.array_equal(q.data, old, equal_nan=q.data.dtype.kind == "f"):
+                    q.data[...] = old
+
+        with all_or_nothing(undo):
+            for p, arr in updates:
+                done.append((p, p.data if isinstance(p, Value) else p.data.copy()))
+                _copy_into(p, arr)
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ printing
