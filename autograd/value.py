@@ -80,7 +80,9 @@ class Value(Node):
     """A scalar in the graph: ``.data`` and ``.grad`` are Python floats.
 
     Every Value keeps its ``.grad`` after ``backward()`` (micrograd's behaviour), and
-    gradients accumulate: a second ``backward()`` adds the same amount again.
+    gradients accumulate: a second ``backward()`` adds the same amount again. A Value is
+    immutable, as micrograd's: every operation makes a new node, and there are no in-place
+    operations (Tensors have torch's).
 
     >>> from autograd import Value
     >>> w, x = Value(-3.0), Value(2.0)

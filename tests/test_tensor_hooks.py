@@ -130,3 +130,11 @@ def test_inference_mode():
         return (x * 2).requires_grad
 
     assert f() is False
+
+
+def test_value_hooks_too():
+    a = ag.Value(3.0)
+    b = a * a
+    b.register_hook(lambda g: g * 2)
+    b.backward()
+    assert a.grad == 12.0  # 2 * a, doubled
