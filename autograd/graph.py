@@ -84,10 +84,109 @@ def gc_paused() -> Iterator[None]:
 
 
 class _Freed(tuple):
-    """The parents of a Tensor whose graph backward has released."""
+    """The parents of a Tensor whose graph backward has released: an empty tuple to the
+    engine (nothing to walk, nothing to propagate), which still holds the ``skeleton`` of
+    those parents for drawing: one ``Skeleton`` per interior input, the leaf itself for a
+    leaf input (the user holds it anyway, and its ``.grad`` is a result)."""
+
+    skeleton: tuple[Any, ...] = ()
+
+    def __new__(cls, skeleton: tuple[Any, ...] = ()) -> _Freed:
+        self = super().__new__(cls)
+        if skeleton:
+            self.skeleton = skeleton
+        return self
 
 
 FREED = _Freed()
+SKELETON_ARRAY_LIMIT = 4096  # array attributes up to this many elements survive backward
+
+
+class _ArrayStub:
+    """What a skeleton keeps of a large array attribute (a ``where`` mask the size of the
+    data): its shape and dtype."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, a: np.ndarray) -> None:
+        self.shape, self.dtype = a.shape, a.dtype
+
+    def __repr__(self) -> str:
+        return f"array{self.shape}"
+
+
+def _light(v: Any) -> Any:
+    if isinstance(v, np.ndarray) and v.size > SKELETON_ARRAY_LIMIT:
+        return _ArrayStub(v)
+    if isinstance(v, tuple) and any(isinstance(i, np.ndarray) for i in v):
+        return tuple(_light(i) for i in v)
+    return v
+
+
+class Skeleton:
+    """What backward keeps of an interior Tensor it released: the op, its attributes
+    (arrays above ``SKELETON_ARRAY_LIMIT`` elements as a shape-and-dtype stub), shape,
+    dtype, label and the links to its inputs (``parents``, a ``_Freed`` whose
+    ``skeleton`` holds them), but no data. It is not a node: nothing walks or
+    differentiates it; ``viz`` draws it. ``grad`` is kept for a ``retain_grad()`` tensor."""
+
+    __slots__ = ("op", "attrs", "shape", "dtype", "label", "parents", "requires_grad", "grad")
+    data = None
+    is_leaf = False
+    graph_freed = True
+
+    def __init__(self, node: Node, parents: _Freed) -> None:
+        self.op, self.label, self.parents = node.op, node.label, parents
+        a = node.data
+        self.shape, self.dtype = getattr(a, "shape", ()), getattr(a, "dtype", None)
+        attrs = node.attrs
+        light = {k: _light(v) for k, v in attrs.items()} if attrs else attrs
+        # the node's own dict unless a large array was stubbed (attrs are never mutated)
+        self.attrs = attrs if all(light[k] is v for k, v in attrs.items()) else light
+        self.requires_grad = node.requires_grad
+        self.grad = node.grad if node._retain else None
+
+    @property
+    def op_name(self) -> str:
+        """Return the name of the op that produced the released node."""
+        return self.op.name if self.op is not None else ""
+
+    def __repr__(self) -> str:
+        return f"Skeleton({self.op_name}, shape={self.shape}, dtype={self.dtype})"
+
+
+def _skeletonize(order: Sequence[Node]) -> None:
+    """Replace the parents of every interior node of ``order`` (topological) by a ``_Freed``
+    holding their skeleton, so that the arrays only the VJPs needed are released."""
+    kept: dict[int, Any] = {}  # id(node) -> its Skeleton, for the nodes already released
+
+    def light(p: Node) -> Any:
+        if not p.parents and not isinstance(p.parents, _Freed):
+            return p  # a leaf: kept as the node
+        s = kept.get(id(p))
+        if s is not None:
+            return s
+        if isinstance(p.parents, _Freed):  # released by an earlier pass (retain_graph=False)
+            s = kept[id(p)] = Skeleton(p, p.parents)
+            return s
+        # an interior node outside ``order`` (it needs no gradient): its own inputs first
+        stack, todo = [p], []
+        while stack:
+            q = stack.pop()
+            if id(q) in kept or not q.parents or isinstance(q.parents, _Freed):
+                continue
+            todo.append(q)
+            stack.extend(q.parents)
+        for q in reversed(todo):
+            if id(q) not in kept:
+                kept[id(q)] = Skeleton(q, _Freed(tuple(light(r) for r in q.parents)))
+        return kept[id(p)]
+
+    for n in order:
+        if n.parents:
+            freed = _Freed(tuple(light(p) for p in n.parents))
+            kept[id(n)] = Skeleton(n, freed)
+            n.parents = freed
 NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated
 
 
@@ -148,7 +247,7 @@ class Node(Operand):
         """Return True once ``backward()`` has released the graph behind this node (a
         Tensor's, without ``retain_graph``): its inputs are gone and a second backward
         through it raises."""
-        return self.parents is FREED
+        return isinstance(self.parents, _Freed)
 
 
 def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> list[Node]:
@@ -216,15 +315,13 @@ def backprop(
         return result
     cls._deposit(order, seeds)
     if cls._frees_graph and not retain_graph:
-        for n in order:
-            if n.parents:
-                n.parents = FREED
+        _skeletonize(order)
     return None
 
 
 def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
     """Raise, before anything changes, for a pass that cannot run."""
-    if cls._frees_graph and any(n.parents is FREED for n in order):
+    if cls._frees_graph and any(isinstance(n.parents, _Freed) for n in order):
         raise RuntimeError(
             "backward: this graph was already freed by an earlier backward(); pass "
             "retain_graph=True to the first backward() to backpropagate through it again")

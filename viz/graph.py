@@ -23,6 +23,9 @@ Pure Python and numpy: no graphviz here (``viz/dot.py`` turns a ``VizGraph`` int
   visible. ``VizGraph.hidden`` counts the nodes folded into groups.
 - Freed graphs: a node whose ``graph_freed`` is True (a Tensor after ``backward()``
   without ``retain_graph``) is marked, and the drawing gets a note saying how to keep it.
+  Backward keeps a skeleton of what it released (``parents.skeleton``: op, attributes,
+  shape, dtype, label, links; the leaves themselves), so the drawing still shows every op
+  with its shapes and the leaves' gradients; the released nodes say "freed by backward()".
 - Gradient magnitude (used for shading): ``|grad|`` for a Value, the root mean square of
   the gradient for a Tensor, so layers of different sizes compare.
 
@@ -44,6 +47,7 @@ import autograd
 Fmt = str | Callable[[float], str]
 GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
 COLLAPSE_MODES = ("auto", "module", "pattern", "none")
+FREED_TEXT = "freed by backward()"  # the data and grad of a node backward released
 PATTERN_BANDS = 50  # at most this many depth bands when collapsing by pattern
 # micrograd's op symbols for the scalar drawing; other ops show their name
 SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "neg", "power": "**",
@@ -296,9 +300,9 @@ def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g"
         raise ValueError(f"budget must be a positive number of nodes, got {budget}")
     if not isinstance(root, autograd.Node):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
-    order = autograd.walk(root, grad_only=False)
+    order = graph_nodes(root)
     index = {id(node): i for i, node in enumerate(order)}
-    parents = [[index[id(p)] for p in node.parents] for node in order]
+    parents = [[index[id(p)] for p in inputs_of(node)] for node in order]
     names = _param_names(params, index)
     module = _modules(order, parents, names)
     group_of = _groups(parents, module, budget, collapse)
@@ -308,6 +312,37 @@ def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g"
     graph.edges = _edges(parents, node_id)
     graph.notes = _notes(graph, order)
     return graph
+
+
+def inputs_of(node: Any) -> tuple[Any, ...]:
+    """Return the inputs of a node as drawn: its ``parents``, or once backward has released
+    them the skeleton it kept of them (``parents.skeleton``)."""
+    if node.graph_freed:
+        return tuple(getattr(node.parents, "skeleton", node.parents))
+    return tuple(node.parents)
+
+
+def graph_nodes(root: Any) -> list[Any]:
+    """Return every node ``root`` was computed from, skeletons kept by backward included,
+    each after its inputs: the order of ``autograd.walk(root, grad_only=False)`` on a live
+    graph (the same iterative depth-first search, following ``inputs_of``)."""
+    seen: set[int] = set()
+    done: set[int] = set()
+    order: list[Any] = []
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if id(node) in seen:
+            stack.pop()
+            if id(node) not in done:
+                done.add(id(node))
+                order.append(node)
+            continue
+        seen.add(id(node))
+        for p in reversed(inputs_of(node)):
+            if id(p) not in seen:
+                stack.append(p)
+    return order
 
 
 def _param_names(params: Params, index: Mapping[int, int]) -> dict[int, str]:
@@ -446,7 +481,8 @@ def _notes(graph: VizGraph, order: list[autograd.Node]) -> list[str]:
         notes.append(f"collapsed: {graph.hidden} of {graph.total} nodes hidden in "
                      f"{graph.groups} groups (budget {graph.budget})")
     if any(node.graph_freed for node in order):
-        notes.append("inputs freed by backward(): draw before backward() or call "
+        notes.append("data freed by backward() (the structure is kept): to see interior "
+                     "data and gradients, draw before backward() or call "
                      "backward(retain_graph=True)")
     return notes
 
@@ -466,17 +502,24 @@ def _node(node: autograd.Node, i: int, name: str | None, kind: str, fmt: Fmt, sh
     """Return the drawing node of one engine node, with its text and flags."""
     data, grad = numbers_of(node.data), numbers_of(node.grad)
     scalar = isinstance(data, float)
+    released = data is None  # a skeleton kept by backward: shape and dtype, no data
     vn = VizNode(id=f"n{i}", kind=kind, title=name or node.label or "", op=node.op_name,
                  scalar=scalar, index=i)
     if not node.is_leaf:
         vn.op_text = op_text(node.op_name, node.attrs, scalar, fmt)
-    if not scalar:
+    if released:
+        kept: Any = node  # a Skeleton: shape and dtype without data
+        vn.info.append(f"{tuple(kept.shape)} {kept.dtype}")
+    elif not scalar:
         a = np.asarray(data)
         vn.info.append(f"{tuple(a.shape)} {a.dtype}")
     if show_data:
-        vn.data = format_number(data, fmt) if scalar else _array_text(np.asarray(data), fmt)
+        vn.data = FREED_TEXT if released else format_number(data, fmt) if scalar else _array_text(
+            np.asarray(data), fmt)
     if show_grad:
-        if scalar:
+        if released and grad is None:
+            vn.grad = FREED_TEXT if node.requires_grad else ""
+        elif scalar:
             vn.grad = format_number(grad, fmt)  # 0.0 is a real value: Values start at 0.0
         elif grad is None:  # a constant needs no gradient: no line for it
             vn.grad = "not computed" if node.requires_grad else ""
@@ -487,7 +530,7 @@ def _node(node: autograd.Node, i: int, name: str | None, kind: str, fmt: Fmt, sh
     bad = [f"{b} in data" for b in [_nonfinite(data)] if b]
     bad += [f"{b} in grad" for b in [_nonfinite(grad)] if b]
     vn.bad = "; ".join(bad)
-    if node.graph_freed:
+    if node.graph_freed and not released:
         vn.info.append("inputs freed by backward()")
     return vn
 
