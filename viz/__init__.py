@@ -18,6 +18,7 @@ from autograd import __version__  # noqa: F401  # one version for the three pack
 
 from .dot import GRAD_HIGH, GRAD_LOW, VizDigraph, draw_dot, escape, grad_color, to_digraph
 from .flow import gradient_flow
+from .grads import NodeGrads, node_grads
 from .graph import VizEdge, VizGraph, VizNode, build_graph, format_number, module_of
 from .render import RendererNotFoundError, find_renderer, pipe, render
 
@@ -26,3 +27,4 @@ __all__ = [
     "VizNode", "build_graph", "draw_dot", "escape", "find_renderer", "format_number",
     "grad_color", "gradient_flow", "module_of", "pipe", "render", "to_digraph",
 ]
+__all__ += ["NodeGrads", "node_grads"]
