@@ -16,6 +16,7 @@ except ImportError as e:  # the viz extra is not installed
 
 from autograd import __version__  # noqa: F401  # one version for the three packages
 
+from .animation import Animation, animate
 from .dot import GRAD_HIGH, GRAD_LOW, VizDigraph, draw_dot, escape, grad_color, to_digraph
 from .flow import gradient_flow
 from .grads import NodeGrads, node_grads
@@ -28,3 +29,4 @@ __all__ = [
     "grad_color", "gradient_flow", "module_of", "pipe", "render", "to_digraph",
 ]
 __all__ += ["NodeGrads", "node_grads"]
+__all__ += ["Animation", "animate"]

@@ -129,8 +129,11 @@ def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR",
 
 
 def to_digraph(model: VizGraph, *, rankdir: str = "LR", clusters: bool = True,
-               shade: bool = True, legend: bool = True, title: str | None = None) -> VizDigraph:
-    """Return the Digraph of a ``VizGraph`` (node order and ids as in the model)."""
+               shade: bool = True, legend: bool = True, title: str | None = None,
+               edge_ids: bool = False) -> VizDigraph:
+    """Return the Digraph of a ``VizGraph`` (node order and ids as in the model).
+
+    ``edge_ids``: give edge ``k`` of the model the id ``e<k>`` (the SVG element's id)."""
     g = VizDigraph(name="autograd")
     g.viz_graph = model
     g.attr(rankdir=rankdir, newrank="true")
@@ -182,15 +185,16 @@ def to_digraph(model: VizGraph, *, rankdir: str = "LR", clusters: bool = True,
         bodies[p if p in bodies else None].subgraph(bodies[m])
 
     scalar_with_op = {vn.id for vn in model.nodes if vn.scalar and vn.op_text and vn.kind != "group"}
-    for e in model.edges:
+    for k, e in enumerate(model.edges):
         dst = e.dst + "op" if e.dst in scalar_with_op else e.dst  # into the op of a Value
+        ident = {"id": f"e{k}"} if edge_ids else {}
         if e.count > 1:
-            g.edge(e.src, dst, label=f"x{e.count}", fontsize="9")
+            g.edge(e.src, dst, label=f"x{e.count}", fontsize="9", **ident)
         elif e.grad:  # the cotangent this edge carried back
             g.edge(e.src, dst, label=_html(f'<FONT COLOR="#a0322a">{escape(e.grad)}</FONT>'),
-                   fontsize="9")
+                   fontsize="9", **ident)
         else:
-            g.edge(e.src, dst)
+            g.edge(e.src, dst, **ident)
     return g
 
 

@@ -59,11 +59,12 @@ def _seed(root: autograd.Node) -> Any:
     return np.ones_like(root.data) if isinstance(root.data, np.ndarray) else 1.0
 
 
-def node_grads(root: autograd.Node, seed: Any = None) -> NodeGrads:
+def node_grads(root: autograd.Node, seed: Any = None, *, who: str = "grads='all'") -> NodeGrads:
     """Return every node's gradient d(root)/d(node) and every edge's contribution.
 
     ``seed`` is d(loss)/d(root): 1 by default (ones for a Tensor with several elements,
-    i.e. the gradient of ``root.sum()``). No ``.grad`` changes.
+    i.e. the gradient of ``root.sum()``). No ``.grad`` changes. ``who`` names the caller
+    in error messages.
     """
     if not isinstance(root, autograd.Node):
         raise TypeError(f"node_grads: expected a Value or a Tensor, got {type(root).__name__}")
@@ -73,7 +74,7 @@ def node_grads(root: autograd.Node, seed: Any = None) -> NodeGrads:
     nodes = autograd.walk(root)
     if any(n.graph_freed for n in nodes):
         raise RuntimeError(
-            "grads='all': this graph's data was freed by backward(), and every node's "
+            f"{who}: this graph's data was freed by backward(), and every node's "
             "gradient needs it; draw before backward(), or call backward(retain_graph=True)")
     if seed is None:
         seed = _seed(root)

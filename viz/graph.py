@@ -83,6 +83,8 @@ class VizEdge:
     dst: str
     count: int = 1  # engine edges merged into this one (between groups)
     grad: str = ""  # with grads="all": the cotangent that flowed back along this edge
+    # the engine edges drawn as this one: (walk index of the node, operand number)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +99,7 @@ class VizGraph:
     budget: int = 0
     notes: list[str] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)  # module paths, first appearance order
+    node_ids: list[str] = field(default_factory=list)  # drawn id of each engine node, walk order
 
     @property
     def collapsed(self) -> bool:
@@ -330,6 +333,7 @@ def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g"
     edge_text = {(i, k): _flow_text(ct, fmt) for i, node in enumerate(order)
                  for k in range(len(parents[i])) if (ct := flows.get((id(node), k))) is not None}
     graph.edges = _edges(parents, node_id, edge_text)
+    graph.node_ids = node_id
     graph.notes = _notes(graph, order)
     if all_grads is not None:
         graph.notes.append("grads='all': every node's d(root)/d(node), computed for this drawing "
@@ -506,10 +510,12 @@ def _edges(parents: list[list[int]], node_id: list[str],
                 e = merged.get((src, dst))
                 if e is not None:
                     e.count += 1
+                    e.pairs.append((i, k))
                     continue
                 e = merged[(src, dst)] = VizEdge(src, dst)
             else:
                 e = VizEdge(src, dst, grad=(edge_text or {}).get((i, k), ""))
+            e.pairs.append((i, k))
             edges.append(e)
     return edges
 
