@@ -84,18 +84,41 @@ def gc_paused() -> Iterator[None]:
 
 
 class _Freed(tuple):
-    """The parents of a Tensor whose graph backward has released: an empty tuple to the
-    engine (nothing to walk, nothing to propagate), which still holds the ``skeleton`` of
-    those parents for drawing: one ``Skeleton`` per interior input, the leaf itself for a
-    leaf input (the user holds it anyway, and its ``.grad`` is a result)."""
+    """What ``parents`` becomes when backward releases a Tensor's graph: an empty tuple to
+    the engine (nothing to walk, nothing to propagate), which keeps a skeleton of that
+    Tensor for drawing, without data: ``op``, ``attrs`` (arrays above
+    ``SKELETON_ARRAY_LIMIT`` elements as a shape-and-dtype stub), ``shape``, ``dtype``,
+    ``label``, ``requires_grad``, ``grad`` (a ``retain_grad()`` tensor's) and ``skeleton``,
+    its inputs: an interior input as its own ``_Freed`` record, a leaf as the leaf itself
+    (the user holds it anyway, and its ``.grad`` is a result). A record reads like a
+    released node (``parents`` is itself, ``data`` None, ``graph_freed`` True) so that
+    ``viz`` draws it; nothing in the engine walks or differentiates it. One object per
+    node, built in ``_skeletonize``."""
 
     skeleton: tuple[Any, ...] = ()
+    op: Any = None
+    attrs: dict[str, Any] = {}
+    shape: tuple[int, ...] = ()
+    dtype: Any = None
+    label = ""
+    requires_grad = False
+    grad: Any = None
+    data = None
+    is_leaf = False
+    graph_freed = True
 
-    def __new__(cls, skeleton: tuple[Any, ...] = ()) -> _Freed:
-        self = super().__new__(cls)
-        if skeleton:
-            self.skeleton = skeleton
+    @property
+    def parents(self) -> _Freed:
+        """Return this record, whose ``skeleton`` holds its inputs (as a released node)."""
         return self
+
+    @property
+    def op_name(self) -> str:
+        """Return the name of the op that produced the released node."""
+        return self.op.name if self.op is not None else ""
+
+    def __repr__(self) -> str:
+        return f"<freed {self.op_name or 'graph'}, shape={self.shape}, dtype={self.dtype}>"
 
 
 FREED = _Freed()
@@ -123,70 +146,36 @@ def _light(v: Any) -> Any:
     return v
 
 
-class Skeleton:
-    """What backward keeps of an interior Tensor it released: the op, its attributes
-    (arrays above ``SKELETON_ARRAY_LIMIT`` elements as a shape-and-dtype stub), shape,
-    dtype, label and the links to its inputs (``parents``, a ``_Freed`` whose
-    ``skeleton`` holds them), but no data. It is not a node: nothing walks or
-    differentiates it; ``viz`` draws it. ``grad`` is kept for a ``retain_grad()`` tensor."""
+def _light_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` itself unless it holds a large array (attrs are never mutated)."""
+    light = {k: _light(v) for k, v in attrs.items()}
+    return attrs if all(light[k] is v for k, v in attrs.items()) else light
 
-    __slots__ = ("op", "attrs", "shape", "dtype", "label", "parents", "requires_grad", "grad")
-    data = None
-    is_leaf = False
-    graph_freed = True
 
-    def __init__(self, node: Node, parents: _Freed) -> None:
-        self.op, self.label, self.parents = node.op, node.label, parents
-        a = node.data
-        self.shape, self.dtype = getattr(a, "shape", ()), getattr(a, "dtype", None)
-        attrs = node.attrs
-        light = {k: _light(v) for k, v in attrs.items()} if attrs else attrs
-        # the node's own dict unless a large array was stubbed (attrs are never mutated)
-        self.attrs = attrs if all(light[k] is v for k, v in attrs.items()) else light
-        self.requires_grad = node.requires_grad
-        self.grad = node.grad if node._retain else None
-
-    @property
-    def op_name(self) -> str:
-        """Return the name of the op that produced the released node."""
-        return self.op.name if self.op is not None else ""
-
-    def __repr__(self) -> str:
-        return f"Skeleton({self.op_name}, shape={self.shape}, dtype={self.dtype})"
+def _release(n: Node, inputs: tuple[Any, ...]) -> _Freed:
+    """The ``_Freed`` record of ``n``, whose inputs' records are ``inputs``."""
+    freed = _Freed()
+    a, attrs = n.data, n.attrs
+    freed.__dict__ = {"skeleton": inputs, "op": n.op,
+                      "attrs": _light_attrs(attrs) if attrs else attrs, "shape": a.shape,
+                      "dtype": a.dtype, "label": n.label, "requires_grad": n.requires_grad,
+                      "grad": n.grad if n._retain else None}
+    return freed
 
 
 def _skeletonize(order: Sequence[Node]) -> None:
-    """Replace the parents of every interior node of ``order`` (topological) by a ``_Freed``
-    holding their skeleton, so that the arrays only the VJPs needed are released."""
-    kept: dict[int, Any] = {}  # id(node) -> its Skeleton, for the nodes already released
-
-    def light(p: Node) -> Any:
-        if not p.parents and not isinstance(p.parents, _Freed):
-            return p  # a leaf: kept as the node
-        s = kept.get(id(p))
-        if s is not None:
-            return s
-        if isinstance(p.parents, _Freed):  # released by an earlier pass (retain_graph=False)
-            s = kept[id(p)] = Skeleton(p, p.parents)
-            return s
-        # an interior node outside ``order`` (it needs no gradient): its own inputs first
-        stack, todo = [p], []
-        while stack:
-            q = stack.pop()
-            if id(q) in kept or not q.parents or isinstance(q.parents, _Freed):
-                continue
-            todo.append(q)
-            stack.extend(q.parents)
-        for q in reversed(todo):
-            if id(q) not in kept:
-                kept[id(q)] = Skeleton(q, _Freed(tuple(light(r) for r in q.parents)))
-        return kept[id(p)]
-
+    """Replace the parents of every interior node of ``order`` (topological) by its
+    ``_Freed`` record, so that the arrays only the VJPs needed are released."""
     for n in order:
-        if n.parents:
-            freed = _Freed(tuple(light(p) for p in n.parents))
-            kept[id(n)] = Skeleton(n, freed)
-            n.parents = freed
+        parents = n.parents
+        if parents:
+            # an interior input was released before its consumers (topological order): its
+            # parents are its record; any other input is a leaf (a Tensor that needs no
+            # gradient records no graph), kept as itself
+            n.parents = _release(n, tuple([
+                pp if (pp := p.parents).__class__ is _Freed else p for p in parents]))
+
+
 NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated
 
 

@@ -732,13 +732,15 @@ def test_skeleton_holds_no_interior_data_and_is_not_walked():
     y.backward()
     assert ag.walk(y) == [y]  # the engine sees no inputs: nothing to traverse or differentiate
     order = viz.graph.graph_nodes(y)
-    assert order[-1] is y and x in order  # the leaf is kept as itself
+    assert order[-1] is y and any(n is x for n in order)  # the leaf is kept as itself
     released = [n for n in order if not isinstance(n, Tensor)]
+    assert all(type(n).__name__ == "_Freed" and n.parents is n for n in released)
     assert {n.op_name for n in released} == {"mul", "exp", "matmul"}
     assert all(n.data is None and n.graph_freed for n in released)
     # the retained interior gradient survives in its skeleton and is drawn
     (mul,) = [n for n in released if n.op_name == "mul"]
     assert mul.grad is h.grad and mul.shape == (3, 4) and mul.dtype == np.float64
+    assert h.parents.skeleton[0] is x  # h's own record: its leaf input, as itself
     src = viz.draw_dot(y).source
     assert f"grad {viz.graph._grad_text(h.grad, '%.4g')}" in src
     # a second backward through a node of the released graph still refuses
@@ -781,3 +783,22 @@ def test_gpt_drawn_after_backward_keeps_its_modules():
     g = viz.draw_dot(loss, model.named_parameters(), budget=30)
     titles = {n.title: n.grad for n in g.viz_graph.nodes}
     assert g.hidden > 0 and titles["blocks"].startswith("|grad|") and "unembedding" in titles
+
+
+def test_skeleton_keeps_constant_leaves_and_shared_inputs_once():
+    # a Tensor that needs no gradient records no graph: c is a leaf, kept as itself; h is
+    # read twice and has one record
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True, label="x")
+    k = Tensor([4.0, 5.0, 6.0], label="k")
+    c = (k * 2.0).exp()
+    h = x * c
+    y = (h * h + h).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad, (2 * h.data + 1) * c.data)
+    order = viz.graph.graph_nodes(y)
+    assert any(n is c for n in order) and c.is_leaf and not c.graph_freed
+    records = [n for n in order if not isinstance(n, Tensor)]
+    assert sorted(r.op_name for r in records) == ["add", "mul", "mul"]
+    src = viz.draw_dot(y).source
+    # x, c, h, h * h, + h, sum; x and c into h, h twice into h * h, and once into the add
+    assert len(dot_nodes(src)) == 6 and len(dot_edges(src)) == 7
