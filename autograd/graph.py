@@ -152,28 +152,36 @@ def _light_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
     return attrs if all(light[k] is v for k, v in attrs.items()) else light
 
 
-def _release(n: Node, inputs: tuple[Any, ...]) -> _Freed:
-    """The ``_Freed`` record of ``n``, whose inputs' records are ``inputs``."""
-    freed = _Freed()
-    a, attrs = n.data, n.attrs
-    freed.__dict__ = {"skeleton": inputs, "op": n.op,
-                      "attrs": _light_attrs(attrs) if attrs else attrs, "shape": a.shape,
-                      "dtype": a.dtype, "label": n.label, "requires_grad": n.requires_grad,
-                      "grad": n.grad if n._retain else None}
-    return freed
-
-
 def _skeletonize(order: Sequence[Node]) -> None:
     """Replace the parents of every interior node of ``order`` (topological) by its
-    ``_Freed`` record, so that the arrays only the VJPs needed are released."""
+    ``_Freed`` record, so that the arrays only the VJPs needed are released.
+
+    An interior input was released before its consumers (topological order), so its
+    parents are its record; any other input is a leaf (a Tensor that needs no gradient
+    records no graph), kept as itself. Inlined: backward makes one record per node."""
+    freed_cls = _Freed
     for n in order:
         parents = n.parents
-        if parents:
-            # an interior input was released before its consumers (topological order): its
-            # parents are its record; any other input is a leaf (a Tensor that needs no
-            # gradient records no graph), kept as itself
-            n.parents = _release(n, tuple([
-                pp if (pp := p.parents).__class__ is _Freed else p for p in parents]))
+        if not parents:
+            continue
+        if len(parents) == 2:  # no comprehension for the common arities (a frame each)
+            x, y = parents
+            px, py = x.parents, y.parents
+            inputs: tuple[Any, ...] = (px if px.__class__ is freed_cls else x,
+                                       py if py.__class__ is freed_cls else y)
+        elif len(parents) == 1:
+            x = parents[0]
+            px = x.parents
+            inputs = (px if px.__class__ is freed_cls else x,)
+        else:
+            inputs = tuple([p.parents if p.parents.__class__ is freed_cls else p for p in parents])
+        a, attrs = n.data, n.attrs
+        freed = freed_cls()
+        freed.__dict__ = {"skeleton": inputs, "op": n.op,
+                          "attrs": _light_attrs(attrs) if attrs else attrs, "shape": a.shape,
+                          "dtype": a.dtype, "label": n.label, "requires_grad": n.requires_grad,
+                          "grad": n.grad if n._retain else None}
+        n.parents = freed
 
 
 NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated

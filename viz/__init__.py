@@ -5,7 +5,9 @@
     render(g, "graph.svg")                                  # or .png; no system Graphviz needed
 
 viz only reads the engine's public node attributes; autograd never imports viz. A Tensor
-graph is freed by ``backward()``: draw it first, or use ``backward(retain_graph=True)``.
+graph's data is freed by ``backward()`` (its structure and the leaves' grads stay
+drawable): for interior data, ``grads="all"`` or ``animate``, draw it first, or use
+``backward(retain_graph=True)``.
 """
 
 try:
