@@ -177,7 +177,9 @@ def trace(path, query=""):
                    exe=browser())
     m = re.search(r'<pre id="trace" hidden="">(.*?)</pre>', dom, re.S)
     assert m, dom[-2000:]
-    return json.loads(html.unescape(m.group(1)))
+    result = json.loads(html.unescape(m.group(1)))
+    result["dom"] = dom
+    return result
 
 
 def expected_grads(order, ng, k, fmt_text):
@@ -232,12 +234,18 @@ def test_browser_steps_follow_the_engine_and_show_its_gradients(tmp_path):
 
 def test_browser_tensor_graph_and_screenshot(tmp_path):
     root, params = tensor_net()
+    params["w"].label = HOSTILE  # drawn and shown as text, never run
     path = tmp_path / "tensor.html"
-    viz.animate(root, path, params)
+    viz.animate(root, path)  # no params: w is drawn by its label
     order, _ = engine_order(root)
     ng = viz.node_grads(root)
     t = trace(path, "mode=forward&step=3")
     assert t["input"]["mode"] == "forward" and t["input"]["step"] == 3
+    # the label's markup stays text: in the SVG (escaped) and in the panel (textContent)
+    assert t["dom"].count("<script") == 2 and "<script>alert" not in t["dom"]
+    assert "&lt;/script&gt;&lt;script&gt;alert" in t["dom"]
+    w_step = next(k for k, (_, n) in enumerate(order, 1) if n is params["w"])
+    assert t["backward"][w_step]["panel"].startswith(f"step {w_step} of {len(order)}: {HOSTILE}")
     text = lambda g: viz.graph._grad_text(np.asarray(g), "%.4g")  # noqa: E731
     for k, shot in enumerate(t["backward"]):
         assert {n: tuple(v) for n, v in shot["grads"].items()} == expected_grads(order, ng, k, text)
