@@ -242,8 +242,8 @@ class Node(Operand):
     @property
     def graph_freed(self) -> bool:
         """Return True once ``backward()`` has released the graph behind this node (a
-        Tensor's, without ``retain_graph``): its inputs are gone and a second backward
-        through it raises."""
+        Tensor's, without ``retain_graph``): its inputs' data is gone (a skeleton of them
+        stays in ``parents.skeleton``, for drawing) and a second backward through it raises."""
         return isinstance(self.parents, _Freed)
 
 

@@ -28,6 +28,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("docs/images"),
                         help="output folder (default: docs/images)")
+    parser.add_argument("--no-frame", action="store_true",
+                        help="do not shoot animate_frame.png (no browser needed)")
     args = parser.parse_args()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -53,6 +55,8 @@ def main() -> None:
     anim = viz.animate(o, out / "backward.html", params,
                        title="backward pass of o = tanh(x1 w1 + x2 w2 + b)")
     print("wrote", anim.path)
+    if args.no_frame:
+        return
     if find_chromium() is None:
         print("no chromium: animate_frame.png not written (apt-get install chromium)")
         return

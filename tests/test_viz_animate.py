@@ -6,8 +6,12 @@ values. Without Chromium the browser tests skip and say so."""
 
 import html
 import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -159,6 +163,18 @@ def test_gpt_animation_is_collapsed_into_modules():
     assert sum(s["node"].startswith("g") for s in steps) > len(steps) // 2  # inside module boxes
     assert any(" in blocks" in s["name"] for s in steps)
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_seeing_gradients_example_writes_its_pictures(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, str(root / "examples" / "seeing_gradients.py"),
+                           "--out", str(tmp_path), "--no-frame"], capture_output=True,
+                          text=True, cwd=root, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 0, proc.stderr
+    for name in ("after_backward", "all_grads"):
+        assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (tmp_path / "backward.html").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- in a real browser
