@@ -50,10 +50,8 @@ import autograd
 
 from .dot import to_digraph
 from .grads import node_grads
-from .graph import Fmt, Params, VizGraph, _grad_text, build_graph, format_number, graph_nodes
+from .graph import Fmt, Params, VizGraph, _array_text, _grad_text, build_graph, format_number, graph_nodes
 from .render import pipe
-
-MODES = ("backward", "forward")
 
 
 @dataclass
@@ -86,8 +84,7 @@ def _text(x: Any, fmt: Fmt) -> str:
 
 
 def _data_text(x: Any, fmt: Fmt) -> str:
-    from .graph import _array_text
-
+    """A node's data summarised as the drawing does (value, or mean and std)."""
     if isinstance(x, float):
         return format_number(x, fmt)
     return _array_text(np.asarray(x), fmt)
@@ -344,7 +341,7 @@ _JS = r"""
     slider.value = String(step);
     modeSel.value = mode;
   }
-  function go(s) { step = Math.max(0, Math.min(steps().length, s)); render(); }
+  function go(s) { step = Math.max(0, Math.min(steps().length, s || 0)); render(); }
   function stop() {
     if (timer) { clearInterval(timer); timer = null; }
     document.getElementById("play").textContent = "play";
@@ -373,7 +370,7 @@ _JS = r"""
   });
   var q = new URLSearchParams(window.location.search);
   if (q.get("mode")) { setMode(q.get("mode")); }
-  go(q.get("step") ? parseInt(q.get("step"), 10) : 0);
+  go(parseInt(q.get("step") || "0", 10) || 0);
   (q.get("keys") || "").split(",").filter(Boolean).forEach(function (key) {
     document.dispatchEvent(new KeyboardEvent("keydown", {key: key === "Space" ? " " : key, bubbles: true}));
   });

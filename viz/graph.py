@@ -187,13 +187,20 @@ def _array_text(a: np.ndarray, fmt: Fmt) -> str:
         return f"mean {format_number(a.mean(), fmt)}  std {format_number(a.std(), fmt)}"
 
 
-def _grad_text(a: np.ndarray, fmt: Fmt) -> str:
-    """A short summary of an array gradient: its value, or its norm and root mean square."""
-    if (text := _few(a, fmt)) is not None:
-        return text
+def _norm(a: np.ndarray) -> float:
+    """The 2-norm of an array, in float64."""
     with np.errstate(all="ignore"):
         a = a.astype(np.float64, copy=False)
-        norm = float(np.sqrt(np.sum(a * a)))
+        return float(np.sqrt(np.sum(a * a)))
+
+
+def _grad_text(a: np.ndarray, fmt: Fmt, rms: bool = True) -> str:
+    """A short summary of an array gradient: its value, or its norm (and root mean square)."""
+    if (text := _few(a, fmt)) is not None:
+        return text
+    norm = _norm(a)
+    if not rms:
+        return f"norm {format_number(norm, fmt)}"
     return f"norm {format_number(norm, fmt)}  rms {format_number(norm / math.sqrt(a.size), fmt)}"
 
 
@@ -346,11 +353,7 @@ def _flow_text(ct: Any, fmt: Fmt) -> str:
     """The text of a cotangent on an edge: its value, or its norm for an array."""
     if isinstance(ct, float):
         return format_number(ct, fmt)
-    a = np.asarray(ct)
-    if (text := _few(a, fmt)) is not None:
-        return text
-    with np.errstate(all="ignore"):
-        return "norm " + format_number(np.sqrt(np.sum(a.astype(np.float64) ** 2)), fmt)
+    return _grad_text(np.asarray(ct), fmt, rms=False)
 
 
 def inputs_of(node: Any) -> tuple[Any, ...]:
