@@ -362,10 +362,106 @@ def _resolve(node: Node) -> None:
 
 
 class _Freed(tuple):
-    """The parents of a Tensor whose graph backward has released."""
+    """What ``parents`` becomes when backward releases a Tensor's graph: an empty tuple to
+    the engine (nothing to walk, nothing to propagate), which keeps a skeleton of that
+    Tensor for drawing, without data: ``op``, ``attrs`` (arrays above
+    ``SKELETON_ARRAY_LIMIT`` elements as a shape-and-dtype stub), ``shape``, ``dtype``,
+    ``label``, ``requires_grad``, ``grad`` (a ``retain_grad()`` tensor's) and ``skeleton``,
+    its inputs: an interior input as its own ``_Freed`` record, a leaf as the leaf itself
+    (the user holds it anyway, and its ``.grad`` is a result). A record reads like a
+    released node (``parents`` is itself, ``data`` None, ``graph_freed`` True) so that
+    ``viz`` draws it; nothing in the engine walks or differentiates it. One object per
+    node, built in ``_skeletonize``."""
+
+    skeleton: tuple[Any, ...] = ()
+    op: Any = None
+    attrs: dict[str, Any] = {}
+    shape: tuple[int, ...] = ()
+    dtype: Any = None
+    label = ""
+    requires_grad = False
+    grad: Any = None
+    data = None
+    is_leaf = False
+    graph_freed = True
+
+    @property
+    def parents(self) -> _Freed:
+        """Return this record, whose ``skeleton`` holds its inputs (as a released node)."""
+        return self
+
+    @property
+    def op_name(self) -> str:
+        """Return the name of the op that produced the released node."""
+        return self.op.name if self.op is not None else ""
+
+    def __repr__(self) -> str:
+        return f"<freed {self.op_name or 'graph'}, shape={self.shape}, dtype={self.dtype}>"
 
 
 FREED = _Freed()
+SKELETON_ARRAY_LIMIT = 4096  # array attributes up to this many elements survive backward
+
+
+class _ArrayStub:
+    """What a skeleton keeps of a large array attribute (a ``where`` mask the size of the
+    data): its shape and dtype."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, a: np.ndarray) -> None:
+        self.shape, self.dtype = a.shape, a.dtype
+
+    def __repr__(self) -> str:
+        return f"array{self.shape}"
+
+
+def _light(v: Any) -> Any:
+    if isinstance(v, np.ndarray) and v.size > SKELETON_ARRAY_LIMIT:
+        return _ArrayStub(v)
+    if isinstance(v, tuple) and any(isinstance(i, np.ndarray) for i in v):
+        return tuple(_light(i) for i in v)
+    return v
+
+
+def _light_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` itself unless it holds a large array (attrs are never mutated)."""
+    light = {k: _light(v) for k, v in attrs.items()}
+    return attrs if all(light[k] is v for k, v in attrs.items()) else light
+
+
+def _skeletonize(order: Sequence[Node]) -> None:
+    """Replace the parents of every interior node of ``order`` (topological) by its
+    ``_Freed`` record, so that the arrays only the VJPs needed are released.
+
+    An interior input was released before its consumers (topological order), so its
+    parents are its record; any other input is a leaf (a Tensor that needs no gradient
+    records no graph), kept as itself. Inlined: backward makes one record per node."""
+    freed_cls = _Freed
+    for n in order:
+        parents = n.parents
+        if not parents:
+            continue
+        if len(parents) == 2:  # no comprehension for the common arities (a frame each)
+            x, y = parents
+            px, py = x.parents, y.parents
+            inputs: tuple[Any, ...] = (px if px.__class__ is freed_cls else x,
+                                       py if py.__class__ is freed_cls else y)
+        elif len(parents) == 1:
+            x = parents[0]
+            px = x.parents
+            inputs = (px if px.__class__ is freed_cls else x,)
+        else:
+            inputs = tuple([p.parents if p.parents.__class__ is freed_cls else p for p in parents])
+        a, attrs = n.data, n.attrs
+        freed = freed_cls()
+        freed.__dict__ = {"skeleton": inputs, "op": n.op,
+                          "attrs": _light_attrs(attrs) if attrs else attrs, "shape": a.shape,
+                          "dtype": a.dtype, "label": n.label, "requires_grad": n.requires_grad,
+                          "grad": n.grad if n._retain else None}
+        n.parents = freed
+
+
 NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated
 
 
@@ -465,9 +561,9 @@ class Node(Operand):
     @property
     def graph_freed(self) -> bool:
         """Return True once ``backward()`` has released the graph behind this node (a
-        Tensor's, without ``retain_graph``): its inputs are gone and a second backward
-        through it raises."""
-        return self.parents is FREED
+        Tensor's, without ``retain_graph``): its inputs' data is gone (a skeleton of them
+        stays in ``parents.skeleton``, for drawing) and a second backward through it raises."""
+        return isinstance(self.parents, _Freed)
 
 
 def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> list[Node]:
@@ -559,18 +655,17 @@ def _commit(cls: type[Node], order: Sequence[Node], seeds: Sequence[Any], free: 
 
     with all_or_nothing(undo):
         cls._deposit(nodes, seeds)
-        for n in freed:
-            n.parents = FREED
+        _skeletonize(freed)
 
 
 def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
     """Raise, before anything changes, for a pass that cannot run."""
-    if cls._check_versions is not None:
-        cls._check_versions(order)
-    if cls._frees_graph and any(n.parents is FREED for n in order):
+    if cls._frees_graph and any(isinstance(n.parents, _Freed) for n in order):
         raise RuntimeError(
             "backward: this graph was already freed by an earlier backward(); pass "
             "retain_graph=True to the first backward() to backpropagate through it again")
+    if cls._check_versions is not None:
+        cls._check_versions(order)
     if create_graph:
         for n in order:
             if n.op is not None and n.op.once_differentiable:

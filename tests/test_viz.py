@@ -196,7 +196,7 @@ def test_freed_tensor_graph_is_noted_and_retain_graph_keeps_it():
     loss, _ = tensor_mlp()
     loss.backward()
     g = viz.draw_dot(loss)
-    assert len(dot_nodes(g.source)) == 1
+    assert len(dot_nodes(g.source)) == 6 + 7 + 3  # the skeleton backward keeps (counted below)
     assert "retain_graph=True" in g.source
     loss, _ = tensor_mlp()
     loss.backward(retain_graph=True)
@@ -692,3 +692,113 @@ def test_draw_graph_example_writes_the_drawings(tmp_path):
         assert t in texts
     assert any("hidden" in t for t in svg_texts((tmp_path / "mlp_step.svg").read_bytes()))
     assert (tmp_path / "gradient_flow.png").read_bytes()[:8] == PNG_SIGNATURE
+
+
+# ---------------------------------------------------------------- after backward: the skeleton
+
+
+def test_tensor_graph_drawn_after_backward_keeps_ops_shapes_and_leaf_grads():
+    # the example: x @ x, tanh, sum on a (100, 100) leaf, drawn after backward()
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((100, 100)), requires_grad=True, label="x")
+    y = (x @ x).tanh().sum()
+    y.backward()
+    assert y.graph_freed
+    src = viz.draw_dot(y).source
+    nodes = dot_nodes(src)
+    assert len(nodes) == 4 and sorted(dot_edges(src)) == [("n0", "n1"), ("n0", "n1"),
+                                                           ("n1", "n2"), ("n2", "n3")]
+    assert "<B>matmul</B>" in nodes["n1"] and "<B>tanh</B>" in nodes["n2"]
+    assert "(100, 100) float64" in nodes["n1"] and "(100, 100) float64" in nodes["n2"]
+    # the leaf's gradient is shown: d sum(tanh(x @ x))/dx = s @ x.T + x.T @ s, s = 1 - tanh^2
+    s = 1 - np.tanh(x.data @ x.data) ** 2
+    grad = s @ x.data.T + x.data.T @ s
+    assert np.allclose(x.grad, grad)
+    norm = np.sqrt((grad ** 2).sum())
+    assert f"grad norm {viz.format_number(norm)}" in nodes["n0"]
+    # the released interior nodes say so, and never "not computed"
+    for n in ("n1", "n2"):
+        assert "data freed by backward()" in nodes[n] and "grad freed by backward()" in nodes[n]
+    assert "not computed" not in nodes["n1"] + nodes["n2"]
+    with pytest.raises(RuntimeError, match="already freed"):
+        y.backward()
+
+
+def test_skeleton_holds_no_interior_data_and_is_not_walked():
+    x = Tensor(np.ones((3, 4)), requires_grad=True, label="x")
+    h = x * 2.0
+    h.retain_grad()
+    y = (h.exp() @ Tensor(np.ones((4, 2)))).sum()
+    y.backward()
+    assert ag.walk(y) == [y]  # the engine sees no inputs: nothing to traverse or differentiate
+    order = viz.graph.graph_nodes(y)
+    assert order[-1] is y and any(n is x for n in order)  # the leaf is kept as itself
+    released = [n for n in order if not isinstance(n, Tensor)]
+    assert all(type(n).__name__ == "_Freed" and n.parents is n for n in released)
+    assert {n.op_name for n in released} == {"mul", "exp", "matmul"}
+    assert all(n.data is None and n.graph_freed for n in released)
+    # the retained interior gradient survives in its skeleton and is drawn
+    (mul,) = [n for n in released if n.op_name == "mul"]
+    assert mul.grad is h.grad and mul.shape == (3, 4) and mul.dtype == np.float64
+    assert h.parents.skeleton[0] is x  # h's own record: its leaf input, as itself
+    src = viz.draw_dot(y).source
+    assert f"grad {viz.graph._grad_text(h.grad, '%.4g')}" in src
+    # a second backward through a node of the released graph still refuses
+    with pytest.raises(RuntimeError, match="already freed"):
+        (h * 3).sum().backward()
+
+
+def test_skeleton_stubs_large_array_attributes():
+    from autograd import graph as core
+
+    n = core.SKELETON_ARRAY_LIMIT + 1
+    x = Tensor(np.arange(n, dtype=float), requires_grad=True)
+    small = np.array([0, 2])
+    loss = x[small].sum() + x.where(x.data > 3.0, 0.0).sum()  # an index and a large mask
+    loss.backward()
+    kept = [s for s in viz.graph.graph_nodes(loss) if not isinstance(s, Tensor)]
+    arrays = [v for s in kept for v in (s.attrs or {}).values()]
+    arrays += [i for v in arrays if isinstance(v, tuple) for i in v]
+    assert any(isinstance(v, np.ndarray) and v.size == 2 for v in arrays)  # small: kept
+    assert not any(isinstance(v, np.ndarray) and v.size > core.SKELETON_ARRAY_LIMIT
+                   for v in arrays)
+    viz.draw_dot(loss)  # draws with the stubs
+
+
+def test_gpt_drawn_after_backward_keeps_its_modules():
+    from nn.functional import cross_entropy
+    from nn.gpt import GPT, GPTConfig
+
+    c = GPTConfig(n_vocab=5, n_ctx=4, d_embed=4, n_heads=2, n_layers=1, dtype=np.float64)
+    model = GPT(c, rng=0)
+    ids = np.array([[0, 1, 2, 3]])
+    loss = cross_entropy(model(ids[:, :-1]).reshape(-1, 5), ids[:, 1:].reshape(-1))
+    before = viz.build_graph(loss, model.named_parameters(), collapse="none")
+    loss.backward()
+    after = viz.build_graph(loss, model.named_parameters(), collapse="none")
+    assert [(n.op, n.kind, n.info[0]) for n in after.nodes] == [
+        (n.op, n.kind, n.info[0]) for n in before.nodes]
+    assert [(e.src, e.dst) for e in after.edges] == [(e.src, e.dst) for e in before.edges]
+    # collapsed by module after backward: the GPT's blocks are boxes with gradients
+    g = viz.draw_dot(loss, model.named_parameters(), budget=30)
+    titles = {n.title: n.grad for n in g.viz_graph.nodes}
+    assert g.hidden > 0 and titles["blocks"].startswith("|grad|") and "unembedding" in titles
+
+
+def test_skeleton_keeps_constant_leaves_and_shared_inputs_once():
+    # a Tensor that needs no gradient records no graph: c is a leaf, kept as itself; h is
+    # read twice and has one record
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True, label="x")
+    k = Tensor([4.0, 5.0, 6.0], label="k")
+    c = (k * 2.0).exp()
+    h = x * c
+    y = (h * h + h).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad, (2 * h.data + 1) * c.data)
+    order = viz.graph.graph_nodes(y)
+    assert any(n is c for n in order) and c.is_leaf and not c.graph_freed
+    records = [n for n in order if not isinstance(n, Tensor)]
+    assert sorted(r.op_name for r in records) == ["add", "mul", "mul"]
+    src = viz.draw_dot(y).source
+    # x, c, h, h * h, + h, sum; x and c into h, h twice into h * h, and once into the add
+    assert len(dot_nodes(src)) == 6 and len(dot_edges(src)) == 7

@@ -5,7 +5,9 @@
     render(g, "graph.svg")                                  # or .png; no system Graphviz needed
 
 viz only reads the engine's public node attributes; autograd never imports viz. A Tensor
-graph is freed by ``backward()``: draw it first, or use ``backward(retain_graph=True)``.
+graph's data is freed by ``backward()`` (its structure and the leaves' grads stay
+drawable): for interior data, ``grads="all"`` or ``animate``, draw it first, or use
+``backward(retain_graph=True)``.
 """
 
 try:
@@ -16,15 +18,17 @@ except ImportError as e:  # the viz extra is not installed
 
 from autograd import __version__  # noqa: F401  # one version for the three packages
 
+from .animation import Animation, animate
 from .dot import GRAD_HIGH, GRAD_LOW, VizDigraph, draw_dot, escape, grad_color, to_digraph
 from .flow import gradient_flow
+from .grads import NodeGrads, node_grads
 from .graph import VizEdge, VizGraph, VizNode, build_graph, format_number, module_of
-from .history import GradientHistory  # issue 14: gradient flow over training
+from .history import GradientHistory
 from .render import RendererNotFoundError, find_renderer, pipe, render
 
 __all__ = [
-    "GRAD_HIGH", "GRAD_LOW", "RendererNotFoundError", "VizDigraph", "VizEdge", "VizGraph",
-    "VizNode", "build_graph", "draw_dot", "escape", "find_renderer", "format_number",
-    "grad_color", "gradient_flow", "module_of", "pipe", "render", "to_digraph",
+    "GRAD_HIGH", "GRAD_LOW", "Animation", "GradientHistory", "NodeGrads",
+    "RendererNotFoundError", "VizDigraph", "VizEdge", "VizGraph", "VizNode", "animate",
+    "build_graph", "draw_dot", "escape", "find_renderer", "format_number", "grad_color",
+    "gradient_flow", "module_of", "node_grads", "pipe", "render", "to_digraph",
 ]
-__all__ += ["GradientHistory"]  # issue 14

@@ -101,14 +101,16 @@ class VizDigraph(graphviz.Digraph):
 def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR", fmt: Fmt = "%.4g",
              show_data: bool = True, show_grad: bool = True, budget: int = 300,
              collapse: str = "auto", clusters: bool = True, shade: bool = True,
-             legend: bool = True, title: str | None = None) -> VizDigraph:
+             legend: bool = True, title: str | None = None, grads: str = "stored") -> VizDigraph:
     """Return a ``graphviz.Digraph`` of the graph that computed ``root`` (Value or Tensor).
 
     ``params``: ``(name, node)`` pairs or a dict (e.g. ``model.named_parameters()``) that
     name leaf parameters and group nodes into one cluster per module. ``rankdir``: "LR"
     or "TB". ``fmt``: a %-format or a callable for numbers. ``budget``/``collapse``: see
-    ``viz.graph.build_graph``. A Tensor graph is freed by ``backward()``: draw it before,
-    or call ``backward(retain_graph=True)``; Value graphs are kept.
+    ``viz.graph.build_graph``. ``grads="all"``: every node's d(root)/d(node) and each
+    edge's contribution, computed for the drawing (``.grad`` untouched). ``backward()``
+    frees a Tensor graph's data (its structure and the leaves' grads stay drawable): draw
+    interior data and ``grads="all"`` before it, or call ``backward(retain_graph=True)``.
 
     >>> import autograd as ag, viz
     >>> w = ag.Value(-3.0, label="w")
@@ -121,14 +123,17 @@ def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR",
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
     model = build_graph(root, params, fmt=fmt, show_data=show_data, show_grad=show_grad,
-                        budget=budget, collapse=collapse)
+                        budget=budget, collapse=collapse, grads=grads)
     return to_digraph(model, rankdir=rankdir, clusters=clusters, shade=shade, legend=legend,
                       title=title)
 
 
 def to_digraph(model: VizGraph, *, rankdir: str = "LR", clusters: bool = True,
-               shade: bool = True, legend: bool = True, title: str | None = None) -> VizDigraph:
-    """Return the Digraph of a ``VizGraph`` (node order and ids as in the model)."""
+               shade: bool = True, legend: bool = True, title: str | None = None,
+               edge_ids: bool = False) -> VizDigraph:
+    """Return the Digraph of a ``VizGraph`` (node order and ids as in the model).
+
+    ``edge_ids``: give edge ``k`` of the model the id ``e<k>`` (the SVG element's id)."""
     g = VizDigraph(name="autograd")
     g.viz_graph = model
     g.attr(rankdir=rankdir, newrank="true")
@@ -180,12 +185,16 @@ def to_digraph(model: VizGraph, *, rankdir: str = "LR", clusters: bool = True,
         bodies[p if p in bodies else None].subgraph(bodies[m])
 
     scalar_with_op = {vn.id for vn in model.nodes if vn.scalar and vn.op_text and vn.kind != "group"}
-    for e in model.edges:
+    for k, e in enumerate(model.edges):
         dst = e.dst + "op" if e.dst in scalar_with_op else e.dst  # into the op of a Value
+        ident = {"id": f"e{k}"} if edge_ids else {}
         if e.count > 1:
-            g.edge(e.src, dst, label=f"x{e.count}", fontsize="9")
+            g.edge(e.src, dst, label=f"x{e.count}", fontsize="9", **ident)
+        elif e.grad:  # the cotangent this edge carried back
+            g.edge(e.src, dst, label=_html(f'<FONT COLOR="#a0322a">{escape(e.grad)}</FONT>'),
+                   fontsize="9", **ident)
         else:
-            g.edge(e.src, dst)
+            g.edge(e.src, dst, **ident)
     return g
 
 

@@ -23,6 +23,9 @@ Pure Python and numpy: no graphviz here (``viz/dot.py`` turns a ``VizGraph`` int
   visible. ``VizGraph.hidden`` counts the nodes folded into groups.
 - Freed graphs: a node whose ``graph_freed`` is True (a Tensor after ``backward()``
   without ``retain_graph``) is marked, and the drawing gets a note saying how to keep it.
+  Backward keeps a skeleton of what it released (``parents.skeleton``: op, attributes,
+  shape, dtype, label, links; the leaves themselves), so the drawing still shows every op
+  with its shapes and the leaves' gradients; the released nodes say "freed by backward()".
 - Gradient magnitude (used for shading): ``|grad|`` for a Value, the root mean square of
   the gradient for a Tensor, so layers of different sizes compare.
 
@@ -44,6 +47,8 @@ import autograd
 Fmt = str | Callable[[float], str]
 GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
 COLLAPSE_MODES = ("auto", "module", "pattern", "none")
+GRAD_MODES = ("stored", "all")  # draw .grad, or every node's d(root)/d(node)
+FREED_TEXT = "freed by backward()"  # the data and grad of a node backward released
 PATTERN_BANDS = 50  # at most this many depth bands when collapsing by pattern
 # micrograd's op symbols for the scalar drawing; other ops show their name
 SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "neg", "power": "**",
@@ -77,6 +82,9 @@ class VizEdge:
     src: str
     dst: str
     count: int = 1  # engine edges merged into this one (between groups)
+    grad: str = ""  # with grads="all": the cotangent that flowed back along this edge
+    # the engine edges drawn as this one: (walk index of the node, operand number)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +99,7 @@ class VizGraph:
     budget: int = 0
     notes: list[str] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)  # module paths, first appearance order
+    node_ids: list[str] = field(default_factory=list)  # drawn id of each engine node, walk order
 
     @property
     def collapsed(self) -> bool:
@@ -178,13 +187,20 @@ def _array_text(a: np.ndarray, fmt: Fmt) -> str:
         return f"mean {format_number(a.mean(), fmt)}  std {format_number(a.std(), fmt)}"
 
 
-def _grad_text(a: np.ndarray, fmt: Fmt) -> str:
-    """A short summary of an array gradient: its value, or its norm and root mean square."""
-    if (text := _few(a, fmt)) is not None:
-        return text
+def _norm(a: np.ndarray) -> float:
+    """The 2-norm of an array, in float64."""
     with np.errstate(all="ignore"):
         a = a.astype(np.float64, copy=False)
-        norm = float(np.sqrt(np.sum(a * a)))
+        return float(np.sqrt(np.sum(a * a)))
+
+
+def _grad_text(a: np.ndarray, fmt: Fmt, rms: bool = True) -> str:
+    """A short summary of an array gradient: its value, or its norm (and root mean square)."""
+    if (text := _few(a, fmt)) is not None:
+        return text
+    norm = _norm(a)
+    if not rms:
+        return f"norm {format_number(norm, fmt)}"
     return f"norm {format_number(norm, fmt)}  rms {format_number(norm / math.sqrt(a.size), fmt)}"
 
 
@@ -282,8 +298,12 @@ def _enclosing(module: str, known: set[str]) -> str | None:
 
 def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g",
                 show_data: bool = True, show_grad: bool = True, budget: int = 300,
-                collapse: str = "auto") -> VizGraph:
+                collapse: str = "auto", grads: str = "stored") -> VizGraph:
     """Return the drawable graph of everything ``root`` was computed from.
+
+    ``grads``: "stored" draws each node's ``.grad``; "all" draws d(root)/d(node) on every
+    node and, on each edge, the cotangent that flowed along it (``viz.node_grads``;
+    every ``.grad`` is left alone; a Tensor graph must not be freed by backward yet).
 
     ``budget`` counts graph nodes (a Value's op ellipse is not counted). ``collapse``:
     "auto" folds nodes into groups only above ``budget``; "module" folds per module even
@@ -294,20 +314,77 @@ def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g"
         raise ValueError(f"collapse must be one of {COLLAPSE_MODES}, got {collapse!r}")
     if budget < 1:
         raise ValueError(f"budget must be a positive number of nodes, got {budget}")
+    if grads not in GRAD_MODES:
+        raise ValueError(f"grads must be one of {GRAD_MODES}, got {grads!r}")
     if not isinstance(root, autograd.Node):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
-    order = autograd.walk(root, grad_only=False)
+    all_grads: dict[int, Any] | None = None
+    flows: dict[tuple[int, int], Any] = {}  # (id(node), operand) -> its cotangent
+    if grads == "all":
+        from .grads import node_grads
+
+        ng = node_grads(root)
+        all_grads = {id(n): g for n, g in zip(ng.nodes, ng.grads)}
+        flows = {(id(n), k): ct for n, row in zip(ng.nodes, ng.contributions)
+                 for k, ct in enumerate(row) if ct is not None}
+    order = graph_nodes(root)
     index = {id(node): i for i, node in enumerate(order)}
-    parents = [[index[id(p)] for p in node.parents] for node in order]
+    parents = [[index[id(p)] for p in inputs_of(node)] for node in order]
     names = _param_names(params, index)
     module = _modules(order, parents, names)
     group_of = _groups(parents, module, budget, collapse)
     graph = VizGraph(nodes=[], edges=[], total=len(order), budget=budget,
                      modules=list(dict.fromkeys(m for m in module if m is not None)))
-    node_id = _add_nodes(graph, order, names, module, group_of, fmt, show_data, show_grad)
-    graph.edges = _edges(parents, node_id)
+    node_id = _add_nodes(graph, order, names, module, group_of, fmt, show_data, show_grad,
+                         all_grads)
+    edge_text = {(i, k): _flow_text(ct, fmt) for i, node in enumerate(order)
+                 for k in range(len(parents[i])) if (ct := flows.get((id(node), k))) is not None}
+    graph.edges = _edges(parents, node_id, edge_text)
+    graph.node_ids = node_id
     graph.notes = _notes(graph, order)
+    if all_grads is not None:
+        graph.notes.append("grads='all': every node's d(root)/d(node), computed for this drawing "
+                           "(.grad untouched); on each edge, the cotangent that flowed along it: "
+                           "a node's gradient is the sum over its out-edges")
     return graph
+
+
+def _flow_text(ct: Any, fmt: Fmt) -> str:
+    """The text of a cotangent on an edge: its value, or its norm for an array."""
+    if isinstance(ct, float):
+        return format_number(ct, fmt)
+    return _grad_text(np.asarray(ct), fmt, rms=False)
+
+
+def inputs_of(node: Any) -> tuple[Any, ...]:
+    """Return the inputs of a node as drawn: its ``parents``, or once backward has released
+    them the skeleton it kept of them (``parents.skeleton``)."""
+    if node.graph_freed:
+        return tuple(getattr(node.parents, "skeleton", node.parents))
+    return tuple(node.parents)
+
+
+def graph_nodes(root: Any) -> list[Any]:
+    """Return every node ``root`` was computed from, skeletons kept by backward included,
+    each after its inputs: the order of ``autograd.walk(root, grad_only=False)`` on a live
+    graph (the same iterative depth-first search, following ``inputs_of``)."""
+    seen: set[int] = set()
+    done: set[int] = set()
+    order: list[Any] = []
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if id(node) in seen:
+            stack.pop()
+            if id(node) not in done:
+                done.add(id(node))
+                order.append(node)
+            continue
+        seen.add(id(node))
+        for p in reversed(inputs_of(node)):
+            if id(p) not in seen:
+                stack.append(p)
+    return order
 
 
 def _param_names(params: Params, index: Mapping[int, int]) -> dict[int, str]:
@@ -388,11 +465,14 @@ def _groups(parents: list[list[int]], module: list[str | None], budget: int,
 
 def _add_nodes(graph: VizGraph, order: list[autograd.Node], names: Mapping[int, str],
                module: list[str | None], group_of: list[GroupKey | None], fmt: Fmt,
-               show_data: bool, show_grad: bool) -> list[str]:
-    """Add the drawing's nodes and groups to ``graph``; return the drawn id of each node."""
+               show_data: bool, show_grad: bool, all_grads: Mapping[int, Any] | None = None,
+               ) -> list[str]:
+    """Add the drawing's nodes and groups to ``graph``; return the drawn id of each node.
+
+    ``all_grads`` (id(node) -> gradient) replaces each node's ``.grad`` when given."""
     root_i = len(order) - 1
     # a Value graph before any backward has only zero grads: nothing to shade then
-    shade = not isinstance(order[root_i].data, float) or any(
+    shade = all_grads is not None or not isinstance(order[root_i].data, float) or any(
         numbers_of(node.grad) != 0.0 for node in order if isinstance(numbers_of(node.grad), float))
     groups: dict[GroupKey, _Group] = {}
     node_id: list[str] = []
@@ -400,14 +480,14 @@ def _add_nodes(graph: VizGraph, order: list[autograd.Node], names: Mapping[int, 
         kind = _kind(node, i, root_i, names)
         key = group_of[i]
         if key is None:
-            vn = _node(node, i, names.get(i), kind, fmt, show_data, show_grad, shade)
+            vn = _node(node, i, names.get(i), kind, fmt, show_data, show_grad, shade, all_grads)
             vn.module = module[i]
             graph.nodes.append(vn)
         else:
             if key not in groups:
                 groups[key] = _Group(f"g{len(groups)}", key)
                 graph.nodes.append(groups[key].node)  # placed at its first member
-            groups[key].add(node, names.get(i), kind, shade)
+            groups[key].add(node, names.get(i), kind, shade, all_grads)
             vn = groups[key].node
         node_id.append(vn.id)
     for grp in groups.values():
@@ -417,13 +497,15 @@ def _add_nodes(graph: VizGraph, order: list[autograd.Node], names: Mapping[int, 
     return node_id
 
 
-def _edges(parents: list[list[int]], node_id: list[str]) -> list[VizEdge]:
-    """Every engine edge between drawn nodes; the edges at a group are merged and counted."""
+def _edges(parents: list[list[int]], node_id: list[str],
+           edge_text: Mapping[tuple[int, int], str] | None = None) -> list[VizEdge]:
+    """Every engine edge between drawn nodes; the edges at a group are merged and counted.
+    ``edge_text[(i, k)]``: the text of the edge into node ``i``'s operand ``k``."""
     edges: list[VizEdge] = []
     merged: dict[tuple[str, str], VizEdge] = {}
     for i, ps in enumerate(parents):
         dst = node_id[i]
-        for p in ps:
+        for k, p in enumerate(ps):
             src = node_id[p]
             if src == dst:
                 continue  # inside one group
@@ -431,10 +513,12 @@ def _edges(parents: list[list[int]], node_id: list[str]) -> list[VizEdge]:
                 e = merged.get((src, dst))
                 if e is not None:
                     e.count += 1
+                    e.pairs.append((i, k))
                     continue
                 e = merged[(src, dst)] = VizEdge(src, dst)
             else:
-                e = VizEdge(src, dst)
+                e = VizEdge(src, dst, grad=(edge_text or {}).get((i, k), ""))
+            e.pairs.append((i, k))
             edges.append(e)
     return edges
 
@@ -446,9 +530,17 @@ def _notes(graph: VizGraph, order: list[autograd.Node]) -> list[str]:
         notes.append(f"collapsed: {graph.hidden} of {graph.total} nodes hidden in "
                      f"{graph.groups} groups (budget {graph.budget})")
     if any(node.graph_freed for node in order):
-        notes.append("inputs freed by backward(): draw before backward() or call "
+        notes.append("data freed by backward() (the structure is kept): to see interior "
+                     "data and gradients, draw before backward() or call "
                      "backward(retain_graph=True)")
     return notes
+
+
+def _grad_of(node: autograd.Node, all_grads: Mapping[int, Any] | None) -> Any:
+    """The gradient drawn on ``node``: its ``.grad``, or its entry in ``all_grads``."""
+    if all_grads is None:
+        return numbers_of(node.grad)
+    return numbers_of(all_grads.get(id(node)))
 
 
 def _kind(node: autograd.Node, i: int, root_i: int, names: Mapping[int, str]) -> str:
@@ -462,21 +554,30 @@ def _kind(node: autograd.Node, i: int, root_i: int, names: Mapping[int, str]) ->
 
 
 def _node(node: autograd.Node, i: int, name: str | None, kind: str, fmt: Fmt, show_data: bool,
-          show_grad: bool, shade: bool) -> VizNode:
+          show_grad: bool, shade: bool, all_grads: Mapping[int, Any] | None = None) -> VizNode:
     """Return the drawing node of one engine node, with its text and flags."""
-    data, grad = numbers_of(node.data), numbers_of(node.grad)
+    data, grad = numbers_of(node.data), _grad_of(node, all_grads)
     scalar = isinstance(data, float)
+    released = data is None  # a skeleton kept by backward: shape and dtype, no data
     vn = VizNode(id=f"n{i}", kind=kind, title=name or node.label or "", op=node.op_name,
                  scalar=scalar, index=i)
     if not node.is_leaf:
         vn.op_text = op_text(node.op_name, node.attrs, scalar, fmt)
-    if not scalar:
+    if released:
+        kept: Any = node  # a Skeleton: shape and dtype without data
+        vn.info.append(f"{tuple(kept.shape)} {kept.dtype}")
+    elif not scalar:
         a = np.asarray(data)
         vn.info.append(f"{tuple(a.shape)} {a.dtype}")
     if show_data:
-        vn.data = format_number(data, fmt) if scalar else _array_text(np.asarray(data), fmt)
+        vn.data = FREED_TEXT if released else format_number(data, fmt) if scalar else _array_text(
+            np.asarray(data), fmt)
     if show_grad:
-        if scalar:
+        if released and grad is None:
+            vn.grad = FREED_TEXT if node.requires_grad else ""
+        elif scalar and grad is None:  # grads="all": a constant, or no path from the root
+            vn.grad = "none reached" if node.requires_grad else ""
+        elif scalar:
             vn.grad = format_number(grad, fmt)  # 0.0 is a real value: Values start at 0.0
         elif grad is None:  # a constant needs no gradient: no line for it
             vn.grad = "not computed" if node.requires_grad else ""
@@ -487,7 +588,7 @@ def _node(node: autograd.Node, i: int, name: str | None, kind: str, fmt: Fmt, sh
     bad = [f"{b} in data" for b in [_nonfinite(data)] if b]
     bad += [f"{b} in grad" for b in [_nonfinite(grad)] if b]
     vn.bad = "; ".join(bad)
-    if node.graph_freed:
+    if node.graph_freed and not released:
         vn.info.append("inputs freed by backward()")
     return vn
 
@@ -503,16 +604,17 @@ class _Group:
         self.mags: list[float] = []
         self.bad = 0
 
-    def add(self, node: autograd.Node, name: str | None, kind: str, shade: bool) -> None:
+    def add(self, node: autograd.Node, name: str | None, kind: str, shade: bool,
+            all_grads: Mapping[int, Any] | None = None) -> None:
         self.node.members += 1
         self.ops[node.op_name or kind] += 1
         if name is not None:
             self.params.append(name)
         if node.requires_grad and shade:
-            m = _magnitude(numbers_of(node.grad))
+            m = _magnitude(_grad_of(node, all_grads))
             if m is not None:
                 self.mags.append(m)
-        if _nonfinite(numbers_of(node.data)) or _nonfinite(numbers_of(node.grad)):
+        if _nonfinite(numbers_of(node.data)) or _nonfinite(_grad_of(node, all_grads)):
             self.bad += 1
 
     def finish(self, fmt: Fmt) -> None:

@@ -123,4 +123,6 @@ def _vjp_v(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
 
 defop("scaled_dot_product_attention",
       lambda xp, q, k, v, **attrs: xp.scaled_dot_product_attention(q, k, v, **attrs),
-      (_vjp_q, _vjp_k, _vjp_v), kind="attention", domain=REAL)
+      (_vjp_q, _vjp_k, _vjp_v), kind="attention", domain=REAL,
+      derivative="out = P v, P = softmax(s q k^T): dv = P^T g, dq = s dS k, dk = s dS^T q, "
+                 "dS = P (g v^T - sum(g out))")

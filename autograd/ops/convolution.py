@@ -36,6 +36,7 @@ defop("im2col",
       lambda xp, g, out, x, *, kernel_size, stride, dilation, padding, fill: xp.col2im(
           g, size=x.shape[2:], kernel_size=kernel_size, stride=stride, dilation=dilation,
           padding=padding),
+      derivative="d im2col(x) = im2col(dx); vjp: col2im(g), window gradients added back to their pixels",
       kind="im2col", domain=REAL)
 defop("col2im",
       lambda xp, c, *, size, kernel_size, stride, dilation, padding: xp.col2im(
@@ -45,4 +46,5 @@ defop("col2im",
       lambda xp, g, out, c, *, size, kernel_size, stride, dilation, padding: xp.im2col(
           g, kernel_size=kernel_size, stride=stride, dilation=dilation, padding=padding,
           fill=0.0),
+      derivative="d col2im(c) = col2im(dc); vjp: im2col(g), each window reads its pixels' gradient",
       kind="col2im", domain=REAL)

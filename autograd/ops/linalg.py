@@ -37,6 +37,7 @@ def _matmul_vjp_y(xp, g, out, x, y):
 defop("matmul", lambda xp, x, y: xp.matmul(x, y),
       (lambda xp, g, out, x, y: xp.matmul(g, xp.transpose(y, axes=_swap(y.ndim))),  # dX = G Y^T
        _matmul_vjp_y),
+      derivative="d(X @ Y) = dX @ Y + X @ dY; vjp: G Y^T, X^T G",
       kind="matmul", domain=REAL)
 
 
@@ -87,4 +88,5 @@ def _ones(n, dtype):
 
 
 defop("einsum", lambda xp, *xs, subscripts: xp.einsum(*xs, subscripts=subscripts),
-      _einsum_vjp, arity=0, kind="einsum", domain=REAL)
+      _einsum_vjp, arity=0, kind="einsum", domain=REAL,
+      derivative="d einsum(x1, ..., xn) = sum_i einsum(x1, ..., dxi, ..., xn)")

@@ -28,17 +28,21 @@ defop("sum", lambda xp, x, *, axis, keepdims: xp.sum(x, axis=axis, keepdims=keep
       # every summed element gets the gradient of its sum
       lambda xp, g, out, x, *, axis, keepdims: xp.broadcast_to(
           xp.reshape(g, shape=_kept(x.shape, axis)), shape=x.shape),
+      derivative="d sum(x) = sum(dx); vjp: g broadcast back to x's shape",
       kind="reduce", domain=REAL)
 defop("max", lambda xp, x, *, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
-      _extreme_vjp, kind="reduce", unique=True, domain=REAL)
+      _extreme_vjp, kind="reduce", unique=True, domain=REAL,
+      derivative="d max(x) = dx at the max (ties share it evenly)")
 defop("min", lambda xp, x, *, axis, keepdims: xp.min(x, axis=axis, keepdims=keepdims),
-      _extreme_vjp, kind="reduce", unique=True, domain=REAL)
+      _extreme_vjp, kind="reduce", unique=True, domain=REAL,
+      derivative="d min(x) = dx at the min (ties share it evenly)")
 
 # ``axis`` is one non-negative int. Fused because the composite costs six nodes per call, and
 # it sits in every classifier's loss.
 defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       # d log_softmax(x) = g - softmax(x) * sum(g) along the axis
       lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
+      derivative="d log_softmax(x) = dx - sum(softmax(x) dx); vjp: g - softmax(x) sum(g)",
       kind="softmax", domain=REAL)
 
 # ``axis`` is a tuple of trailing axes. The normalisation of layer_norm, ``(x - mean) /
@@ -70,7 +74,8 @@ def _normalize_vjp(xp, g, out, x, *, axis, eps):
 
 
 defop("normalize", lambda xp, x, *, axis, eps: xp.normalize(x, axis=axis, eps=eps),
-      _normalize_vjp, kind="normalize", unique=True, domain=REAL)
+      _normalize_vjp, kind="normalize", unique=True, domain=REAL,
+      derivative="d (x - mean) / s = (dx - mean(dx) - out mean(out dx)) / s, s = sqrt(var + eps)")
 
 
 # ---------------------------------------------------------------- reductions
@@ -125,8 +130,10 @@ def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
 # exact zeros take the exclusive-cumprod path, checked against torch in
 # tests/test_reductions_scans.py
 defop("prod", lambda xp, x, *, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
-      _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),))
+      _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),),
+      derivative="d prod(x) = sum_i (prod of the others) dx_i")
 # the vector p-norm (finite p > 0). A primitive because the composite (sum |x|^p)^(1/p)
 # has a 0 * inf = NaN gradient at x = 0, where PyTorch's (and the math's subgradient) is 0.
 defop("norm", lambda xp, x, *, p, axis, keepdims: xp.norm(x, p=p, axis=axis, keepdims=keepdims),
-      _norm_vjp, kind="norm", avoid=(0.0,), domain=REAL)
+      _norm_vjp, kind="norm", avoid=(0.0,), domain=REAL,
+      derivative="d |x|_p = sum_i sign(x_i) |x_i|^(p-1) / |x|_p^(p-1) dx_i")

@@ -52,6 +52,7 @@ class Op:
     ``kind`` picks the input strategy in ``autograd.testing``; ``domain`` gives a
     ``(low, high)`` range per input (one pair serves all); ``avoid`` lists kinks and
     poles that tests keep away from; ``unique`` asks for inputs without ties.
+    ``derivative`` says the rule in words (``viz.animate`` shows it).
     """
 
     name: str
@@ -65,6 +66,7 @@ class Op:
     broadcast: bool = False  # inputs are broadcast to one shape before the primitive
     value: bool = False  # a method of the scalar Value
     once_differentiable: bool = False
+    derivative: str = ""  # the rule in words, for learners: "d tanh(x) = (1 - tanh(x)^2) dx"
     rules: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -28,19 +28,24 @@ def _concatenate_vjp(xp, g, out, *xs, axis, index):
 
 defop("reshape", lambda xp, x, *, shape: xp.reshape(x, shape=shape),
       lambda xp, g, out, x, *, shape: xp.reshape(g, shape=x.shape),  # same elements, old shape
+      derivative="d reshape(x) = reshape(dx); vjp: g in x's shape",
       kind="reshape", domain=REAL)
 defop("transpose", lambda xp, x, *, axes: xp.transpose(x, axes=axes),
       lambda xp, g, out, x, *, axes: xp.transpose(g, axes=_inverse(axes)),  # inverse permutation
+      derivative="d transpose(x) = transpose(dx); vjp: g transposed back",
       kind="transpose", domain=REAL)
 defop("broadcast_to", lambda xp, x, *, shape: xp.broadcast_to(x, shape=shape),
       lambda xp, g, out, x, *, shape: _sum_to(xp, g, x.shape),  # copies' gradients add up
+      derivative="d broadcast(x) = broadcast(dx); vjp: g summed over the copies",
       kind="broadcast_to", domain=REAL)
 defop("concatenate", lambda xp, *xs, axis: xp.concatenate(xs, axis=axis),
-      _concatenate_vjp, arity=0, kind="concatenate", domain=REAL)
+      _concatenate_vjp, arity=0, kind="concatenate", domain=REAL,
+      derivative="d concat(x1, ..., xn) = concat(dx1, ..., dxn); vjp: g split back")
 
 # ---------------------------------------------------------------- dtype
 
 defop("cast", lambda xp, x, *, dtype: xp.cast(x, dtype=dtype),
       # d cast(x) = dx: the gradient passes through, cast back to the input's dtype
       lambda xp, g, out, x, *, dtype: xp.cast(g, dtype=x.dtype),
+      derivative="d cast(x) = cast(dx); vjp: g cast to x's dtype",
       kind="cast", domain=REAL)
