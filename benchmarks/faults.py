@@ -8,7 +8,7 @@ minor faults per step (``resource.getrusage``) and the peak RSS above the RSS af
 imports (VmHWM, reset after the imports). The table gives medians over ``--runs`` processes
 and each setting's ratio to the tuned one, as the median of per-pair ratios.
 
-``python -m benchmarks.faults [--workload gpt_floor] [--impl numpy,ours] [--runs 5]``
+``python -m benchmarks.faults [--workload gpt_floor] [--impl numpy,ours] [--case 0] [--runs 5]``
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {"mallopt": {}, "no mallopt": {"KNOBGRAD_NO_MALLOPT": "1"}}
 
 
-def child(workload: str, impl: str, warmup: int, steps: int) -> dict[str, Any]:
+def child(workload: str, impl: str, case: int, warmup: int, steps: int) -> dict[str, Any]:
     """Measure one implementation in this process; return the figures."""
     from benchmarks.harness import memory_kib, reset_peak_rss
 
@@ -38,7 +38,7 @@ def child(workload: str, impl: str, warmup: int, steps: int) -> dict[str, Any]:
         importlib.import_module(name)
     base, _ = memory_kib()
     reset_peak_rss()
-    step = mod.IMPLS[impl](mod.cases(False)[0])
+    step = mod.IMPLS[impl](mod.cases(False)[case])
     for _ in range(warmup):
         step()
     times = []
@@ -55,12 +55,13 @@ def child(workload: str, impl: str, warmup: int, steps: int) -> dict[str, Any]:
             "peak_mib": (hwm - base) / 1024, "applied": autograd._malloc.applied}
 
 
-def run(workload: str, impl: str, setting: str, warmup: int, steps: int) -> dict[str, Any]:
+def run(workload: str, impl: str, case: int, setting: str, warmup: int,
+        steps: int) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "KNOBGRAD_NO_MALLOPT"}
     env.update(SETTINGS[setting])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     out = subprocess.run([sys.executable, "-m", "benchmarks.faults", "--child", workload, impl,
-                          str(warmup), str(steps)], cwd=ROOT, env=env, capture_output=True,
+                          str(case), str(warmup), str(steps)], cwd=ROOT, env=env, capture_output=True,
                          text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -71,13 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workload", default="gpt_floor")
     p.add_argument("--impl", default="numpy,ours", help="comma-separated implementations")
     p.add_argument("--runs", type=int, default=5, help="fresh processes per implementation and setting")
+    p.add_argument("--case", type=int, default=0, help="index into the workload's cases(False)")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--steps", type=int, default=30)
-    p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    p.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        w, impl, warmup, steps = args.child
-        print(json.dumps(child(w, impl, int(warmup), int(steps))))
+        w, impl, case, warmup, steps = args.child
+        print(json.dumps(child(w, impl, int(case), int(warmup), int(steps))))
         return 0
     impls = [i.strip() for i in args.impl.split(",") if i.strip()]
     res: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         order = list(SETTINGS) if r % 2 == 0 else list(SETTINGS)[::-1]
         for impl in impls:
             for setting in order:
-                m = run(args.workload, impl, setting, args.warmup, args.steps)
+                m = run(args.workload, impl, args.case, setting, args.warmup, args.steps)
                 res.setdefault((impl, setting), []).append(m)
                 print(f"run {r} {impl} {setting}: {m['ms']:.2f} ms/step, {m['faults']:.0f} "
                       f"faults/step, peak +{m['peak_mib']:.1f} MiB", file=sys.stderr, flush=True)
