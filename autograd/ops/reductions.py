@@ -59,11 +59,19 @@ def _onehot(target: np.ndarray, axis: int, n: int, dtype: Any) -> np.ndarray:
 
 def _cross_entropy_vjp(xp, g, out, x, *, axis, target):
     # d/dx (logsumexp(x) - x[t]) = softmax(x) - onehot(t), times the element's g
-    if type(g) is np.ndarray and type(x) is np.ndarray:  # plain backward: in place in numpy
-        p = _log_softmax(x, axis=axis)
-        np.exp(p, out=p)
-        np.put_along_axis(p, np.expand_dims(target, axis),
-                          np.take_along_axis(p, np.expand_dims(target, axis), axis) - 1, axis)
+    if type(g) is np.ndarray and type(x) is np.ndarray and type(out) is np.ndarray:
+        # plain backward, in numpy: softmax(x) = exp(x - logsumexp(x)), with logsumexp(x) =
+        # out + x[target] from the forward (one exp pass, not log_softmax's three); where
+        # out is not finite (a -inf logit at a target) from log_softmax instead
+        t = np.expand_dims(target, axis)
+        xt = np.take_along_axis(x, t, axis)
+        lse = np.expand_dims(out, axis) + xt
+        if np.isfinite(lse).all():
+            p = np.subtract(x, lse)
+            np.exp(p, out=p)
+        else:
+            p = np.exp(_log_softmax(x, axis=axis))
+        np.put_along_axis(p, t, np.take_along_axis(p, t, axis) - 1, axis)
         p *= np.expand_dims(g, axis)
         return p
     gk = xp.reshape(g, shape=_kept(x.shape, (axis,)))
