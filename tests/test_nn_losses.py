@@ -924,3 +924,19 @@ def test_fused_cross_entropy_against_torch():
     want.backward()
     np.testing.assert_allclose(F.cross_entropy(Tensor(x0), t).item(), want.item(), rtol=1e-12)
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_fused_cross_entropy_with_minus_inf_logits_against_torch():
+    # a -inf logit at an ignored target (picked as class 0) and at a real target: the
+    # backward's fallback path; torch gives loss inf and grad softmax - onehot
+    torch = pytest.importorskip("torch")
+    x0 = np.array([[-np.inf, 1.0, 2.0], [0.5, -np.inf, 0.0], [1.0, 2.0, 3.0]])
+    for t, ignore in ((np.array([-100, 0, 2]), -100), (np.array([2, 1, 0]), -100)):
+        x = Tensor(x0, requires_grad=True)
+        loss = F.cross_entropy(x, t, ignore_index=ignore)
+        loss.backward()
+        tx = torch.tensor(x0, requires_grad=True)
+        want = torch.nn.functional.cross_entropy(tx, torch.from_numpy(t), ignore_index=ignore)
+        want.backward()
+        assert loss.item() == want.item() or np.isclose(loss.item(), want.item(), rtol=1e-12)
+        np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-15)

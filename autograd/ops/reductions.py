@@ -62,26 +62,18 @@ def _cross_entropy_vjp(xp, g, out, x, *, axis, target):
     if type(g) is np.ndarray and type(x) is np.ndarray and type(out) is np.ndarray:
         # plain backward, in numpy: softmax(x) = exp(x - logsumexp(x)), with logsumexp(x) =
         # out + x[target] from the forward (one exp pass, not log_softmax's three); where
-        # out is not finite (a -inf logit at a target) from log_softmax instead
+        # that is not finite (a -inf logit at a target), the xp path below instead
         t = np.expand_dims(target, axis)
-        xt = np.take_along_axis(x, t, axis)
-        lse = np.expand_dims(out, axis) + xt
+        lse = np.expand_dims(out, axis) + np.take_along_axis(x, t, axis)
         if np.isfinite(lse).all():
             p = np.subtract(x, lse)
             np.exp(p, out=p)
-        else:
-            p = np.exp(_log_softmax(x, axis=axis))
-        np.put_along_axis(p, t, np.take_along_axis(p, t, axis) - 1, axis)
-        p *= np.expand_dims(g, axis)
-        return p
+            np.put_along_axis(p, t, np.take_along_axis(p, t, axis) - 1, axis)
+            p *= np.expand_dims(g, axis)
+            return p
     gk = xp.reshape(g, shape=_kept(x.shape, (axis,)))
     onehot = _onehot(target, axis, x.shape[axis], x.dtype)
     return gk * xp.exp(xp.log_softmax(x, axis=axis)) - gk * onehot
-
-
-def _log_softmax(x: np.ndarray, *, axis: int) -> np.ndarray:
-    from ..backends import NumpyOps  # local: backends imports the op table
-    return NumpyOps.log_softmax(x, axis=axis)
 
 
 defop("softmax_cross_entropy",
