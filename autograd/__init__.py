@@ -6,6 +6,7 @@ import types
 
 __version__ = "0.2.0"  # the one source: pyproject.toml, nn and viz read it
 
+from . import _malloc  # noqa: F401  # glibc: keep freed arrays for the next step (see there)
 from .creation import (
     arange,
     default_generator,

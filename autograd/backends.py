@@ -96,6 +96,17 @@ def _log_softmax(x, *, axis):
     return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 
 
+def _softmax_cross_entropy(x, *, axis, target):
+    # logsumexp(x) - x[target], from the shifted logits as _log_softmax (one exp pass, no
+    # class-sized log-probabilities kept)
+    m = np.max(x, axis=axis, keepdims=True)
+    s = x - np.where(np.isfinite(m), m, 0)
+    t = np.take_along_axis(s, np.expand_dims(target, axis), axis)
+    np.exp(s, out=s)
+    lse = np.log(np.sum(s, axis=axis, keepdims=True))
+    return np.squeeze(lse - t, axis)
+
+
 _ERF = np.frompyfunc(math.erf, 1, 1)
 
 
@@ -210,6 +221,7 @@ class NumpyOps:
     broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power
     sigmoid = _sigmoid
     log_softmax = _log_softmax
+    softmax_cross_entropy = _softmax_cross_entropy
     index_put_add = _index_put_add
     gather, scatter_add = _gather, _scatter_add
 

@@ -285,6 +285,19 @@ def _normalize(draw: Any, op: Op) -> Case:
 register_kind("normalize", _normalize)
 
 
+@st.composite
+def _softmax_cross_entropy(draw: Any, op: Op) -> Case:
+    # logits, a class axis, and one target class (repeats allowed) per element off the axis
+    shape = draw(shapes(min_dims=1))
+    axis = draw(st.integers(0, len(shape) - 1))
+    rest = shape[:axis] + shape[axis + 1:]
+    target = draw(hnp.arrays(np.int64, rest, elements=st.integers(0, shape[axis] - 1)))
+    return _inputs(draw, op, [shape]), {"axis": axis, "target": target}
+
+
+register_kind("softmax_cross_entropy", _softmax_cross_entropy)
+
+
 # ---------------------------------------------------------------- scan and sorting kinds
 
 

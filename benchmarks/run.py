@@ -88,8 +88,15 @@ METHOD = """\
   one run. `OPENBLAS_CORETYPE=Haswell` is set on the team's machines; with it and
   `OPENBLAS_L2_SIZE` unset OpenBLAS picks its AVX-512 kernels, which makes numpy's MLP step
   much faster: compare tables only under the same setting.
-- Not here yet: the tiny GPT step of the benchmark issue (the GPT model landed while this
-  harness was written; its workload, with a PyTorch twin, is still to come).
+- The tiny GPT step has two tables: `gpt_step` (ours as the baseline, torch's written-out
+  attention beside it) and `gpt_floor`, whose baseline is the same step written by hand in
+  numpy (`benchmarks/gpt_floor.py`, checked against the engine's loss and gradients in
+  float64 by `tests/test_benchmarks.py` and in float32 by the runner before timing).
+- glibc's malloc tuning (`autograd._malloc`, applied at `import autograd`) is on in every
+  process that imports the engine, the numpy GPT floor included (it imports `nn` to copy
+  the weights); the hand-written tensor MLP and CNN baselines do not import it.
+  `python -m benchmarks.faults` measures page faults, step time and peak memory with and
+  without it (`KNOBGRAD_NO_MALLOPT=1`).
 """
 
 

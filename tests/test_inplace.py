@@ -297,3 +297,22 @@ def test_version_errors_match_torch(program):
     assert (ours is None) == (theirs is None), f"ours {ours}, torch {theirs}"
     if ours is not None:
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_an_optimizer_step_counts_as_an_in_place_change():
+    import nn
+
+    for lib in ("ours", "torch"):
+        if lib == "torch":
+            torch = pytest.importorskip("torch")
+            w = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+            opt = torch.optim.SGD([w], lr=0.1)
+        else:
+            w = Tensor([1.0, 2.0], requires_grad=True)
+            opt = nn.optim.SGD([w], lr=0.1)
+        (w * w).sum().backward()
+        loss = (w * w).sum()  # saves w
+        opt.step()            # ...which the step then changes
+        with pytest.raises(RuntimeError, match="in-place|inplace"):
+            loss.backward()
+        assert w._version == 1

@@ -848,3 +848,95 @@ def test_loss_weights_are_buffers_as_torchs():
     assert list(nn.CrossEntropyLoss().state_dict()) == []
     assert [name for name, _ in nn.Sequential(nn.Linear(2, 3), nn.NLLLoss(weight=np.ones(3)))
             .named_buffers()] == ["1.weight"]
+
+
+# ---------------------------------------------------------------- fused softmax cross-entropy
+
+
+def _composite_cross_entropy(x, t, axis, **kw):
+    # the spelling before the fused op: log_softmax, then a gather of the targets
+    from nn.functional.losses import _picked_loss
+    return _picked_loss(x.log_softmax(axis=axis), t, axis, kw.get("weight"),
+                        kw.get("ignore_index", -100), kw.get("reduction", "mean"))
+
+
+FUSED_CASES = [((6, 5), {}), ((5,), {}), ((3, 4, 2), {}), ((6, 5), {"reduction": "sum"}),
+               ((6, 5), {"reduction": "none"}), ((6, 5), {"ignore_index": 2}),
+               ((3, 4, 2), {"weight": np.linspace(0.5, 2.0, 4), "ignore_index": 1})]
+
+
+@pytest.mark.parametrize("shape,kw", FUSED_CASES)
+def test_fused_cross_entropy_equals_the_composite_to_second_order(shape, kw):
+    rng = np.random.default_rng(len(shape) + len(kw))
+    x0 = rng.standard_normal(shape) * 2
+    axis = 0 if len(shape) == 1 else 1
+    no_class = shape[:axis] + shape[axis + 1:]
+    t = rng.integers(0, shape[axis], no_class)
+    if kw.get("ignore_index") is not None:
+        t.flat[0] = kw["ignore_index"]
+    opts = {**kw, "weight": Tensor(kw["weight"]) if "weight" in kw else None}
+    v = rng.standard_normal(shape)
+    results = []
+    for loss_fn in (lambda x: F.cross_entropy(x, t, **opts),
+                    lambda x: _composite_cross_entropy(x, t, axis, **opts)):
+        x = Tensor(x0, requires_grad=True)
+        loss = loss_fn(x).sum()
+        (g,) = autograd_grad(loss, [x], create_graph=True)
+        (hv,) = autograd_grad((g * Tensor(v)).sum(), [x])  # Hessian-vector product
+        results.append((loss.item(), g.data, hv.data))
+    (l1, g1, h1), (l2, g2, h2) = results
+    assert abs(l1 - l2) <= 1e-12 * max(1.0, abs(l2))
+    np.testing.assert_allclose(g1, g2, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(h1, h2, rtol=1e-9, atol=1e-12)
+    assert np.abs(h1).max() > 1e-3  # the second order is not trivially zero
+
+
+def autograd_grad(out, inputs, create_graph=False):
+    """d out / d inputs as Tensors (``Tensor.backward`` into fresh leaves' .grad)."""
+    for x in inputs:
+        x.grad = None
+    out.backward(create_graph=create_graph)
+    return [x.grad if isinstance(x.grad, Tensor) else Tensor(x.grad) for x in inputs]
+
+
+def test_fused_cross_entropy_keeps_float32_and_is_softmax_minus_onehot():
+    x = Tensor(np.random.default_rng(0).standard_normal((8, 5)).astype(np.float32),
+               requires_grad=True)
+    loss = F.cross_entropy(x, np.arange(8) % 5)
+    assert loss.dtype == np.float32
+    loss.backward()
+    assert x.grad.dtype == np.float32
+    # its numpy backward: softmax minus one-hot, over the batch
+    p = np.exp(x.data - x.data.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    p[np.arange(8), np.arange(8) % 5] -= 1
+    np.testing.assert_allclose(x.grad, p / 8, rtol=1e-5, atol=1e-7)
+
+
+def test_fused_cross_entropy_against_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    x0, t = rng.standard_normal((7, 4, 3)) * 3, rng.integers(0, 4, (7, 3))
+    x = Tensor(x0, requires_grad=True)
+    F.cross_entropy(x, t).backward()
+    tx = torch.tensor(x0, requires_grad=True)
+    want = torch.nn.functional.cross_entropy(tx, torch.from_numpy(t))
+    want.backward()
+    np.testing.assert_allclose(F.cross_entropy(Tensor(x0), t).item(), want.item(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_fused_cross_entropy_with_minus_inf_logits_against_torch():
+    # a -inf logit at an ignored target (picked as class 0) and at a real target: the
+    # backward's fallback path; torch gives loss inf and grad softmax - onehot
+    torch = pytest.importorskip("torch")
+    x0 = np.array([[-np.inf, 1.0, 2.0], [0.5, -np.inf, 0.0], [1.0, 2.0, 3.0]])
+    for t, ignore in ((np.array([-100, 0, 2]), -100), (np.array([2, 1, 0]), -100)):
+        x = Tensor(x0, requires_grad=True)
+        loss = F.cross_entropy(x, t, ignore_index=ignore)
+        loss.backward()
+        tx = torch.tensor(x0, requires_grad=True)
+        want = torch.nn.functional.cross_entropy(tx, torch.from_numpy(t), ignore_index=ignore)
+        want.backward()
+        assert loss.item() == want.item() or np.isclose(loss.item(), want.item(), rtol=1e-12)
+        np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-15)

@@ -616,3 +616,174 @@ def test_new_optimizers_state_dict_round_trip(cls, kw):
     bad["state"][0][key] = np.zeros(4)
     with pytest.raises(ValueError, match=rf"{key}.*\(4,\).*\(3,\)"):
         b.load_state_dict(bad)
+
+
+# ------------------------------------------------------------------ in place, all or nothing
+
+INPLACE_CASES = ([(SGD, kw) for kw in SGD_CASES] + [(Adam, kw) for kw in ADAM_CASES]
+                 + [(AdamW, kw) for kw in ADAM_CASES]
+                 + [(SGD, {"lr": 0.1, "momentum": 0.9, "maximize": True}),
+                    (AdamW, {"lr": 0.01, "amsgrad": True, "maximize": True})])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("cls,kw", INPLACE_CASES)
+def test_in_place_step_is_the_pure_rule_bit_for_bit(cls, kw, dtype, monkeypatch):
+    # the in-place arithmetic must round exactly as _update's expressions (which the torch
+    # comparisons check): run both and compare the bits
+    def run(pure):
+        if pure:
+            monkeypatch.setattr(cls, "_update_", Optimizer._update_)
+        p = Tensor(X0.astype(dtype), requires_grad=True)
+        opt = cls([p], **kw)
+        for g in GRADS:
+            p.grad = g.astype(dtype)
+            opt.step()
+        monkeypatch.undo()
+        return p.data, opt.state_dict()["state"][0]
+
+    (x, state), (x_ref, state_ref) = run(False), run(True)
+    assert x.dtype == dtype and np.array_equal(x, x_ref)
+    assert set(state) == set(state_ref)
+    for k in state:
+        assert np.array_equal(state[k], state_ref[k]), k
+
+
+def test_in_place_step_allocates_no_parameter_sized_state_per_step():
+    p = Tensor(X0.copy(), requires_grad=True)
+    opt = AdamW([p], lr=0.01)
+    p.grad = GRADS[0]
+    opt.step()
+    m, v = opt.state[id(p)]["exp_avg"], opt.state[id(p)]["exp_avg_sq"]
+    data = p.data
+    p.grad = GRADS[1]
+    opt.step()
+    assert opt.state[id(p)]["exp_avg"] is m and opt.state[id(p)]["exp_avg_sq"] is v
+    assert p.data is data
+
+
+def _fault_at(k, fn, files):
+    """Call ``fn`` with an exception raised at the k-th line executed in ``files``
+    (KeyboardInterrupt, or MemoryError for even k); return True if it was raised."""
+    import sys
+    count = 0
+    fired = False
+
+    def local(frame, event, arg):
+        nonlocal count, fired
+        if event == "line" and not fired:
+            count += 1
+            if count == k:
+                fired = True
+                raise (MemoryError if k % 2 == 0 else KeyboardInterrupt)(f"injected at {k}")
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_code.co_filename in files else None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        fn()
+    except (KeyboardInterrupt, MemoryError) as e:
+        assert fired and str(e) == f"injected at {k}"
+    finally:
+        sys.settrace(previous)
+    return fired
+
+
+def _opt_snapshot(opt, params):
+    sd = opt.state_dict()
+    data = [np.array(p.data, copy=True) for p in params]
+    return data, sd
+
+
+def _same(a, b):
+    (da, sa), (db, sb) = a, b
+    if not all(np.array_equal(x, y) for x, y in zip(da, db)):
+        return False
+    if sa["param_groups"] != sb["param_groups"] or set(sa["state"]) != set(sb["state"]):
+        return False
+    for i in sa["state"]:
+        s1, s2 = sa["state"][i], sb["state"][i]
+        if set(s1) != set(s2) or not all(np.array_equal(s1[k], s2[k]) for k in s1):
+            return False
+    return True
+
+
+FAULT_CASES = [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.01, "weight_decay": 0.1, "amsgrad": True}),
+    ("AdamW", {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}),
+    ("Adagrad", {"lr": 0.1}),
+]
+
+
+@pytest.mark.parametrize("values", [False, True])
+@pytest.mark.parametrize("name,kw", FAULT_CASES)
+def test_step_is_all_or_nothing_under_an_exception_at_every_line(name, kw, values):
+    import nn.optim as our_optim
+    from nn.optim import optimizer as module
+
+    def build():
+        if values:
+            params = [Value(0.5), Value(-1.5), Value(2.0)]
+        else:
+            params = [Tensor(X0.copy(), requires_grad=True),
+                      Tensor(np.arange(4.0), requires_grad=True),
+                      Tensor(np.ones(2), requires_grad=True)]  # no grad: skipped
+        opt = getattr(our_optim, name)(params, **kw)
+        for t in range(2):  # the faulted step is the third: state exists before it
+            for i, p in enumerate(params[:2] if not values else params):
+                p.grad = np.cos(t + p.data + i) if not values else float(np.cos(t + p.data))
+            if t == 0:
+                opt.step()
+        return params, opt
+
+    params, opt = build()
+    opt.step()
+    new = _opt_snapshot(opt, params)
+    files = {module.__file__}
+    outcomes = []
+    for k in range(1, 100_000):
+        params, opt = build()
+        old = _opt_snapshot(opt, params)
+        if not _fault_at(k, opt.step, files):
+            assert _same(_opt_snapshot(opt, params), new)  # no fault: the normal step
+            break
+        got = _opt_snapshot(opt, params)
+        # an exception before the writes finished left the old state exactly; one in the
+        # last lines, after the block, leaves the completed step
+        assert _same(got, old) or _same(got, new), f"half-done step after a fault at line {k}"
+        outcomes.append(_same(got, old))
+    assert len(outcomes) > 20 and sum(outcomes) >= len(outcomes) - 2, outcomes
+    assert not _same(old, new)  # the step changes something
+
+
+def test_load_state_dict_is_all_or_nothing_under_an_exception_at_every_line():
+    from nn.optim import optimizer as module
+
+    def build():
+        p = Tensor(X0.copy(), requires_grad=True)
+        q = Tensor(np.arange(3.0), requires_grad=True)
+        opt = Adam([{"params": [p]}, {"params": [q], "lr": 0.5}], lr=0.01)
+        p.grad, q.grad = GRADS[0], GRADS[1][0]
+        opt.step()
+        return [p, q], opt
+
+    params, source = build()
+    for p in params:
+        p.grad = p.data.copy()
+    source.step()
+    source.param_groups[0]["lr"] = 0.25
+    saved = source.state_dict()
+    for k in range(1, 100_000):
+        params, opt = build()
+        old = _opt_snapshot(opt, params)
+        if not _fault_at(k, lambda opt=opt: opt.load_state_dict(saved), {module.__file__}):
+            assert _same(_opt_snapshot(opt, params), (old[0], saved))
+            break
+        got = _opt_snapshot(opt, params)
+        assert _same(got, old) or _same(got, (old[0], saved)), f"half-loaded at line {k}"
+    assert k > 20

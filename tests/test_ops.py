@@ -70,6 +70,8 @@ REFERENCE = {
     "max": lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
     "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
+    # the definition -log p_t with p = exp(x) / sum(exp(x)), picked by a loop
+    "softmax_cross_entropy": lambda x, axis, target: _cross_entropy_loop(x, axis, target),
     "normalize": lambda x, axis, eps: (x - x.mean(axis=axis, keepdims=True)) / np.sqrt(
         x.var(axis=axis, keepdims=True) + eps),
     "prod": lambda x, axis, keepdims: np.prod(np.sign(x), axis=axis, keepdims=keepdims) * np.exp(
@@ -154,6 +156,16 @@ def _target(pos, axis, index):
     """Where element ``pos`` of a gather/scatter index points: ``pos`` with its ``axis``
     entry replaced by the index's value there."""
     return pos[:axis] + (int(index[pos]),) + pos[axis + 1:]
+
+
+def _cross_entropy_loop(x, axis, target):
+    """-log(softmax(x)[t]) along ``axis``, element by element."""
+    xs = np.moveaxis(x, axis, -1)
+    out = np.empty(target.shape)
+    for pos in np.ndindex(target.shape):
+        row = xs[pos]
+        out[pos] = -np.log(np.exp(row[target[pos]]) / np.exp(row).sum())
+    return out
 
 
 def _gather_loop(x, axis, index):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,44 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
       derivative="d log_softmax(x) = dx - sum(softmax(x) dx); vjp: g - softmax(x) sum(g)",
       kind="softmax", domain=REAL)
+
+# ``axis`` is one non-negative int, ``target`` an integer array of x's shape without that
+# axis (class indices in range). The cross-entropy of softmax(x) at the targets, per
+# element: ``logsumexp(x) - x[target]``. Fused because the composite (log_softmax, gather,
+# squeeze, neg) records four nodes and two class-sized arrays in every classifier's loss;
+# forward + backward of F.cross_entropy on (1024, 65) float32 logits: 1.1 ms composite
+# against 0.3 ms for the same math by hand in numpy.
+
+
+def _onehot(target: np.ndarray, axis: int, n: int, dtype: Any) -> np.ndarray:
+    """Return 1.0 at each target class along ``axis`` (of length ``n``), else 0.0."""
+    shape = [1] * (target.ndim + 1)
+    shape[axis] = n
+    return (np.expand_dims(target, axis) == np.arange(n).reshape(shape)).astype(dtype)
+
+
+def _cross_entropy_vjp(xp, g, out, x, *, axis, target):
+    # d/dx (logsumexp(x) - x[t]) = softmax(x) - onehot(t), times the element's g
+    if type(g) is np.ndarray and type(x) is np.ndarray and type(out) is np.ndarray:
+        # plain backward, in numpy: softmax(x) = exp(x - logsumexp(x)), with logsumexp(x) =
+        # out + x[target] from the forward (one exp pass, not log_softmax's three); where
+        # that is not finite (a -inf logit at a target), the xp path below instead
+        t = np.expand_dims(target, axis)
+        lse = np.expand_dims(out, axis) + np.take_along_axis(x, t, axis)
+        if np.isfinite(lse).all():
+            p = np.subtract(x, lse)
+            np.exp(p, out=p)
+            np.put_along_axis(p, t, np.take_along_axis(p, t, axis) - 1, axis)
+            p *= np.expand_dims(g, axis)
+            return p
+    gk = xp.reshape(g, shape=_kept(x.shape, (axis,)))
+    onehot = _onehot(target, axis, x.shape[axis], x.dtype)
+    return gk * xp.exp(xp.log_softmax(x, axis=axis)) - gk * onehot
+
+
+defop("softmax_cross_entropy",
+      lambda xp, x, *, axis, target: xp.softmax_cross_entropy(x, axis=axis, target=target),
+      _cross_entropy_vjp, kind="softmax_cross_entropy", domain=REAL)
 
 # ``axis`` is a tuple of trailing axes. The normalisation of layer_norm, ``(x - mean) /
 # sqrt(var + eps)`` with the biased variance, fused because the composite records about a

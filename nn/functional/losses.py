@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Tensor, Value
+from autograd import OPS, Tensor, Value
 
 from .._validate import (
     check,
@@ -197,10 +197,13 @@ def _class_indices(target: Any, x: Tensor, axis: int, ignore_index: int, fn: str
     return t
 
 
-def _picked_loss(logp: Tensor, idx: np.ndarray, axis: int, weight: Tensor | None,
-                 ignore_index: int, reduction: str, smoothing: float = 0.0) -> Tensor:
+def _picked_loss(logp: Tensor | None, idx: np.ndarray, axis: int, weight: Tensor | None,
+                 ignore_index: int, reduction: str, smoothing: float = 0.0,
+                 logits: Tensor | None = None) -> Tensor:
     """The negative log-likelihood of the target classes, with torch's class weights,
-    ignored targets and label smoothing, reduced.
+    ignored targets and label smoothing, reduced. Given ``logits`` (and no smoothing),
+    ``logp`` may be None: the log-likelihoods come from the fused
+    ``softmax_cross_entropy`` op.
 
     Element n: ``w[t_n] * -logp[n, t_n]`` (0 where ``t_n == ignore_index``); with label
     smoothing e, ``(1 - e)`` times that plus ``e / C`` times ``-sum_c w[c] logp[n, c]``
@@ -208,10 +211,15 @@ def _picked_loss(logp: Tensor, idx: np.ndarray, axis: int, weight: Tensor | None
     ignored (their count without weights): all targets ignored gives nan, as torch."""
     keep = idx != ignore_index
     safe = np.where(keep, idx, 0)  # an ignored target picks class 0, then counts 0
-    nll = -logp.gather(axis, np.expand_dims(safe, axis)).squeeze(axis)
-    w = keep.astype(logp.dtype) if weight is None else weight[safe]
+    if logits is not None and not smoothing:
+        nll = Tensor._apply(OPS["softmax_cross_entropy"], logits, axis=axis, target=safe)
+    else:
+        assert logp is not None
+        nll = -logp.gather(axis, np.expand_dims(safe, axis)).squeeze(axis)
+    w = keep.astype(nll.dtype) if weight is None else weight[safe]
     loss = nll if weight is None else nll * w
     if smoothing:
+        assert logp is not None
         every = logp if weight is None else logp * _per_class(weight, logp.ndim, axis)
         loss = loss * (1 - smoothing) - every.sum(axis=axis) * (smoothing / logp.shape[axis])
     if not keep.all():
@@ -285,7 +293,6 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     if _is_values(target):
         raise TypeError(f"{fn}: target must be an array or a Tensor, not Values")
     t = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
-    logp = x.log_softmax(axis=axis)
     if t.ndim != x.ndim:
         no_class = x.shape[:axis] + x.shape[axis + 1:]
         if t.shape != no_class:
@@ -294,7 +301,11 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
                              f"shape {x.shape}")
         _no_weight_grad(w, fn)
         idx = _class_indices(t, x, axis, ignore_index, fn)
-        return _picked_loss(logp, idx, axis, w, ignore_index, reduction, label_smoothing)
+        # without smoothing, one fused node (softmax_cross_entropy) instead of log_softmax
+        # and a gather of it
+        logp = x.log_softmax(axis=axis) if label_smoothing else None
+        return _picked_loss(logp, idx, axis, w, ignore_index, reduction, label_smoothing,
+                            logits=x)
     if t.dtype.kind != "f":
         raise TypeError(f"{fn}: a target of the input's shape {x.shape} holds class "
                         f"probabilities and must be floating point, got dtype {t.dtype}; "
@@ -307,6 +318,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
         t = Tensor(t.data.astype(x.dtype, copy=False))
     if label_smoothing:
         t = t * (1 - label_smoothing) + label_smoothing / n_classes
+    logp = x.log_softmax(axis=axis)
     picked = logp * t if w is None else logp * t * _per_class(w, x.ndim, axis)
     return _reduce(-picked.sum(axis=axis), reduction)
 

@@ -3,8 +3,11 @@
 They work on ``autograd.Tensor`` parameters (updated in place on ``.data``, dtype kept) and
 on ``autograd.Value`` parameters (``.data`` reassigned). A Tensor whose ``.grad`` is None is
 skipped; a Value's grad is a float (0.0 when nothing reached it). ``step()`` first checks
-every gradient and computes every new value and state, and only then writes them, so an
-error leaves all parameters and all state unchanged.
+every gradient; SGD, Adam and AdamW then update a Tensor's data and state arrays in place
+(numpy ``out=``: no new arrays per step), the others write values computed aside. Either
+way the writes run inside ``autograd._atomic.all_or_nothing`` with a snapshot of what they
+change, so any exception, a KeyboardInterrupt included, leaves all parameters and all
+state exactly as they were.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any, Union
 import numpy as np
 
 from autograd import Tensor, Value, enable_grad
+from autograd._atomic import all_or_nothing
+from autograd.tensor import mark_modified
 
 from .._validate import check, is_real, nonnegative
 from ..module import zero_grads
@@ -120,9 +125,43 @@ class Optimizer:
         argument (``x`` and ``g`` are floats for a Value, arrays for a Tensor)."""
         raise NotImplementedError
 
+    def _update_(self, x: np.ndarray, g: np.ndarray, state: State,
+                 group: dict[str, Any]) -> State:
+        """Update one Tensor parameter's data ``x`` in place and return its new state (whose
+        arrays may be ``state``'s, updated in place); ``g`` must not be written. This
+        default writes ``_update``'s result; SGD and Adam do their arithmetic in place."""
+        new, new_state = self._update(x, g, state, group)
+        x[...] = new  # in place: views and aliases of the data see the update
+        return new_state
+
     @staticmethod
     def _zeros(x: Any) -> Any:
         return np.zeros_like(x) if isinstance(x, np.ndarray) else 0.0
+
+    def _snapshot(self, params: list[Param]) -> Callable[[], None]:
+        """Return an undo that restores ``params``' data, their state arrays' contents and
+        the state mapping to what they are now (the copies are the cost of atomicity)."""
+        mapping = dict(self.state)
+        # only an in-place rule writes into the state's arrays; the others replace them
+        in_place = type(self)._update_ is not Optimizer._update_
+        saved = []
+        for p in params:
+            arrays = [(a, a.copy()) for a in self.state.get(id(p), {}).values()
+                      if in_place and isinstance(a, np.ndarray)]
+            saved.append((p, p.data.copy() if isinstance(p, Tensor) else p.data, arrays))
+
+        def undo() -> None:
+            for p, data, arrays in reversed(saved):  # reversed: overlapping params end old
+                for a, old in arrays:
+                    np.copyto(a, old)
+                if isinstance(p, Tensor):
+                    np.copyto(p.data, data)
+                else:
+                    p.data = data
+            self.state.clear()
+            self.state.update(mapping)
+
+        return undo
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()``'s loss if given."""
@@ -138,15 +177,19 @@ class Optimizer:
                 if g is not None:
                     # maximize: ascend, by descending on -g (before weight decay, as torch)
                     work.append((p, -g if group.get("maximize") else g, group))
-        # compute everything first, write after: an error above or here changes nothing
-        results = [self._update(p.data, g, self.state.get(id(p), {}), group)
-                   for p, g, group in work]
-        for (p, _, _), (x, state) in zip(work, results):
-            if isinstance(p, Value):
-                p.data = float(x)
-            else:
-                p.data[...] = x  # in place: views and aliases of the data see the update
-            self.state[id(p)] = state
+        # every gradient is checked above; from here on an exception undoes what was done
+        with all_or_nothing(self._snapshot([p for p, _, _ in work])):
+            for p, g, group in work:
+                state = self.state.get(id(p), {})
+                if isinstance(p, Value):
+                    x, state = self._update(p.data, g, state, group)
+                    p.data = float(x)
+                else:
+                    state = self._update_(p.data, g, state, group)
+                self.state[id(p)] = state
+            # the data changed in place: a graph that saved the old values now refuses, as
+            # in torch (an undone step leaves the mark: a refusal, never a wrong gradient)
+            mark_modified(*[p for p, _, _ in work if isinstance(p, Tensor)])
         return loss
 
     def state_dict(self) -> dict[str, Any]:
@@ -195,9 +238,18 @@ class Optimizer:
             candidate = {**g, **{k: v for k, v in s.items() if k != "params"}}
             self._validate(candidate)
             new_groups.append(candidate)
-        for g, candidate in zip(self.param_groups, new_groups):
-            g.update(candidate)
-        self.state = new_state
+        old_groups, old_state = [dict(g) for g in self.param_groups], self.state
+
+        def undo() -> None:
+            for g, old in zip(self.param_groups, old_groups):
+                g.clear()
+                g.update(old)
+            self.state = old_state
+
+        with all_or_nothing(undo):
+            for g, candidate in zip(self.param_groups, new_groups):
+                g.update(candidate)
+            self.state = new_state
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -245,6 +297,25 @@ class SGD(Optimizer):
             g = g + mu * buf if group["nesterov"] else buf
         return x - lr * g, new_state
 
+    def _update_(self, x: np.ndarray, g: np.ndarray, state: State,
+                 group: dict[str, Any]) -> State:
+        # _update's arithmetic, operation for operation (the same roundings), in place
+        lr, mu, tau, wd = group["lr"], group["momentum"], group["dampening"], group["weight_decay"]
+        if wd:
+            g = g + wd * x
+        new_state: State = {}
+        if mu:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = g.copy()
+            else:
+                buf *= mu
+                buf += (1 - tau) * g
+            new_state["momentum_buffer"] = buf
+            g = g + mu * buf if group["nesterov"] else buf
+        x -= lr * g
+        return new_state
+
 
 class Adam(Optimizer):
     """Adam (optionally AMSGrad) with L2 weight decay added to the gradient, as PyTorch's:
@@ -288,6 +359,39 @@ class Adam(Optimizer):
         bc1, bc2 = 1 - b1 ** step, 1 - b2 ** step
         denom = v ** 0.5 / math.sqrt(bc2) + eps
         return x - (lr / bc1) * m / denom, new_state
+
+    def _update_(self, x: np.ndarray, g: np.ndarray, state: State,
+                 group: dict[str, Any]) -> State:
+        # _update's arithmetic, operation for operation (the same roundings), in place;
+        # two scratch arrays per parameter instead of ten new ones
+        lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        step = state.get("step", 0) + 1
+        if wd and self._decoupled:
+            x *= 1 - lr * wd
+        elif wd:
+            g = g + wd * x
+        m = state["exp_avg"] if "exp_avg" in state else np.zeros_like(x)
+        v = state["exp_avg_sq"] if "exp_avg_sq" in state else np.zeros_like(x)
+        tmp = np.multiply(g, 1 - b1)
+        m *= b1
+        m += tmp
+        np.multiply(g, 1 - b2, out=tmp)  # (1 - b2) * g * g, associated as _update's
+        tmp *= g
+        v *= b2
+        v += tmp
+        new_state: State = {"step": step, "exp_avg": m, "exp_avg_sq": v}
+        if group["amsgrad"]:
+            vmax = state["max_exp_avg_sq"] if "max_exp_avg_sq" in state else np.zeros_like(x)
+            np.maximum(vmax, v, out=vmax)
+            new_state["max_exp_avg_sq"] = v = vmax
+        bc1, bc2 = 1 - b1 ** step, 1 - b2 ** step
+        denom = np.sqrt(v)  # numpy computes v ** 0.5 as sqrt: the same value
+        denom /= math.sqrt(bc2)
+        denom += eps
+        np.multiply(m, lr / bc1, out=tmp)
+        tmp /= denom
+        x -= tmp
+        return new_state
 
 
 class AdamW(Adam):

@@ -1,0 +1,108 @@
+"""Pieces of the tiny GPT step, timed alone in one process, interleaved: the optimizer step
+(in place against computed aside, and the snapshot that makes it all-or-nothing) and the
+cross-entropy (the fused op against the composite and against numpy by hand).
+
+Each round runs every piece ``--steps`` times; the table gives the median over rounds and
+the median of the per-round ratios to the first row of its group. In one process, so only
+for comparing pieces with each other (the full workloads run in ``python -m benchmarks``).
+
+``python -m benchmarks.pieces [--rounds 15] [--steps 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+
+def optimizer_pieces() -> dict[str, Callable[[], None]]:
+    """AdamW and SGD with momentum over the GPT's parameters (gradients fixed)."""
+    from benchmarks.gpt_step import problem
+    from nn.optim import SGD, AdamW, Optimizer
+
+    model, _, _ = problem()
+    params = list(model.parameters())
+    rng = np.random.default_rng(0)
+    for p in params:
+        p.grad = rng.standard_normal(p.shape).astype(p.dtype)
+
+    class AsideAdamW(AdamW):  # the rule computed into new arrays, then written
+        _update_ = Optimizer._update_
+
+    class AsideSGD(SGD):
+        _update_ = Optimizer._update_
+
+    adamw = AdamW(params, lr=1e-3, weight_decay=0.01)
+    out = {"AdamW, computed aside then written": AsideAdamW(params, lr=1e-3, weight_decay=0.01).step,
+           "AdamW, in place (the default)": adamw.step,
+           "AdamW's snapshot alone (the cost of all-or-nothing)": lambda: adamw._snapshot(params),
+           "SGD momentum 0.9, computed aside then written": AsideSGD(params, lr=1e-3, momentum=0.9).step,
+           "SGD momentum 0.9, in place (the default)": SGD(params, lr=1e-3, momentum=0.9).step}
+    for step in out.values():
+        step()  # the state exists before timing
+    return out
+
+
+def loss_pieces() -> dict[str, Callable[[], None]]:
+    """F.cross_entropy forward + backward on the GPT's (1024, 65) float32 logits."""
+    import nn.functional as F
+    from autograd import Tensor
+    from nn.functional.losses import _picked_loss
+
+    rng = np.random.default_rng(0)
+    x0 = rng.standard_normal((1024, 65)).astype(np.float32)
+    t = rng.integers(0, 65, 1024)
+    rows = np.arange(1024)
+
+    def numpy_by_hand() -> None:
+        z = x0 - x0.max(1, keepdims=True)
+        e = np.exp(z)
+        se = e.sum(1, keepdims=True)
+        float(np.log(se[:, 0]).sum() / 1024 - z[rows, t].sum() / 1024)
+        d = e / se
+        d[rows, t] -= 1
+        d /= 1024
+
+    def fused() -> None:
+        x = Tensor(x0, requires_grad=True)
+        F.cross_entropy(x, t).backward()
+
+    def composite() -> None:
+        x = Tensor(x0, requires_grad=True)
+        _picked_loss(x.log_softmax(axis=1), t, 1, None, -100, "mean").backward()
+
+    return {"cross-entropy, numpy by hand": numpy_by_hand,
+            "cross-entropy, F.cross_entropy (fused softmax_cross_entropy)": fused,
+            "cross-entropy, composite (log_softmax + gather)": composite}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time the pieces and print a markdown table."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks.pieces", description=__doc__.splitlines()[0])
+    p.add_argument("--rounds", type=int, default=15)
+    p.add_argument("--steps", type=int, default=20)
+    args = p.parse_args(argv)
+    print("| piece | median ms | x first row of its group (median of per-round ratios) |")
+    print("| --- | ---: | ---: |")
+    for group in (optimizer_pieces(), loss_pieces()):
+        times: dict[str, list[float]] = {k: [] for k in group}
+        for _ in range(args.rounds):
+            for name, fn in group.items():
+                t0 = time.perf_counter()
+                for _ in range(args.steps):
+                    fn()
+                times[name].append((time.perf_counter() - t0) / args.steps)
+        first = times[next(iter(group))]
+        for name, ts in times.items():
+            ratio = statistics.median(a / b for a, b in zip(ts, first))
+            print(f"| {name} | {statistics.median(ts) * 1e3:.3f} | {ratio:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
