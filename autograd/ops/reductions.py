@@ -82,7 +82,8 @@ def _cross_entropy_vjp(xp, g, out, x, *, axis, target):
 
 defop("softmax_cross_entropy",
       lambda xp, x, *, axis, target: xp.softmax_cross_entropy(x, axis=axis, target=target),
-      _cross_entropy_vjp, kind="softmax_cross_entropy", domain=REAL)
+      _cross_entropy_vjp, kind="softmax_cross_entropy", domain=REAL,
+      derivative="d (logsumexp(x) - x[t]) = sum((softmax(x) - onehot(t)) dx)")
 
 # ``axis`` is a tuple of trailing axes. The normalisation of layer_norm, ``(x - mean) /
 # sqrt(var + eps)`` with the biased variance, fused because the composite records about a
