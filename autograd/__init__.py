@@ -33,23 +33,19 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .debugging import AnomalyError, RemovableHandle
 from .functional import grad, hessian, jacobian, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .graph import (
-    AnomalyError,
-    Node,
-    RemovableHandle,
-    backprop,
+from .graph import Node, backprop, gc_paused, walk
+from .modes import (
     detect_anomaly,
     enable_grad,
-    gc_paused,
     inference_mode,
     is_anomaly_enabled,
     is_grad_enabled,
     no_grad,
     set_detect_anomaly,
     set_grad_enabled,
-    walk,
 )
 from .ops import OPS, Op, defop
 from .tensor import (

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .graph import Node, backprop, is_grad_enabled
+from .graph import Node, backprop
+from .modes import is_grad_enabled
 from .tensor import Tensor, stack
 from .value import Value
 

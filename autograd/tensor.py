@@ -19,16 +19,9 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import NumpyOps, _along
-from .graph import (
-    ANOMALOUS,
-    NOATTRS,
-    Node,
-    _grad_enabled,
-    _WeakByIdentity,
-    backprop,
-    check_new_node,
-    rebased,
-)
+from .debugging import _WeakByIdentity, check_new_node
+from .graph import NOATTRS, Node, backprop, rebased
+from .modes import ANOMALOUS, _grad_enabled
 from .ops import OPS, Op
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]

@@ -9,7 +9,9 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import FloatOps, ieee
-from .graph import ANOMALOUS, NOATTRS, Node, _grad_enabled, backprop, check_new_node
+from .debugging import check_new_node
+from .graph import NOATTRS, Node, backprop
+from .modes import ANOMALOUS, _grad_enabled
 from .ops import OPS, Op
 
 Scalar = Union["Value", float, int]

@@ -9,7 +9,7 @@ import pytest
 import autograd as ag
 import nn as nnlib
 from autograd import Tensor, Value
-from autograd.graph import AnomalyError
+from autograd.debugging import AnomalyError
 
 
 def _loss_with_a_hidden_log0(model, x, y):

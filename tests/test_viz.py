@@ -749,7 +749,7 @@ def test_skeleton_holds_no_interior_data_and_is_not_walked():
 
 
 def test_skeleton_stubs_large_array_attributes():
-    from autograd import graph as core
+    from autograd import skeleton as core
 
     n = core.SKELETON_ARRAY_LIMIT + 1
     x = Tensor(np.arange(n, dtype=float), requires_grad=True)
