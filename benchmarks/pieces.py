@@ -1,12 +1,13 @@
 """Pieces of the tiny GPT step, timed alone in one process, interleaved: the optimizer step
-(in place against computed aside, and the snapshot that makes it all-or-nothing) and the
-cross-entropy (the fused op against the composite and against numpy by hand).
+(in place against computed aside, and the snapshot that makes it all-or-nothing), the
+cross-entropy (the fused op against the composite and against numpy by hand) and the
+attention op (its rules sharing P against each recomputing it).
 
 Each round runs every piece ``--steps`` times; the table gives the median over rounds and
 the median of the per-round ratios to the first row of its group. In one process, so only
 for comparing pieces with each other (the full workloads run in ``python -m benchmarks``).
 
-``python -m benchmarks.pieces [--rounds 15] [--steps 20]``
+``python -m benchmarks.pieces [--rounds 15] [--steps 20] [--only attention]``
 """
 
 from __future__ import annotations
@@ -81,15 +82,45 @@ def loss_pieces() -> dict[str, Callable[[], None]]:
             "cross-entropy, composite (log_softmax + gather)": composite}
 
 
+def attention_pieces() -> dict[str, Callable[[], None]]:
+    """F.scaled_dot_product_attention forward + backward at the GPT's shapes ((16, 4, 64, 16)
+    float32, causal): the three rules sharing P (the default) against each computing it."""
+    import sys
+
+    import nn.functional as F
+    from autograd import Tensor
+
+    attention = sys.modules["autograd.ops.attention"]
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal((16, 4, 64, 16)).astype(np.float32) for _ in range(3)]
+    g = rng.standard_normal((16, 4, 64, 16)).astype(np.float32)
+
+    def step(share: bool) -> Callable[[], None]:
+        def run() -> None:
+            attention._SHARE = share
+            try:
+                q, k, v = (Tensor(a, requires_grad=True) for a in arrays)
+                F.scaled_dot_product_attention(q, k, v, is_causal=True).backward(g)
+            finally:
+                attention._SHARE = True
+        return run
+
+    return {"attention fwd+bwd, each rule recomputes P": step(False),
+            "attention fwd+bwd, the rules share P (the default)": step(True)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time the pieces and print a markdown table."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.pieces", description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--only", choices=("optimizer", "loss", "attention"), action="append",
+                   help="time only these groups (repeatable; default: all)")
     args = p.parse_args(argv)
+    makers = {"optimizer": optimizer_pieces, "loss": loss_pieces, "attention": attention_pieces}
     print("| piece | median ms | x first row of its group (median of per-round ratios) |")
     print("| --- | ---: | ---: |")
-    for group in (optimizer_pieces(), loss_pieces()):
+    for group in [makers[g]() for g in (args.only or makers)]:
         times: dict[str, list[float]] = {k: [] for k in group}
         for _ in range(args.rounds):
             for name, fn in group.items():
