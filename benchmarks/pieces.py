@@ -1,7 +1,8 @@
 """Pieces of the tiny GPT step, timed alone in one process, interleaved: the optimizer step
 (in place against computed aside, and the snapshot that makes it all-or-nothing), the
 cross-entropy (the fused op against the composite and against numpy by hand) and the
-attention op (its rules sharing P against each recomputing it).
+attention op (its rules sharing P against each recomputing it), and the whole GPT step
+that way against the numpy floor.
 
 Each round runs every piece ``--steps`` times; the table gives the median over rounds and
 the median of the per-round ratios to the first row of its group. In one process, so only
@@ -109,15 +110,42 @@ def attention_pieces() -> dict[str, Callable[[], None]]:
             "attention fwd+bwd, the rules share P (the default)": step(True)}
 
 
+def gpt_pieces() -> dict[str, Callable[[], None]]:
+    """The whole gpt_floor step: the numpy floor, and ours with the attention rules sharing
+    P and recomputing it (a model and optimizer each)."""
+    import sys
+
+    from benchmarks import gpt_floor, gpt_step
+
+    attention = sys.modules["autograd.ops.attention"]
+    floor = gpt_floor.setup_numpy({})
+
+    def ours(share: bool) -> Callable[[], None]:
+        step = gpt_step.setup_ours({})
+
+        def run() -> None:
+            attention._SHARE = share
+            try:
+                step()
+            finally:
+                attention._SHARE = True
+        return run
+
+    return {"GPT step, numpy floor": floor,
+            "GPT step, ours, each attention rule recomputes P": ours(False),
+            "GPT step, ours, the attention rules share P (the default)": ours(True)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time the pieces and print a markdown table."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.pieces", description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--steps", type=int, default=20)
-    p.add_argument("--only", choices=("optimizer", "loss", "attention"), action="append",
+    p.add_argument("--only", choices=("optimizer", "loss", "attention", "gpt"), action="append",
                    help="time only these groups (repeatable; default: all)")
     args = p.parse_args(argv)
-    makers = {"optimizer": optimizer_pieces, "loss": loss_pieces, "attention": attention_pieces}
+    makers = {"optimizer": optimizer_pieces, "loss": loss_pieces, "attention": attention_pieces,
+              "gpt": gpt_pieces}
     print("| piece | median ms | x first row of its group (median of per-round ratios) |")
     print("| --- | ---: | ---: |")
     for group in [makers[g]() for g in (args.only or makers)]:

@@ -148,6 +148,9 @@ class _Pieces:
 
 
 class _Entry:
+    """One node's P and dS, with weak references to the operands they were computed from
+    and the rules (bits ``_Q``, ``_K``) that have had them."""
+
     __slots__ = ("refs", "scale", "is_causal", "pieces", "served")
 
     def __init__(self, arrays: tuple[Any, ...], scale: float, is_causal: bool,
