@@ -1,17 +1,20 @@
 """Pieces of the tiny GPT step, timed alone in one process, interleaved: the optimizer step
-(in place against computed aside, and the snapshot that makes it all-or-nothing) and the
-cross-entropy (the fused op against the composite and against numpy by hand).
+(in place against computed aside, and the snapshot that makes it all-or-nothing), the
+cross-entropy (the fused op against the composite and against numpy by hand) and the
+attention op (its rules sharing P against each recomputing it), and the whole GPT step
+that way against the numpy floor.
 
 Each round runs every piece ``--steps`` times; the table gives the median over rounds and
 the median of the per-round ratios to the first row of its group. In one process, so only
 for comparing pieces with each other (the full workloads run in ``python -m benchmarks``).
 
-``python -m benchmarks.pieces [--rounds 15] [--steps 20]``
+``python -m benchmarks.pieces [--rounds 15] [--steps 20] [--only attention]``
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import statistics
 import sys
 import time
@@ -81,15 +84,68 @@ def loss_pieces() -> dict[str, Callable[[], None]]:
             "cross-entropy, composite (log_softmax + gather)": composite}
 
 
+def attention_pieces() -> dict[str, Callable[[], None]]:
+    """F.scaled_dot_product_attention forward + backward at the GPT's shapes ((16, 4, 64, 16)
+    float32, causal): the three rules sharing P (the default) against each computing it."""
+    import nn.functional as F
+    from autograd import Tensor
+
+    attention = importlib.import_module("autograd.ops.attention")  # the module, not the op
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal((16, 4, 64, 16)).astype(np.float32) for _ in range(3)]
+    g = rng.standard_normal((16, 4, 64, 16)).astype(np.float32)
+
+    def step(share: bool) -> Callable[[], None]:
+        def run() -> None:
+            attention._SHARE = share
+            try:
+                q, k, v = (Tensor(a, requires_grad=True) for a in arrays)
+                F.scaled_dot_product_attention(q, k, v, is_causal=True).backward(g)
+            finally:
+                attention._SHARE = True
+        return run
+
+    return {"attention fwd+bwd, each rule recomputes P": step(False),
+            "attention fwd+bwd, the rules share P (the default)": step(True)}
+
+
+def gpt_pieces() -> dict[str, Callable[[], None]]:
+    """The whole gpt_floor step: the numpy floor, and ours with the attention rules sharing
+    P and recomputing it (a model and optimizer each)."""
+    from benchmarks import gpt_floor, gpt_step
+
+    attention = importlib.import_module("autograd.ops.attention")  # the module, not the op
+    floor = gpt_floor.setup_numpy({})
+
+    def ours(share: bool) -> Callable[[], None]:
+        step = gpt_step.setup_ours({})
+
+        def run() -> None:
+            attention._SHARE = share
+            try:
+                step()
+            finally:
+                attention._SHARE = True
+        return run
+
+    return {"GPT step, numpy floor": floor,
+            "GPT step, ours, each attention rule recomputes P": ours(False),
+            "GPT step, ours, the attention rules share P (the default)": ours(True)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time the pieces and print a markdown table."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.pieces", description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--only", choices=("optimizer", "loss", "attention", "gpt"), action="append",
+                   help="time only these groups (repeatable; default: all)")
     args = p.parse_args(argv)
+    makers = {"optimizer": optimizer_pieces, "loss": loss_pieces, "attention": attention_pieces,
+              "gpt": gpt_pieces}
     print("| piece | median ms | x first row of its group (median of per-round ratios) |")
     print("| --- | ---: | ---: |")
-    for group in (optimizer_pieces(), loss_pieces()):
+    for group in [makers[g]() for g in (args.only or makers)]:
         times: dict[str, list[float]] = {k: [] for k in group}
         for _ in range(args.rounds):
             for name, fn in group.items():

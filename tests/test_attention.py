@@ -10,6 +10,8 @@ import pytest
 import autograd
 import nn.functional as F
 from autograd import Tensor, gradcheck, gradgradcheck
+from autograd.backends import NumpyOps
+from autograd.ops import OPS
 
 # float64 on both sides, different orders of operations: rounding only
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
@@ -316,3 +318,184 @@ def test_bad_gqa_heads():
     q, k, v = qkv(23, (1, 4, 3, 4), (1, 3, 5, 4), (1, 3, 5, 2))
     with pytest.raises(ValueError, match="divides"):
         F.scaled_dot_product_attention(Tensor(q), Tensor(k), Tensor(v), enable_gqa=True)
+
+
+# ------------------------------------------------------------------ the rules share P
+
+# Plain backward computes P (and the score cotangent) once per node and hands it from the
+# q rule to the k and v rules through a per-thread memo in autograd.ops.attention. These
+# tests check that it never mixes up nodes, passes or threads.
+
+_ATTN = OPS["scaled_dot_product_attention"]
+
+
+def _composite(q, k, v, causal):
+    """Attention spelled with separate ops (no memo anywhere): the reference."""
+    scores = (q * (1 / math.sqrt(q.shape[-1]))) @ k.swapaxes(-1, -2)
+    if causal:
+        scores = autograd.where(np.tril(np.ones(scores.shape[-2:], dtype=bool)), scores, -np.inf)
+    return scores.softmax(axis=-1) @ v
+
+
+def _memo_module():
+    import sys
+    return sys.modules["autograd.ops.attention"]
+
+
+def _two_nodes_loss(f, arrays, causal, needs=(True,) * 6):
+    """One graph with two attention nodes of the same shapes on different data, the second
+    fed by the first (its query), so both are in one backward; returns the grads of the
+    leaves that need one. ``needs`` says which of q1, k1, v1, k2, v2 do (the first
+    node's output always does)."""
+    q1, k1, v1, k2, v2 = (Tensor(a, requires_grad=n) for a, n in zip(arrays, needs))
+    y = f(q1, k1, v1, causal) * 1.0  # so that y needs a gradient even if its inputs do not
+    z = f(y, k2, v2, causal)
+    z.retain_grad()  # keeps z's cotangent alive, hence the memo's entry for z valid
+    (z * z).sum().backward()
+    return [t.grad for t in (q1, k1, v1, k2, v2)]
+
+
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("needs", [
+    (1, 1, 1, 1, 1),
+    (0, 0, 1, 1, 0),  # the second node's q and k rules leave an entry, the first's v rule
+    (1, 0, 0, 0, 1),  # must not read it; and the other way round
+    (0, 1, 0, 1, 0),
+])
+def test_two_attention_nodes_in_one_graph_match_the_composite(causal, needs):
+    arrays = [rng(30 + i).standard_normal((2, 3, 5, 4)) for i in range(5)]
+    needs = tuple(map(bool, needs))
+
+    def fused(q, k, v, c):
+        return F.scaled_dot_product_attention(q, k, v, is_causal=c)
+
+    ours = _two_nodes_loss(fused, arrays, causal, needs)
+    ref = _two_nodes_loss(_composite, arrays, causal, needs)
+    for a, b in zip(ours, ref):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, **TIGHT)
+
+
+def test_sharing_changes_no_bit(monkeypatch):
+    """With and without the memo the rules return the same arrays, bit for bit: for every
+    subset of inputs that needs a gradient, with a mask and dropout."""
+    mask = rng(31).random((3, 5, 5)) > 0.3
+    mask[0, 0] = False  # a dead row
+
+    def grads(share, needs):
+        monkeypatch.setattr(_memo_module(), "_SHARE", share)
+        ts = [Tensor(a, requires_grad=n) for a, n in zip(qkv(31, *[(3, 5, 4)] * 3), needs)]
+        out = F.scaled_dot_product_attention(*ts, attn_mask=mask, dropout_p=0.2, rng=3)
+        out.backward(rng(32).standard_normal(out.shape))
+        return [t.grad for t in ts]
+
+    for needs in [(1, 1, 1), (1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (0, 1, 1), (1, 0, 1)]:
+        for a, b in zip(grads(True, needs), grads(False, needs)):
+            assert (a is None) == (b is None)
+            if a is not None:
+                np.testing.assert_array_equal(a, b)
+
+
+def _rule_args(seed, causal=True):
+    q, k, v = qkv(seed, (2, 4, 3), (2, 4, 3), (2, 4, 2))
+    attrs = {"scale": 0.5, "mask": None, "is_causal": causal, "dropout": None}
+    out = _ATTN.forward(NumpyOps, q, k, v, **attrs)
+    return (rng(seed + 1).standard_normal(out.shape), out, q, k, v), attrs
+
+
+def test_interleaved_rules_of_three_nodes_get_their_own_P(monkeypatch):
+    """The rules of three nodes of one shape and attributes, on different data, called in
+    any interleaving (as backward passes running into each other would) give what each
+    rule gives alone."""
+    nodes = [_rule_args(seed) for seed in (40, 50, 60)]
+    monkeypatch.setattr(_memo_module(), "_SHARE", False)
+    alone = [[_ATTN.rules[i](NumpyOps, *a, **kw) for i in range(3)] for a, kw in nodes]
+    monkeypatch.setattr(_memo_module(), "_SHARE", True)
+    calls = [(n, i) for n in range(3) for i in range(3)]
+    shuffle = rng(41)
+    for _ in range(200):
+        for j in shuffle.permutation(len(calls)):
+            n, i = calls[j]
+            a, kw = nodes[n]
+            np.testing.assert_array_equal(_ATTN.rules[i](NumpyOps, *a, **kw), alone[n][i])
+
+
+def test_a_changed_cotangent_is_not_served_from_the_memo():
+    """The memo matches arrays by identity: a new cotangent with the same shape (the next
+    backward pass) gets its own dS, and a rule already served computes afresh."""
+    (g, out, q, k, v), kw = _rule_args(60)
+    dq = _ATTN.rules[0](NumpyOps, g, out, q, k, v, **kw)
+    g2 = g * 2
+    dk2 = _ATTN.rules[1](NumpyOps, g2, out, q, k, v, **kw)
+    np.testing.assert_allclose(dk2, 2 * _ATTN.rules[1](NumpyOps, g, out, q, k, v, **kw), **TIGHT)
+    np.testing.assert_allclose(_ATTN.rules[0](NumpyOps, g2, out, q, k, v, **kw), 2 * dq, **TIGHT)
+
+
+def test_the_memo_keeps_nothing_alive():
+    """An entry left by a node whose v needs no gradient (so no v rule drops it) holds its
+    arrays weakly: the first of them to be freed empties it."""
+    import weakref
+
+    memo = _memo_module()._memo
+    q, k, v = (Tensor(a, requires_grad=n) for a, n in zip(qkv(70, (3, 4), (5, 4), (5, 2)),
+                                                       (True, True, False)))
+    F.scaled_dot_product_attention(q, k, v).sum().backward()
+    assert memo.entry is not None and memo.entry.pieces.p is None  # the cotangent is gone
+    (g, out, *qkv_), kw = _rule_args(71)
+    _ATTN.rules[0](NumpyOps, g, out, *qkv_, **kw)
+    entry = memo.entry
+    assert entry.pieces.p is not None and entry.pieces.ds is not None
+    data = weakref.ref(out)
+    del out
+    assert data() is None  # the memo did not keep the output alive
+    assert entry.pieces.p is None and entry.pieces.ds is None
+
+
+def test_threads_running_backward_at_once_get_their_own_gradients():
+    import threading
+
+    arrays = [[rng(80 + t * 5 + i).standard_normal((2, 3, 6, 4)) for i in range(5)]
+              for t in range(2)]
+
+    def fused(q, k, v, c):
+        return F.scaled_dot_product_attention(q, k, v, is_causal=c)
+
+    expected = [_two_nodes_loss(_composite, a, True) for a in arrays]
+    errors = []
+    start = threading.Barrier(2)
+
+    def work(t):
+        start.wait()
+        try:
+            for _ in range(30):
+                for a, b in zip(_two_nodes_loss(fused, arrays[t], True), expected[t]):
+                    np.testing.assert_allclose(a, b, **TIGHT)
+        except AssertionError as e:  # reported by the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+
+
+def test_create_graph_does_not_use_the_memo():
+    """Under create_graph each rule records its own P: the second order is the
+    composite's."""
+    arrays = [rng(90 + i).standard_normal((2, 4, 3)) for i in range(3)]
+
+    def second(f):
+        ts = [Tensor(a, requires_grad=True) for a in arrays]
+        f(*ts, True).sum().backward(create_graph=True)
+        dq = ts[0].grad
+        for t in ts:
+            t.grad = None
+        (dq * dq).sum().backward()
+        return [t.grad for t in ts]
+
+    for a, b in zip(second(lambda q, k, v, c: F.scaled_dot_product_attention(q, k, v, is_causal=c)),
+                    second(_composite)):
+        np.testing.assert_allclose(a, b, **TIGHT)

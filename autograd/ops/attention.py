@@ -19,17 +19,19 @@ and zero gradients, as torch 2.13 does (its "safe softmax"), never NaN.
 
 Why a primitive: the composite (matmul, scale, mask, log_softmax, exp, dropout, matmul)
 records up to seven nodes and keeps four (..., L, S) intermediates alive until backward;
-the primitive records one node and keeps only q, k and v (and its output). Each rule
-recomputes ``P`` from q and k with ``xp`` ops (the q and k rules the score cotangent too),
-and still forward + backward takes about half the composite's time (causal, B=8, H=4,
-T=64, D=16, float32: 4.1 vs 9.0 ms warm, both measured in one process); a cache shared by
-the three rules would save the recomputation. Written in ``xp`` ops, the rules record
+the primitive records one node and keeps only q, k and v (and its output). Backward
+recomputes ``P`` from q and k with ``xp`` ops, once per node: the three rules share it
+(and the score cotangent) through a small per-thread memo (see ``_shared``), and forward
++ backward takes about half the composite's time (causal, B=8, H=4, T=64, D=16, float32:
+4.1 vs 9.0 ms warm, both measured in one process, before the sharing). Written in ``xp`` ops, the rules record
 their own derivatives under ``create_graph``, and every order is checked by the property
 suite.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from functools import lru_cache
 from typing import Any
 
@@ -95,29 +97,123 @@ def _dropped(p: Any, dropout: Any) -> Any:
     return p if dropout is None else p * dropout
 
 
-def _dscores(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
+def _dscores(xp, g, out, v, p, dropout):
     """The cotangent of the scaled scores: ``P * (dP - sum(dP * P))`` (the softmax VJP),
     with ``dP = (g v^T) * dropout``. The row sum is ``sum(g * out)``: ``out = (P *
     dropout) v``, so the two are equal, and this one is (L, Ev) wide, not (L, S)."""
-    p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
     dp = _dropped(xp.matmul(g, xp.transpose(v, axes=_swap(v.ndim))), dropout)
     return p * (dp - xp.sum(g * out, axis=(out.ndim - 1,), keepdims=True))
 
 
+# Sharing P and dS between the three rules of one node (plain backward only).
+#
+# Each rule needs P (the v rule) or dS (the q and k rules, dS needs P): computed by each,
+# that is three softmax passes and two (L, Ev) x (Ev, S) products per node where one of
+# each will do (~17% of the tiny GPT's step). The engine calls a node's rules one after
+# the other (q, k, v, those whose input needs a gradient), so the first of them leaves
+# what it computed in a one-entry memo that the next ones of the same node read.
+#
+# Why it can never hand out a stale result:
+# - An entry serves only a call whose every array operand *is* (identity, not id(),
+#   which can be recycled) the one it was computed from: g, out, q, k, v and the mask and
+#   dropout attrs, with equal scale and is_causal. It holds them by weak reference, so it
+#   keeps no graph alive; a dead reference matches nothing, and the first one to die
+#   (g, as a rule, once the engine moves past the node) empties the entry at once.
+# - Each rule reads an entry at most once (a second q call, say from a second backward
+#   pass, computes afresh), the v rule, always the last, drops it, and any call that does
+#   not match replaces it. What a rule returns is computed with the same operations on the
+#   same values as without the memo (P and dS are never returned, so nobody can write
+#   into them).
+# - One entry per thread (threading.local): two threads running backward never see each
+#   other's. Under create_graph the rules get graph nodes and take the plain path: each
+#   records its own P, as before.
+# The memo relies on nothing being written in place into those exact arrays between two
+# rules of one node (the engine runs nothing in between; an in-place op on q, k, v or the
+# output is refused by the version check before backward starts).
+
+_SHARE = True  # False: every rule recomputes (the benchmark times both ways)
+
+
+class _Pieces:
+    """What an entry hands out: ``P`` and ``dS`` (None once emptied). Kept apart from the
+    weak references so that their callbacks, which empty it, make no reference cycle."""
+
+    __slots__ = ("p", "ds")
+
+    def __init__(self, p: Any, ds: Any) -> None:
+        self.p, self.ds = p, ds
+
+    def clear(self, _ref: Any = None) -> None:
+        self.p = self.ds = None
+
+
+class _Entry:
+    """One node's P and dS, with weak references to the operands they were computed from
+    and the rules (bits ``_Q``, ``_K``) that have had them."""
+
+    __slots__ = ("refs", "scale", "is_causal", "pieces", "served")
+
+    def __init__(self, arrays: tuple[Any, ...], scale: float, is_causal: bool,
+                 pieces: _Pieces, served: int) -> None:
+        clear = pieces.clear
+        self.refs = tuple(None if a is None else weakref.ref(a, clear) for a in arrays)
+        self.scale, self.is_causal, self.pieces, self.served = scale, is_causal, pieces, served
+
+    def matches(self, arrays: tuple[Any, ...], scale: float, is_causal: bool, rule: int) -> bool:
+        if self.served & rule or self.scale != scale or self.is_causal is not is_causal:
+            return False
+        for r, a in zip(self.refs, arrays):
+            if (a is not None) if r is None else (r() is not a):
+                return False
+        return self.pieces.p is not None
+
+
+_memo = threading.local()  # .entry: this thread's _Entry or None
+
+_Q, _K, _V = 1, 2, 4  # which rule has read (or written) an entry
+
+
+def _shared(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout, rule):
+    """Return ``(P, dS)`` for one rule (dS None for the v rule): from this thread's memo
+    when an earlier rule of the same node left them, else computed (and left there)."""
+    if not _SHARE or not (type(g) is type(out) is type(q) is type(k) is type(v) is np.ndarray):
+        p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
+        return p, None if rule == _V else _dscores(xp, g, out, v, p, dropout)
+    arrays = (g, out, q, k, v, mask, dropout)
+    entry = getattr(_memo, "entry", None)
+    if entry is not None and entry.matches(arrays, scale, is_causal, rule):
+        pieces = entry.pieces
+        p, ds = pieces.p, pieces.ds
+        if rule == _V:
+            _memo.entry = None
+            return p, None
+        entry.served |= rule
+        return p, ds
+    p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
+    if rule == _V:
+        _memo.entry = None
+        return p, None
+    ds = _dscores(xp, g, out, v, p, dropout)
+    _memo.entry = _Entry(arrays, scale, is_causal, _Pieces(p, ds), rule)
+    return p, ds
+
+
 def _vjp_q(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
-    ds = _dscores(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
-                  dropout=dropout)
+    _, ds = _shared(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
+                    dropout=dropout, rule=_Q)
     return xp.matmul(ds, k) * scale  # dq = dS k * scale
 
 
 def _vjp_k(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
-    ds = _dscores(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
-                  dropout=dropout)
+    _, ds = _shared(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
+                    dropout=dropout, rule=_K)
     return xp.matmul(xp.transpose(ds, axes=_swap(ds.ndim)), q) * scale  # dk = dS^T q * scale
 
 
 def _vjp_v(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
-    p = _dropped(probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal), dropout)
+    p, _ = _shared(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
+                   dropout=dropout, rule=_V)
+    p = _dropped(p, dropout)
     return xp.matmul(xp.transpose(p, axes=_swap(p.ndim)), g)  # dv = (P * dropout)^T g
 
 
