@@ -683,7 +683,11 @@ class Tensor(_Casts, Node):
     def __setitem__(self, index: Any, value: ArrayLike) -> None:
         """``t[index] = value`` in place (value broadcast to ``t[index]``'s shape); when
         recorded it is differentiable w.r.t. both ``t``'s old value and ``value``."""
-        _mutate(self, "__setitem__", lambda t: _put(t, index, value))
+        if _grad_enabled.get() and (self.requires_grad or isinstance(value, Tensor) and (
+                value.requires_grad)):
+            _mutate(self, "__setitem__", lambda t: _put(t, index, value))
+        else:  # nothing to record: numpy's assignment, in O(size of the index)
+            _assign(self, index, value)
 
     def __iadd__(self, other: ArrayLike) -> Tensor: return self.add_(other)
     def __isub__(self, other: ArrayLike) -> Tensor: return self.sub_(other)
@@ -2718,6 +2722,24 @@ def _put(t: Tensor, index: Any, value: Any) -> Tensor:
                          "assign under no_grad")
     put: Tensor = Tensor._apply(OPS["index_put_add"], v, index=idx, shape=t.shape)
     return put.where(mask, t)
+
+
+def _assign(t: Tensor, index: Any, value: Any) -> None:
+    """``t[index] = value`` when nothing is recorded: numpy's assignment (it casts, as
+    torch's does, and drops a value's leading 1s), counted as an in-place change."""
+    global _clock
+    _refuse_inplace(t, "__setitem__")
+    idx = _index(index, t.shape)
+    try:
+        t.data[idx] = _raw(value)
+    except IndexError as e:
+        raise IndexError(f"__setitem__: {e} (tensor of shape {t.shape})") from None
+    except ValueError as e:
+        raise ShapeError(f"__setitem__: {e} (tensor of shape {t.shape}, value of shape "
+                         f"{np.shape(_raw(value))})") from None
+    _clock += 1
+    _note_modified(t.data, _clock, False)
+    _clock += 1
 
 
 def _alias(t: Tensor) -> Tensor:

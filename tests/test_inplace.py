@@ -316,3 +316,24 @@ def test_an_optimizer_step_counts_as_an_in_place_change():
         with pytest.raises(RuntimeError, match="in-place|inplace"):
             loss.backward()
         assert w._version == 1
+
+
+def test_unrecorded_setitem_is_numpy_assignment_with_the_version_bump():
+    t = ag.zeros(1000, 4)
+    for i in range(1000):  # O(row) each: numpy's assignment, not a masked copy
+        t[i] = np.arange(4.0) + i
+    np.testing.assert_array_equal(t.data[999], [999, 1000, 1001, 1002])
+    assert t._version == 1000
+    ints = Tensor([1, 2, 3])
+    ints[0] = 7.9  # casts, as torch's t[0] = 7.9 on an integer tensor
+    assert ints.data.tolist() == [7, 2, 3]
+    with pytest.raises(IndexError, match="__setitem__"):
+        t[5000] = 1.0
+    with pytest.raises(ag.ShapeError, match="__setitem__"):
+        t[0] = np.ones(3)
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with ag.no_grad():
+        w[0] = 5.0  # a leaf in no_grad: allowed, and counted
+    with pytest.raises(RuntimeError, match="version is 1, expected 0"):
+        loss.backward()
