@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .modes import is_grad_enabled
 from .ops import OPS, Op, Operand
 
 
@@ -246,16 +247,18 @@ class NumpyOps:
         return d
 
     def gelu_tanh(x):
-        # one array, updated in place, instead of eight temporaries (an array even for 0-d x)
+        # x (1 + tanh(z)) / 2 == x / (1 + exp(-2 z)): numpy's exp is ~3x faster than its
+        # tanh, and the sigmoid form keeps full relative precision where tanh(z) is near -1.
+        # One array, updated in place, instead of eight temporaries (an array even for 0-d x).
         u = np.multiply(x, x, out=np.empty(np.shape(x), np.result_type(x, 0.5)))
         u *= 0.044715
         u += 1
         u *= x
-        u *= 0.7978845608028654
-        np.tanh(u, out=u)
+        u *= -2 * 0.7978845608028654  # -2 z
+        with np.errstate(over="ignore"):  # exp(-2 z) = inf: the output is x / inf = -0
+            np.exp(u, out=u)
         u += 1
-        u *= x
-        u *= 0.5
+        np.divide(x, u, out=u)
         return u
 
     def softplus(x, *, beta, threshold):
@@ -291,9 +294,12 @@ class NumpyOps:
 
     # attention
     def scaled_dot_product_attention(q, k, v, *, scale, mask, is_causal, dropout):
-        from .ops.attention import probabilities  # local: the family keeps to its banner
+        from .ops.attention import keep_probabilities, probabilities  # local: the family
         p = probabilities(NumpyOps, q, k, scale=scale, mask=mask, is_causal=is_causal)
-        return np.matmul(p if dropout is None else p * dropout, v)
+        out = np.matmul(p if dropout is None else p * dropout, v)
+        if is_grad_enabled():  # a node will be recorded: keep P for its backward
+            keep_probabilities(out, q, k, p, (scale, mask, is_causal))
+        return out
 
 
 def ieee(fn, *args, **attrs):

@@ -499,3 +499,51 @@ def test_create_graph_does_not_use_the_memo():
     for a, b in zip(second(lambda q, k, v, c: F.scaled_dot_product_attention(q, k, v, is_causal=c)),
                     second(_composite)):
         np.testing.assert_allclose(a, b, **TIGHT)
+
+
+def test_the_forward_keeps_P_for_backward_changing_no_bit(monkeypatch):
+    """The P the forward keeps gives the gradients that recomputing it gives, bit for bit
+    (KEEP_LIMIT 0 keeps nothing), with a mask, dead rows and dropout."""
+    mask = rng(33).random((3, 5, 5)) > 0.3
+    mask[1, 2] = False  # a dead row
+
+    def grads(limit):
+        monkeypatch.setattr(_memo_module(), "KEEP_LIMIT", limit)
+        ts = [Tensor(a, requires_grad=True) for a in qkv(33, *[(3, 5, 4)] * 3)]
+        out = F.scaled_dot_product_attention(*ts, attn_mask=mask, dropout_p=0.2, rng=5)
+        assert (id(out.data) in _memo_module()._kept) == bool(limit)
+        out.backward(rng(34).standard_normal(out.shape))
+        return [t.grad for t in ts]
+
+    for a, b in zip(grads(1 << 22), grads(0)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_kept_P_dies_with_the_output_and_is_not_kept_without_grad():
+    import weakref
+
+    kept = _memo_module()._kept
+    q, k, v = (Tensor(a, requires_grad=True) for a in qkv(35, (3, 4), (5, 4), (5, 2)))
+    out = F.scaled_dot_product_attention(q, k, v)
+    key, data = id(out.data), weakref.ref(out.data)
+    assert kept[key][4].shape == (3, 5)
+    del out
+    assert data() is None and key not in kept
+    with autograd.no_grad():
+        out = F.scaled_dot_product_attention(q, k, v)
+    assert id(out.data) not in kept
+
+
+def test_kept_P_serves_only_the_arrays_it_came_from():
+    """A rule called with the node's output but another q (equal shape, other values)
+    computes its own P: the entry matches q and k by identity."""
+    (g, out, q, k, v), kw = _rule_args(72)
+    kept = _memo_module()._kept
+    assert id(out) in kept  # _rule_args ran the forward while grad mode records
+    q2 = q + 1.0
+    fresh = _ATTN.rules[0](NumpyOps, g, out, q2, k, v, **kw)
+    _memo_module()._memo.entry = None
+    p = _memo_module().probabilities(NumpyOps, q2, k, scale=kw["scale"], mask=None,
+                                     is_causal=kw["is_causal"])
+    ds = p * (g @ v.swapaxes(-1, -2) - (g * out).sum(-1, keepdims=True))
+    np.testing.assert_allclose(fresh, ds @ k * kw["scale"], **TIGHT)

@@ -19,12 +19,13 @@ and zero gradients, as torch 2.13 does (its "safe softmax"), never NaN.
 
 Why a primitive: the composite (matmul, scale, mask, log_softmax, exp, dropout, matmul)
 records up to seven nodes and keeps four (..., L, S) intermediates alive until backward;
-the primitive records one node and keeps only q, k and v (and its output). Backward
-recomputes ``P`` from q and k with ``xp`` ops, once per node: the three rules share it
-(and the score cotangent) through a small per-thread memo (see ``_shared``), and forward
-+ backward takes about half the composite's time (causal, B=8, H=4, T=64, D=16, float32:
-4.1 vs 9.0 ms warm, both measured in one process, before the sharing). Written in ``xp`` ops, the rules record
-their own derivatives under ``create_graph``, and every order is checked by the property
+the primitive records one node and keeps q, k, v, its output and P (the forward's P, for
+backward, while it has at most ``KEEP_LIMIT`` elements; above that backward recomputes P
+from q and k, once per node). The three rules share P and the score cotangent through a
+small per-thread memo (see ``_shared``). Forward + backward took about half the
+composite's time before either change (causal, B=8, H=4, T=64, D=16, float32: 4.1 vs 9.0
+ms warm, both measured in one process). Written in ``xp`` ops, the rules record their own
+derivatives under ``create_graph``, and every order is checked by the property
 suite.
 """
 
@@ -170,6 +171,44 @@ class _Entry:
 
 _memo = threading.local()  # .entry: this thread's _Entry or None
 
+# P kept by the forward for its node's backward (plain backward only): recomputing it is a
+# matmul, a max, an exp and a sum over (..., L, S), ~1.8 ms of the tiny GPT's ~50 ms step
+# per layer. Kept only while grad mode records and P has at most KEEP_LIMIT elements
+# (beyond that memory matters more than the pass, and backward recomputes as before).
+# Keyed by the output array, which the node holds as its data: the entry dies with it (a
+# weak reference's callback), and serves only a rule whose out, q and k *are* the arrays
+# it was computed from, with equal attrs, so what a rule gets is bit for bit what it
+# would compute. An in-place change of q, k or out after the forward is refused by the
+# version check before any rule runs.
+KEEP_LIMIT = 1 << 22
+_kept: dict[int, tuple[Any, ...]] = {}  # id(out) -> (ref(out), ref(q), ref(k), attrs, P)
+
+
+def keep_probabilities(out: Any, q: Any, k: Any, p: Any, attrs: tuple[Any, ...]) -> None:
+    """Keep ``p`` (the forward's P) for the backward of the node whose output is ``out``;
+    ``attrs`` is ``(scale, mask, is_causal)``. Called while grad mode records."""
+    if p.size > KEEP_LIMIT:
+        return
+    key = id(out)
+
+    def drop(ref: Any) -> None:
+        entry = _kept.get(key)
+        if entry is not None and entry[0] is ref:  # not a newer entry for a recycled id
+            del _kept[key]
+
+    _kept[key] = (weakref.ref(out, drop), weakref.ref(q), weakref.ref(k), attrs, p)
+
+
+def _kept_probabilities(out: Any, q: Any, k: Any, attrs: tuple[Any, ...]) -> Any:
+    """Return the P kept by the forward for exactly these arrays and attrs, or None."""
+    entry = _kept.get(id(out))
+    if entry is None or entry[0]() is not out or entry[1]() is not q or entry[2]() is not k:
+        return None
+    scale, mask, is_causal = entry[3]
+    if scale != attrs[0] or mask is not attrs[1] or is_causal is not attrs[2]:
+        return None
+    return entry[4]
+
 _Q, _K, _V = 1, 2, 4  # which rule has read (or written) an entry
 
 
@@ -189,7 +228,9 @@ def _shared(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout, rule):
             return p, None
         entry.served |= rule
         return p, ds
-    p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
+    p = _kept_probabilities(out, q, k, (scale, mask, is_causal))
+    if p is None:
+        p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
     if rule == _V:
         _memo.entry = None
         return p, None
