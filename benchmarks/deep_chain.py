@@ -146,9 +146,12 @@ def summary(results: dict[str, dict[str, Any]], quick: bool) -> list[str]:
     return lines
 
 
+PER_NODE_GOAL, SCALING_GOAL = 1.0, 11
+
+
 def targets(results: dict[str, dict[str, Any]], quick: bool) -> list[tuple[str, str, bool | None]]:
-    """Works at the largest N at the default recursion limit; <= 1 us per chain step at
-    every N; time(1e6) / time(1e5) <= 12."""
+    """Works at the largest N at the default recursion limit; <= 1 us per graph node (the
+    mul and the add of a chain step) at every N; time(1e6) / time(1e5) <= 11 (issue 13)."""
     cs = cases(quick)
     out: list[tuple[str, str, bool | None]] = []
     big = cs[-1]
@@ -160,13 +163,15 @@ def targets(results: dict[str, dict[str, Any]], quick: bool) -> list[tuple[str, 
     worst = max(((t * 1e6 / n, n) for n, t in per.items() if t is not None), default=None)
     if worst is not None:
         us, n = worst
-        out.append(("ours <= 1 us per chain step (<= 0.5 us per graph node), at every N",
-                    f"worst {us:.2f} us/step ({us / 2:.2f} us/node) at N = {n:,}", us <= 1.0))
+        out.append((f"ours <= {PER_NODE_GOAL:g} us per graph node (2 per chain step), at every N",
+                    f"worst {us / 2:.2f} us/node ({us:.2f} us/step) at N = {n:,}",
+                    us / 2 <= PER_NODE_GOAL))
     t5, t6 = per.get(100_000), per.get(1_000_000)
+    text = f"ours time(1e6) / time(1e5) <= {SCALING_GOAL:g}"
     if t5 is not None and t6 is not None:
-        out.append(("ours time(1e6) / time(1e5) <= 12", f"{t6 / t5:.2f}", t6 / t5 <= 12))
+        out.append((text, f"{t6 / t5:.2f}", t6 / t5 <= SCALING_GOAL))
     else:
-        out.append(("ours time(1e6) / time(1e5) <= 12", "N = 1e6 runs in the full run only", None))
+        out.append((text, "N = 1e6 runs in the full run only", None))
     return out
 
 

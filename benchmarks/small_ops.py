@@ -101,15 +101,18 @@ def setup_ours(case: dict[str, Any]) -> Any:
 IMPLS = {"numpy": setup_numpy, "torch": setup_torch, "ours": setup_ours}
 
 
+GOAL = 0.55
+
+
 def targets(results: dict[str, dict[str, Any]], quick: bool) -> list[tuple[str, str, bool | None]]:
-    """ours <= 0.66 x torch."""
+    """ours <= 0.55 x torch (issue 13)."""
     from benchmarks.harness import paired_ratio
 
     r = results[cases(quick)[0]["label"]]
     ratio = paired_ratio(r.get("ours"), r.get("torch"))
     if ratio is None:
-        return [("ours <= 0.66 x torch", "not measured", None)]
-    return [("ours <= 0.66 x torch", f"{ratio:.3f} x", ratio <= 0.66)]
+        return [("ours <= 0.55 x torch", "not measured", None)]
+    return [("ours <= 0.55 x torch", f"{ratio:.3f} x", ratio <= GOAL)]
 
 
 if __name__ == "__main__":
