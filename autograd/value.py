@@ -45,11 +45,29 @@ def _init(v: Value, data: float, op: Op | None, parents: tuple[Value, ...],
 
 def _constant(x: Any, op: Op) -> Value:
     """Return the number ``x`` as a constant leaf (as in micrograd). An implicit constant
-    needs no gradient: backward skips it (a third less work)."""
+    needs no gradient: backward skips it (a third less work). A nonzero int or float
+    constant is made once and shared (``y * 1.0001`` in a loop records one node per step,
+    not two): it is a leaf no gradient reaches, so nothing ever writes to it."""
+    if (type(x) is float or type(x) is int) and x:  # 0.0 == -0.0: zeros are not shared
+        v = _constants.get(x)
+        if v is not None:
+            return v
     v = _init(Value.__new__(Value), x if type(x) is float else _scalar(x, f"Value {op.name}"),
               None, (), NOATTRS)
     v.requires_grad = False
+    if (type(x) is float or type(x) is int) and x and len(_constants) < _CONSTANTS_KEPT:
+        _constants[x] = v  # bounded: past that, a constant is made per use, as before
     return v
+
+
+_constants: dict[float, Value] = {}  # the shared constant leaves, by value (1 and 1.0 alike)
+_CONSTANTS_KEPT = 1024
+
+
+def shared_constant(v: Any) -> bool:
+    """Return True for a constant leaf that ``_constant`` shares between its uses (a drawing
+    shows one per use, as each use had its own before they were shared)."""
+    return type(v) is Value and _constants.get(v.data) is v
 
 
 def _lift(x: Any, op: Op) -> Value:

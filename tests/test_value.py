@@ -328,3 +328,44 @@ def test_value_agrees_with_tensor(name, data):
     t_out.backward()
     for v, t in zip(values, tensors):
         np.testing.assert_allclose(v.grad, t.grad, rtol=1e-13, atol=1e-15)
+
+
+# ---------------------------------------------------------------- shared constants
+
+
+def test_a_number_constant_is_shared_between_uses_and_never_written():
+    import autograd.value as V
+
+    x = Value(3.0)
+    ys = [x * 1.0001 + 2 for _ in range(3)]
+    consts = {id(y.parents[0].parents[1]) for y in ys} | {id(y.parents[1]) for y in ys}
+    assert len(consts) == 2  # one 1.0001, one 2 (as 2.0), for every step
+    c = ys[0].parents[1]
+    assert c.data == 2.0 and type(c.data) is float and not c.requires_grad and V.shared_constant(c)
+    sum(ys).backward()
+    assert x.grad == pytest.approx(3 * 1.0001)
+    assert c.grad == 0.0 and ys[0].parents[0].parents[1].grad == 0.0  # no gradient reaches them
+
+
+def test_zero_constants_keep_their_sign():
+    """0.0 == -0.0 as dict keys: zeros are never shared, so each keeps its sign."""
+    import autograd.value as V
+
+    one = Value(1.0)
+    assert (one / 0.0).data == math.inf and (one / -0.0).data == -math.inf
+    assert math.copysign(1, (one * -0.0).data) == -1 and math.copysign(1, (one * 0.0).data) == 1
+    assert not V.shared_constant((one * 0.0).parents[1])
+
+
+def test_the_shared_constants_are_bounded(monkeypatch):
+    import autograd.value as V
+
+    monkeypatch.setattr(V, "_constants", {})
+    monkeypatch.setattr(V, "_CONSTANTS_KEPT", 4)
+    x = Value(1.0)
+    for i in range(1, 10):
+        x = x + float(i)
+    assert len(V._constants) == 4
+    a, b = Value(1.0) + 9.0, Value(1.0) + 9.0  # past the bound: one constant per use
+    assert a.parents[1] is not b.parents[1] and not V.shared_constant(a.parents[1])
+    assert (Value(1.0) + 1.0).parents[1] is (Value(2.0) + 1).parents[1]

@@ -593,7 +593,12 @@ def test_dense_modules_collapse_to_layers_and_sparse_ones_per_neuron():
     # 16 x 16 neuron-to-neuron edges would be a web: one box per layer instead
     assert sorted(re.search(r"<B>(.*?)</B>", v).group(1) for v in groups) == [
         "layers.0", "layers.1", "layers.2"]
-    assert g.hidden == len(ag.walk(loss, grad_only=False)) - len(_drawn_engine_nodes(g.source))
+    # counted against the drawable graph: the engine's walk sees the constants 1.0 (the
+    # 16 first-layer inputs and the loss's target) and -0.5 (16 inputs) once each, shared;
+    # the drawing shows each use
+    drawable = viz.graph.graph_nodes(loss)
+    assert len(drawable) == len(ag.walk(loss, grad_only=False)) + (17 - 1) + (16 - 1)
+    assert g.hidden == len(drawable) - len(_drawn_engine_nodes(g.source))
     loss, params = scalar_mlp((2, 2, 1))
     g = viz.draw_dot(loss, params=params, budget=15)
     groups = [v for k, v in dot_nodes(g.source).items() if k.startswith("g")]
@@ -610,7 +615,8 @@ def test_hundred_thousand_node_graph_collapses(tmp_path):
     for _ in range(20_000):
         y = (y * 0.9999).tanh() + 0.001  # 5 nodes per step (two implicit constants)
     y.backward()
-    total = len(ag.walk(y, grad_only=False))
+    assert len(ag.walk(y, grad_only=False)) == 1 + 3 * 20_000 + 2  # the constants are shared
+    total = len(viz.graph.graph_nodes(y))  # and drawn once per use
     assert total == 1 + 5 * 20_000
     g = viz.draw_dot(y)
     assert len(dot_nodes(g.source)) <= 300

@@ -35,6 +35,7 @@ Everything here is iterative, so graphs of any depth work.
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from typing import Any, SupportsFloat
 import numpy as np
 
 import autograd
+from autograd.value import shared_constant
 
 Fmt = str | Callable[[float], str]
 GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
@@ -358,10 +360,29 @@ def _flow_text(ct: Any, fmt: Fmt) -> str:
 
 def inputs_of(node: Any) -> tuple[Any, ...]:
     """Return the inputs of a node as drawn: its ``parents``, or once backward has released
-    them the skeleton it kept of them (``parents.skeleton``)."""
+    them the skeleton it kept of them (``parents.skeleton``). A constant the engine shares
+    between uses (``y * 1.0001`` in a loop) is drawn as one leaf per use, as micrograd draws
+    it: the same stand-in for the same use every time it is asked for."""
     if node.graph_freed:
         return tuple(getattr(node.parents, "skeleton", node.parents))
-    return tuple(node.parents)
+    ps = tuple(node.parents)
+    if not any(map(shared_constant, ps)):
+        return ps
+    drawn = _drawn_inputs.get(node)
+    if drawn is None:
+        drawn = _drawn_inputs[node] = tuple(
+            _constant_use(p) if shared_constant(p) else p for p in ps)
+    return drawn
+
+
+_drawn_inputs: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def _constant_use(c: autograd.Value) -> autograd.Value:
+    """A constant leaf of its own with the data of the shared constant ``c``."""
+    use = autograd.Value(c.data)
+    use.requires_grad = False
+    return use
 
 
 def graph_nodes(root: Any) -> list[Any]:
