@@ -66,6 +66,11 @@ def _const(x: Any, like: Tensor) -> Tensor:
     dtype of its category: float64 for a float (numpy's default float; torch's is float32,
     so ``0.7 ** int32_t`` is float64 here), int64 for an int with a bool tensor."""
     if type(x) in (int, float, bool):
+        key = (x, type(x), like.data.dtype)
+        if x:  # shared (0.0 == -0.0 as keys: zeros are made per use, for their sign)
+            shared = _constants.get(key)
+            if shared is not None:
+                return shared
         if _CATEGORY[like.data.dtype.kind] >= _SCALAR_CATEGORY[type(x)]:
             try:
                 arr = np.asarray(x, dtype=like.data.dtype)
@@ -75,9 +80,28 @@ def _const(x: Any, like: Tensor) -> Tensor:
                                     "t.double())") from None
         else:
             arr = np.asarray(x, dtype=np.float64 if type(x) is float else np.int64)
+        if x and len(_constants) < _CONSTANTS_KEPT:
+            arr.flags.writeable = False  # shared: an in-place op on it is refused
+            _constants[key] = t = _result(None, arr, (), NOATTRS)
+            _shared_ids.add(id(t))  # kept for good by _constants: the id is never reused
+            return t
     else:
         arr = _array(x, None, "Tensor operand", copy=False)
     return _result(None, arr, (), NOATTRS)
+
+
+# A Python number operand is one shared 0-d constant per (value, type, dtype of the other
+# operand): ``h * 1.0001`` in a loop makes no Tensor per step. Read-only, needing no
+# gradient, it is never written to. Bounded: past that, a constant is made per use.
+_constants: dict[tuple[Any, type, np.dtype], Tensor] = {}
+_shared_ids: set[int] = set()
+_CONSTANTS_KEPT = 1024
+
+
+def shared_constant(t: Any) -> bool:
+    """Return True for a constant that ``_const`` shares between its uses (a drawing shows
+    one per use, as each use had its own before they were shared)."""
+    return id(t) in _shared_ids and type(t) is Tensor
 
 
 # In-place operations tick this clock; every Tensor notes its tick when made (``_epoch``),

@@ -508,3 +508,36 @@ def test_data_is_copied_on_construction():
 def test_repr_does_not_crash(make):
     text = repr(make())
     assert text.startswith("Tensor(")
+
+
+# ---------------------------------------------------------------- shared constants
+
+
+def test_a_number_operand_is_one_shared_read_only_constant_per_value_type_and_dtype():
+    from autograd.tensor import shared_constant
+
+    x32 = Tensor(np.ones(3, np.float32), requires_grad=True)
+    x64 = Tensor(np.ones(3), requires_grad=True)
+    a, b = x32 * 1.5, x32 * 1.5
+    assert a.parents[1] is b.parents[1] and shared_constant(a.parents[1])
+    assert a.dtype == np.float32 and a.parents[1].dtype == np.float32
+    assert (x64 * 1.5).parents[1] is not a.parents[1]  # another dtype: another constant
+    assert (x64 * 1.5).parents[1].dtype == np.float64
+    i = Tensor(np.arange(3.0), requires_grad=True)
+    assert (i + 1).parents[1] is not (i + True).parents[1]  # int and bool are different
+    assert (i + 1).parents[1] is not (i + 1.0).parents[1] and (i + 1).dtype == i.dtype
+    c = a.parents[1]
+    with pytest.raises(Exception, match="read-only"):
+        c.add_(1.0)
+    assert c.item() == 1.5  # refused: unchanged
+    (a + b).sum().backward()
+    assert c.grad is None and np.array_equal(x32.grad, np.full(3, 3.0, np.float32))
+
+
+def test_zero_operands_are_made_per_use_and_keep_their_sign():
+    from autograd.tensor import shared_constant
+
+    x = Tensor([1.0, -1.0], requires_grad=True)
+    assert np.array_equal(np.signbit((x * -0.0).data), [True, False])
+    assert np.array_equal(np.signbit((x * 0.0).data), [False, True])
+    assert not shared_constant((x * 0.0).parents[1])

@@ -50,7 +50,17 @@ import autograd
 
 from .dot import to_digraph
 from .grads import node_grads
-from .graph import Fmt, Params, VizGraph, _array_text, _grad_text, build_graph, format_number, graph_nodes
+from .graph import (
+    Fmt,
+    Params,
+    VizGraph,
+    _array_text,
+    _grad_text,
+    build_graph,
+    format_number,
+    graph_nodes,
+    inputs_of,
+)
 from .render import pipe
 
 
@@ -196,8 +206,9 @@ def _forward_steps(order: Sequence[Any], model: VizGraph, fmt: Fmt) -> list[dict
     for i, node in enumerate(order):
         d = model.node_ids[i]
         value = _data_text(node.data, fmt)
-        edges = sorted({edge_of[(i, k)] for k in range(len(node.parents)) if (i, k) in edge_of})
-        inputs = [names[where[id(p)]] for p in node.parents][:8]
+        drawn = inputs_of(node)  # a shared constant: its stand-in for this use
+        edges = sorted({edge_of[(i, k)] for k in range(len(drawn)) if (i, k) in edge_of})
+        inputs = [names[where[id(p)]] for p in drawn][:8]
         steps.append({"node": d, "name": names[i], "op": node.op_name,
                       "rule": f"{node.op_name}({', '.join(inputs)})" if node.op_name else "a leaf",
                       "value": value, "edges": edges,

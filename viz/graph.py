@@ -44,7 +44,8 @@ from typing import Any, SupportsFloat
 import numpy as np
 
 import autograd
-from autograd.value import shared_constant
+from autograd.tensor import shared_constant as _shared_tensor
+from autograd.value import shared_constant as _shared_value
 
 Fmt = str | Callable[[float], str]
 GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
@@ -366,21 +367,35 @@ def inputs_of(node: Any) -> tuple[Any, ...]:
     if node.graph_freed:
         return tuple(getattr(node.parents, "skeleton", node.parents))
     ps = tuple(node.parents)
-    if not any(map(shared_constant, ps)):
+    if not any(map(_shared_constant, ps)):
         return ps
-    drawn = _drawn_inputs.get(node)
-    if drawn is None:
-        drawn = _drawn_inputs[node] = tuple(
-            _constant_use(p) if shared_constant(p) else p for p in ps)
-    return drawn
+    drawn = _drawn_inputs.get(id(node))
+    if drawn is None or drawn[0]() is not node:
+        uses = tuple(_constant_use(p) if _shared_constant(p) else p for p in ps)
+        drawn = _drawn_inputs[id(node)] = (weakref.ref(node, _forget(id(node))), uses)
+    return drawn[1]
 
 
-_drawn_inputs: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+# node id -> (a weak reference to the node, its inputs as drawn): by id, not by node, as a
+# Tensor's == is elementwise
+_drawn_inputs: dict[int, tuple[weakref.ref, tuple[Any, ...]]] = {}
 
 
-def _constant_use(c: autograd.Value) -> autograd.Value:
-    """A constant leaf of its own with the data of the shared constant ``c``."""
-    use = autograd.Value(c.data)
+def _forget(key: int) -> Callable[[weakref.ref], None]:
+    def drop(ref: weakref.ref) -> None:
+        entry = _drawn_inputs.get(key)
+        if entry is not None and entry[0] is ref:
+            del _drawn_inputs[key]
+    return drop
+
+
+def _shared_constant(p: Any) -> bool:
+    return _shared_value(p) or _shared_tensor(p)
+
+
+def _constant_use(c: Any) -> Any:
+    """A constant leaf of its own (a Value or a Tensor) with the data of the shared ``c``."""
+    use = type(c)(c.data)
     use.requires_grad = False
     return use
 
