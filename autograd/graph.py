@@ -194,25 +194,29 @@ def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> lis
     """
     stops = set(stop)
     seen: set[Node] = set()  # expanded: its inputs were pushed
-    done: set[Node] = set()  # in order
     order: list[Node] = []
-    stack = list(reversed(roots))
+    stack: list[Any] = list(reversed(roots))
+    pop, push = stack.pop, stack.append
     while stack:
-        node = stack[-1]
-        if node in seen:  # back on top: every input below it is done
-            stack.pop()
-            if node not in done:
-                done.add(node)
-                order.append(node)
+        node = pop()
+        if node is _DONE:  # every input of the node below the mark is in order
+            order.append(pop())
+            continue
+        if node in seen:  # pushed twice, by two consumers: expanded already
             continue
         seen.add(node)
         if _any_rebased and type(node.parents) is tuple and hasattr(node, "_epoch"):
             _resolve(node)
-        if node not in stops:
+        push(node)
+        push(_DONE)
+        if not stops or node not in stops:
             for p in reversed(node.parents):  # so that the first operand comes out first
                 if p not in seen and (p.requires_grad or not grad_only):
-                    stack.append(p)
+                    push(p)
     return order
+
+
+_DONE = object()  # in walk's stack: the node below it is done once this is popped
 
 
 @gc_paused()
@@ -316,19 +320,22 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
             continue
         op: Op = node.op  # type: ignore[assignment]  # a node with parents has an op
         attrs = node.attrs
+        n = len(parents)
         args: Sequence[Any]
         if create_graph:
             args, out = parents, node
         else:  # the inputs' data, unrolled for one and two inputs: no list built
-            n = len(parents)
             args = (parents[0].data,) if n == 1 else (parents[0].data, parents[1].data) if (
                 n == 2) else [p.data for p in parents]
             out = node.data
+        pair = n == 2 and not attrs  # the arithmetic operators: a plain call, no * or **
+        if pair:  # (a third of a scalar backward's time)
+            x, y = args  # type: ignore[misc]  # n == 2: two of them
         for i, p in enumerate(parents):
             if p.requires_grad:
                 rule = op.rules[i]
                 try:
-                    ct = rule(xp, g, out, *args, **attrs)
+                    ct = rule(xp, g, out, x, y) if pair else rule(xp, g, out, *args, **attrs)
                 except (ArithmeticError, ValueError) as e:
                     ct = recover(e, rule, g, out, *args, **attrs)
                 if ct is None:

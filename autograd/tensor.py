@@ -19,6 +19,7 @@ from typing import Any, Union
 import numpy as np
 
 from .backends import NumpyOps, _along
+from .constants import SharedConstants
 from .debugging import _WeakByIdentity, check_new_node
 from .graph import NOATTRS, Node, backprop, rebased
 from .modes import ANOMALOUS, _grad_enabled
@@ -68,7 +69,7 @@ def _const(x: Any, like: Tensor) -> Tensor:
     if type(x) in (int, float, bool):
         key = (x, type(x), like.data.dtype)
         if x:  # shared (0.0 == -0.0 as keys: zeros are made per use, for their sign)
-            shared = _constants.get(key)
+            shared = CONSTANTS.get(key)
             if shared is not None:
                 return shared
         if _CATEGORY[like.data.dtype.kind] >= _SCALAR_CATEGORY[type(x)]:
@@ -80,10 +81,10 @@ def _const(x: Any, like: Tensor) -> Tensor:
                                     "t.double())") from None
         else:
             arr = np.asarray(x, dtype=np.float64 if type(x) is float else np.int64)
-        if x and len(_constants) < _CONSTANTS_KEPT:
+        if x:
             arr.flags.writeable = False  # shared: an in-place op on it is refused
-            _constants[key] = t = _result(None, arr, (), NOATTRS)
-            _shared_ids.add(id(t))  # kept for good by _constants: the id is never reused
+            t = _result(None, arr, (), NOATTRS)
+            CONSTANTS.put(key, t)
             return t
     else:
         arr = _array(x, None, "Tensor operand", copy=False)
@@ -91,17 +92,13 @@ def _const(x: Any, like: Tensor) -> Tensor:
 
 
 # A Python number operand is one shared 0-d constant per (value, type, dtype of the other
-# operand): ``h * 1.0001`` in a loop makes no Tensor per step. Read-only, needing no
-# gradient, it is never written to. Bounded: past that, a constant is made per use.
-_constants: dict[tuple[Any, type, np.dtype], Tensor] = {}
-_shared_ids: set[int] = set()
-_CONSTANTS_KEPT = 1024
+# operand): ``h * 1.0001`` in a loop makes no Tensor per step (see ``constants``).
+CONSTANTS = SharedConstants()
 
 
 def shared_constant(t: Any) -> bool:
-    """Return True for a constant that ``_const`` shares between its uses (a drawing shows
-    one per use, as each use had its own before they were shared)."""
-    return id(t) in _shared_ids and type(t) is Tensor
+    """Return True for a constant that ``_const`` shares between its uses."""
+    return CONSTANTS.is_shared(t)
 
 
 # In-place operations tick this clock; every Tensor notes its tick when made (``_epoch``),

@@ -42,3 +42,14 @@ def _registry_unchanged():
     yield
     changed = sorted(n for n in set(OPS) | set(before) if OPS.get(n) is not before.get(n))
     assert not changed, f"the test left these ops changed in autograd.OPS: {changed}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_constants():
+    """Each test starts with empty tables of shared constants, so that what it counts of a
+    graph (shared constants once, drawn ones per use) does not depend on the tests before
+    it (the table starts afresh when full: test_value checks that)."""
+    import sys
+
+    for name in ("autograd.value", "autograd.tensor"):
+        sys.modules[name].CONSTANTS.clear()
