@@ -216,6 +216,11 @@ class NumpyOps:
     equal, maximum, minimum = np.equal, np.maximum, np.minimum
     matmul = _matmul
     einsum = _einsum
+
+    def linear(x, w, b):
+        y = _matmul(x, np.transpose(w))
+        y += b  # y is a new array of the result's dtype: in place
+        return y
     sum, max, min, reshape, transpose = np.sum, np.max, np.min, np.reshape, np.transpose
     prod, norm, cumsum, cumprod = np.prod, _norm, _cumsum, _cumprod
     logcumsumexp = _logcumsumexp

@@ -179,6 +179,13 @@ def _matmul(draw: Any, op: Op) -> Case:
     return _inputs(draw, op, [(*batch, n, k), (*y_batch, k, m)]), {}
 
 
+@st.composite
+def _linear(draw: Any, op: Op) -> Case:
+    n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
+    batch = draw(shapes(0, 2))
+    return _inputs(draw, op, [(*batch, n, k), (m, k), (m,)]), {}
+
+
 # New kinds live in their family's section at the end of this file, each strategy followed
 # by its ``register_kind`` call.
 
@@ -186,7 +193,7 @@ KINDS: dict[str, Callable[[Op], st.SearchStrategy[Case]]] = {
     "elementwise": _elementwise, "pow": _pow, "clip": _clip, "where": _where,
     "reduce": _reduce, "softmax": _softmax, "reshape": _reshape, "transpose": _transpose,
     "broadcast_to": _broadcast_to, "getitem": _getitem, "index_put_add": _index_put_add,
-    "concatenate": _concatenate, "matmul": _matmul,
+    "concatenate": _concatenate, "matmul": _matmul, "linear": _linear,
 }
 """Input strategies by op kind; ``register_kind`` adds one for a new kind of op."""
 

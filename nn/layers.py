@@ -21,6 +21,7 @@ from autograd.tensor import DtypeError
 
 from . import init
 from ._validate import RNG, drop_probability, generator, integer, one_of, positive
+from .functional.linear import linear
 from .functional.normalization import layer_norm
 from .module import Module, Parameter
 
@@ -79,8 +80,7 @@ class Linear(Module):
                              f"dimension must be in_features={self.in_features}")
         _check_dtype(x, self.weight.dtype, f"Linear(in_features={self.in_features}, "
                      f"out_features={self.out_features})")
-        y = x @ self.weight.T
-        return y + self.bias if self.bias is not None else y
+        return linear(x, self.weight, self.bias)  # one node with a bias (the linear op)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

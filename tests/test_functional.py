@@ -401,3 +401,92 @@ def test_grad_of_gradient_norm_raw_inner_input(inner):
 def test_grad_closure_over_outer_value():
     # d/da [d/dx (a x^2)] at x = 2 is d/da (2 a x) = 2 x = 4
     assert grad(lambda a: grad(lambda x: a * x * x)(2.0))(3.0) == pytest.approx(4.0)
+
+
+# ---------------------------------------------------------------- F.linear
+
+
+def _linear_case(seed, x_shape, out, dtype=np.float64, bias=True, w1d=False):
+    r = np.random.default_rng(seed)
+    k = x_shape[-1]
+    x = r.standard_normal(x_shape).astype(dtype)
+    w = r.standard_normal(k if w1d else (out, k)).astype(dtype)
+    b = r.standard_normal(out).astype(dtype) if bias else None
+    return x, w, b
+
+
+@pytest.mark.parametrize("x_shape, bias, w1d", [
+    ((5,), True, False), ((4, 5), True, False), ((2, 3, 5), True, False), ((0, 5), True, False),
+    ((4, 5), False, False), ((2, 3, 5), False, True), ((5,), False, True)])
+def test_linear_against_torch(x_shape, bias, w1d):
+    torch = pytest.importorskip("torch")
+    import nn.functional as F
+
+    x, w, b = _linear_case(1, x_shape, 3, bias=bias, w1d=w1d)
+    ts = [Tensor(a, requires_grad=True) for a in (x, w, b) if a is not None]
+    tt = [torch.tensor(a, requires_grad=True) for a in (x, w, b) if a is not None]
+    y, ty = F.linear(*ts), torch.nn.functional.linear(*tt)
+    assert y.shape == tuple(ty.shape)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    g = np.random.default_rng(2).standard_normal(y.shape)
+    y.backward(g)
+    ty.backward(torch.tensor(g))
+    for a, b_ in zip(ts, tt):
+        np.testing.assert_allclose(a.grad, b_.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_linear_is_one_node_and_equals_its_composite_to_second_order():
+    """The fused op against ``x @ w.T + b`` in float64, values and first and second
+    derivatives (the issue's 1e-6; they agree to rounding), and gradcheck on both orders."""
+    import nn.functional as F
+    from autograd import gradcheck, gradgradcheck
+
+    x, w, b = _linear_case(3, (2, 3, 4), 5)
+
+    def fused(x, w, b):
+        return F.linear(x, w, b)
+
+    def composite(x, w, b):
+        return x @ w.T + b
+
+    ts = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    y = fused(*ts)
+    assert y.op_name == "linear" and [p.shape for p in y.parents] == [x.shape, w.shape, b.shape]
+    np.testing.assert_allclose(y.data, composite(*ts).data, rtol=1e-12, atol=1e-12)
+    for f in (fused, composite):
+        assert gradcheck(f, x, w, b) and gradgradcheck(f, x, w, b)
+
+    def second(f):  # d/d(x, w, b) of |d loss / dw|^2, through create_graph
+        ts = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+        (f(*ts) ** 3).sum().backward(create_graph=True)
+        dw = ts[1].grad
+        for t in ts:
+            t.grad = None
+        (dw * dw).sum().backward()
+        return [t.grad for t in ts]
+
+    for a, c in zip(second(fused), second(composite)):
+        np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-12)
+
+
+def test_linear_keeps_float32_and_refuses_shapes_that_do_not_multiply():
+    import nn.functional as F
+
+    x, w, b = _linear_case(4, (3, 4), 2, dtype=np.float32)
+    y = F.linear(Tensor(x), Tensor(w), Tensor(b))
+    assert y.dtype == np.float32 and y.op_name in ("linear", "")
+    with pytest.raises(ValueError, match=r"linear: input of shape \(3, 4\) and weight of shape \(2, 5\)"):
+        F.linear(Tensor(x), Tensor(np.ones((2, 5), np.float32)))
+    with pytest.raises(TypeError, match="linear: weight must be floating point"):
+        F.linear(Tensor(x), Tensor(np.ones((2, 4), int)))
+
+
+def test_nn_linear_is_one_linear_node():
+    import nn
+
+    lin = nn.Linear(4, 3)
+    y = lin(np.ones((2, 4)))
+    assert y.op_name == "linear"
+    y.sum().backward()
+    np.testing.assert_allclose(lin.bias.grad, [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(lin.weight.grad, np.full((3, 4), 2.0))

@@ -101,6 +101,7 @@ REFERENCE = {
     "scatter_add": lambda x, src, axis, index: _scatter_add_loop(x, src, axis, index),
     # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
+    "linear": lambda x, w, b: np.einsum("...i,oi->...o", x, w) + b,
     "einsum": lambda *xs, subscripts: _einsum_loop(subscripts, xs),
     # ------------------------------------------------ convolution
     "im2col": lambda x, **attrs: _im2col_loop(x, **attrs),
