@@ -14,6 +14,7 @@ import numpy as np
 
 from .modes import is_grad_enabled
 from .ops import OPS, Op, Operand
+from .ops.reductions import target_index
 
 
 class FloatOps:
@@ -102,10 +103,9 @@ def _softmax_cross_entropy(x, *, axis, target):
     # class-sized log-probabilities kept)
     m = np.max(x, axis=axis, keepdims=True)
     s = x - np.where(np.isfinite(m), m, 0)
-    t = np.take_along_axis(s, np.expand_dims(target, axis), axis)
+    t = s[target_index(target, axis)]
     np.exp(s, out=s)
-    lse = np.log(np.sum(s, axis=axis, keepdims=True))
-    return np.squeeze(lse - t, axis)
+    return np.log(np.sum(s, axis=axis)) - t
 
 
 _ERF = np.frompyfunc(math.erf, 1, 1)

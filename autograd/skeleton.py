@@ -80,8 +80,10 @@ def _light(v: Any) -> Any:
 
 def _light_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
     """``attrs`` itself unless it holds a large array (attrs are never mutated)."""
-    light = {k: _light(v) for k, v in attrs.items()}
-    return attrs if all(light[k] is v for k, v in attrs.items()) else light
+    for v in attrs.values():
+        if isinstance(v, (np.ndarray, tuple)) and _light(v) is not v:
+            return {k: _light(v) for k, v in attrs.items()}
+    return attrs
 
 
 def skeletonize(order: Sequence[Any]) -> None:

@@ -128,12 +128,14 @@ IMPLS = {"ours": setup_ours, "torch": setup_torch}
 
 
 def targets(results: dict[str, dict[str, Any]], quick: bool) -> list[tuple[str, str, bool | None]]:
-    """ours <= 1.25 x torch (written-out attention)."""
-    text = "ours <= 1.25 x torch (written-out attention)"
+    """ours / torch, for reference only: issue 13 replaced the old target (<= 1.25 x torch,
+    whose fused CPU kernels are no floor for an engine on numpy) by ``gpt_floor``'s, the
+    step against the same step written by hand in numpy."""
+    text = "ours / torch (reference; the GPT target is gpt_floor's)"
     r = results.get(cases(quick)[0]["label"], {}).get("torch")
     if r is None or r.ratio is None:
         return [(text, "not measured (torch missing?)", None)]
-    return [(text, f"{1 / r.ratio:.3f} x", 1 / r.ratio <= 1.25)]
+    return [(text, f"{1 / r.ratio:.3f} x", None)]
 
 
 if __name__ == "__main__":

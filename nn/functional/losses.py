@@ -210,19 +210,20 @@ def _picked_loss(logp: Tensor | None, idx: np.ndarray, axis: int, weight: Tensor
     (torch's formula). "mean" divides the sum by the summed weights of the targets not
     ignored (their count without weights): all targets ignored gives nan, as torch."""
     keep = idx != ignore_index
-    safe = np.where(keep, idx, 0)  # an ignored target picks class 0, then counts 0
-    if logits is not None and not smoothing:
+    kept_all = bool(keep.all())
+    safe = idx if kept_all else np.where(keep, idx, 0)  # an ignored target picks class 0,
+    if logits is not None and not smoothing:             # then counts 0
         nll = Tensor._apply(OPS["softmax_cross_entropy"], logits, axis=axis, target=safe)
     else:
         assert logp is not None
         nll = -logp.gather(axis, np.expand_dims(safe, axis)).squeeze(axis)
-    w = keep.astype(nll.dtype) if weight is None else weight[safe]
-    loss = nll if weight is None else nll * w
+    w = None if weight is None else weight[safe]
+    loss = nll if w is None else nll * w
     if smoothing:
         assert logp is not None
         every = logp if weight is None else logp * _per_class(weight, logp.ndim, axis)
         loss = loss * (1 - smoothing) - every.sum(axis=axis) * (smoothing / logp.shape[axis])
-    if not keep.all():
+    if not kept_all:
         # where, not a product with the mask: an ignored -inf pick gives 0, not nan, and
         # the gradient there is exactly 0 (also when "mean" divides by a zero total)
         loss = loss.where(keep, 0.0)
@@ -231,8 +232,8 @@ def _picked_loss(logp: Tensor | None, idx: np.ndarray, axis: int, weight: Tensor
     if reduction == "sum":
         return loss.sum()
     # a Python float for the count: a numpy scalar would promote float32 to float64
-    total: Tensor | float = float(w.sum()) if not isinstance(w, Tensor) else (
-        w if keep.all() else w.where(keep, 0.0)).sum()
+    total: Tensor | float = float(np.count_nonzero(keep)) if w is None else (
+        w if kept_all else w.where(keep, 0.0)).sum()
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 when all are ignored
         return loss.sum() / total
 
