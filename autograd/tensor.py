@@ -2889,8 +2889,10 @@ def _check_versions(order: Sequence[Any]) -> None:
     gradient would skip that change)."""
     for n in order:
         op = n.op
-        if op is None or n._epoch >= _clock and all(p._epoch >= _clock for p in n.parents):
-            continue  # made after the last in-place op, and so were its inputs
+        if op is None or n._epoch >= _clock and all(p._epoch >= _clock or p.op is None
+                                                     for p in n.parents):
+            continue  # made after the last in-place op, and so were its inputs (a leaf can
+            # be older: only an interior view can be stale, through its base; see below)
         reads, reads_out = _reads(op)
         e = n._epoch
         for i, p in enumerate(n.parents):
