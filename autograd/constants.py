@@ -12,8 +12,9 @@ dropped since).
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
+
+from .debugging import _WeakByIdentity
 
 
 class SharedConstants:
@@ -22,7 +23,7 @@ class SharedConstants:
     def __init__(self, limit: int = 1024) -> None:
         self.limit = limit
         self.table: dict[Any, Any] = {}
-        self._refs: dict[int, weakref.ref] = {}  # id -> a weak reference to a shared leaf
+        self._handed_out = _WeakByIdentity()  # every leaf shared so far, while it lives
 
     def get(self, key: Any) -> Any:
         """Return the shared leaf for ``key``, or None."""
@@ -33,21 +34,13 @@ class SharedConstants:
         if len(self.table) >= self.limit:
             self.table.clear()
         self.table[key] = leaf
-        i = id(leaf)
-        refs = self._refs
-
-        def drop(ref: weakref.ref) -> None:
-            if refs.get(i) is ref:  # not a newer leaf that was given the same id
-                del refs[i]
-
-        refs[i] = weakref.ref(leaf, drop)
+        self._handed_out[leaf] = True
 
     def is_shared(self, node: Any) -> bool:
         """Return True for a leaf that this table handed out (now or before it started afresh)."""
-        ref = self._refs.get(id(node))
-        return ref is not None and ref() is node
+        return self._handed_out.get(node, False)
 
     def clear(self) -> None:
         """Forget every shared leaf (tests start from an empty table)."""
         self.table.clear()
-        self._refs.clear()
+        self._handed_out = _WeakByIdentity()

@@ -329,7 +329,7 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
                 n == 2) else [p.data for p in parents]
             out = node.data
         pair = n == 2 and not attrs  # the arithmetic operators: a plain call, no * or **
-        if pair:  # (a third of a scalar backward's time)
+        if pair:  # (~30% of this loop's time on a scalar graph)
             x, y = args  # type: ignore[misc]  # n == 2: two of them
         for i, p in enumerate(parents):
             if p.requires_grad:

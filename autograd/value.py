@@ -87,7 +87,7 @@ def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
 
 def _binary(op: Op, a: Value, b: Any) -> Value:
     """``_make`` for the arithmetic operators: the hot path of every scalar model, so
-    ``_init`` is written out here (a call less per node: ~30% of building a node)."""
+    ``_init`` is written out here (a call less per node: ~12% of ``a * b``)."""
     if not isinstance(b, Value):
         b = _constant(b, op)
     try:

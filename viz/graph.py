@@ -35,7 +35,6 @@ Everything here is iterative, so graphs of any depth work.
 from __future__ import annotations
 
 import math
-import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from typing import Any, SupportsFloat
 import numpy as np
 
 import autograd
+from autograd.debugging import _WeakByIdentity
 from autograd.tensor import shared_constant as _shared_tensor
 from autograd.value import shared_constant as _shared_value
 
@@ -369,24 +369,14 @@ def inputs_of(node: Any) -> tuple[Any, ...]:
     ps = tuple(node.parents)
     if not any(map(_shared_constant, ps)):
         return ps
-    drawn = _drawn_inputs.get(id(node))
-    if drawn is None or drawn[0]() is not node:
-        uses = tuple(_constant_use(p) if _shared_constant(p) else p for p in ps)
-        drawn = _drawn_inputs[id(node)] = (weakref.ref(node, _forget(id(node))), uses)
-    return drawn[1]
+    drawn = _drawn_inputs.get(node)
+    if drawn is None:
+        drawn = tuple(_constant_use(p) if _shared_constant(p) else p for p in ps)
+        _drawn_inputs[node] = drawn
+    return drawn
 
 
-# node id -> (a weak reference to the node, its inputs as drawn): by id, not by node, as a
-# Tensor's == is elementwise
-_drawn_inputs: dict[int, tuple[weakref.ref, tuple[Any, ...]]] = {}
-
-
-def _forget(key: int) -> Callable[[weakref.ref], None]:
-    def drop(ref: weakref.ref) -> None:
-        entry = _drawn_inputs.get(key)
-        if entry is not None and entry[0] is ref:
-            del _drawn_inputs[key]
-    return drop
+_drawn_inputs = _WeakByIdentity()  # node -> its inputs as drawn, while the node lives
 
 
 def _shared_constant(p: Any) -> bool:
