@@ -477,6 +477,9 @@ def test_linear_keeps_float32_and_refuses_shapes_that_do_not_multiply():
     assert y.dtype == np.float32 and y.op_name in ("linear", "")
     with pytest.raises(ValueError, match=r"linear: input of shape \(3, 4\) and weight of shape \(2, 5\)"):
         F.linear(Tensor(x), Tensor(np.ones((2, 5), np.float32)))
+    with pytest.raises(RuntimeError, match="linear: input, weight and bias must have one dtype.*"
+                       "float32, float64"):  # torch raises a RuntimeError too
+        F.linear(Tensor(x), Tensor(w.astype(np.float64)))
     with pytest.raises(TypeError, match="linear: weight must be floating point"):
         F.linear(Tensor(x), Tensor(np.ones((2, 4), int)))
 

@@ -1,8 +1,8 @@
 """linear: ``input @ weight.T + bias``, torch's F.linear.
 
-With a bias of shape (out_features,) and weight and input of one dtype it is one node, the
-``linear`` op (one GEMM per product over all rows, the bias added in place); otherwise the
-composite of matmul and add (a 1-D weight, no bias, mixed dtypes as numpy promotes them).
+With a bias of shape (out_features,) it is one node, the ``linear`` op (one GEMM per product
+over all rows, the bias added in place); otherwise (a 1-D weight, no bias, a 0-d bias) the
+composite of matmul and add. Input, weight and bias must have one dtype, as in torch.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import OPS, Tensor
+from autograd.tensor import DtypeError, ShapeError
 
 from ._common import _tensor_input
 
@@ -22,11 +23,16 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     x, w = _tensor_input(input, "linear"), _tensor_input(weight, "linear", "weight")
     b = None if bias is None else _tensor_input(bias, "linear", "bias")
     if x.ndim == 0 or w.ndim not in (1, 2) or x.shape[-1] != w.shape[-1]:
-        raise ValueError(f"linear: input of shape {x.shape} and weight of shape {w.shape} "
+        raise ShapeError(f"linear: input of shape {x.shape} and weight of shape {w.shape} "
                          f"cannot be multiplied: the input's last dimension must equal the "
                          f"weight's in_features (its last dimension), and the weight must "
                          f"be (out_features, in_features) or (in_features,)")
-    if (b is None or w.ndim != 2 or b.shape != w.shape[:1] or not x.dtype == w.dtype == b.dtype):
+    dtypes = [t.dtype for t in (x, w, b) if t is not None]
+    if len(set(dtypes)) > 1:
+        raise DtypeError(f"linear: input, weight and bias must have one dtype (as in torch, "
+                         f"nothing is promoted), got {', '.join(map(str, dtypes))}; cast with "
+                         f".float() or .double()")
+    if b is None or w.ndim != 2 or b.shape != w.shape[:1]:
         y = x @ w.T if w.ndim == 2 else x @ w
         return y if b is None else y + b
     if x.ndim == 1:  # one sample: a row, and back
