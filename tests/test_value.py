@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import OPS, Tensor, Value, gradcheck, gradgradcheck
+from autograd import OPS, Tensor, Value, gradcheck, gradgradcheck, walk
 from autograd.testing import op_cases
 
 # ---------------------------------------------------------------- micrograd's golden values
@@ -366,10 +366,5 @@ def test_the_shared_constants_are_bounded_and_start_afresh(monkeypatch):
     for i in range(1, 10):  # 9 numbers through a table of 4: it started afresh twice
         x = x + float(i)
     assert len(V.CONSTANTS.table) == 1
-    assert all(V.shared_constant(n.parents[1]) for n in ag_walk(x) if n.parents)  # still known
+    assert all(V.shared_constant(n.parents[1]) for n in walk(x, grad_only=False) if n.parents)  # still known
     assert (Value(1.0) + 9.0).parents[1] is (Value(2.0) + 9).parents[1]
-
-
-def ag_walk(x):
-    from autograd import walk
-    return walk(x, grad_only=False)
