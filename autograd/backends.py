@@ -98,14 +98,15 @@ def _log_softmax(x, *, axis):
     return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 
 
-def _softmax_cross_entropy(x, *, axis, target):
+def _softmax_cross_entropy(x, *, axis, target, divisor):
     # logsumexp(x) - x[target], from the shifted logits as _log_softmax (one exp pass, no
-    # class-sized log-probabilities kept)
-    m = np.max(x, axis=axis, keepdims=True)
-    s = x - np.where(np.isfinite(m), m, 0)
+    # class-sized log-probabilities kept); summed and divided when reduced
+    m = x.max(axis=axis, keepdims=True)  # methods: numpy's np.max costs a Python frame
+    s = x - m if np.isfinite(m).all() else x - np.where(np.isfinite(m), m, 0)
     t = s[target_index(target, axis)]
     np.exp(s, out=s)
-    return np.log(np.sum(s, axis=axis)) - t
+    per = np.log(s.sum(axis=axis)) - t
+    return per if divisor is None else per.sum() / divisor
 
 
 _ERF = np.frompyfunc(math.erf, 1, 1)
@@ -218,10 +219,26 @@ class NumpyOps:
     einsum = _einsum
 
     def linear(x, w, b):
-        y = _matmul(x, np.transpose(w))
+        y = _matmul(x, w.T)
         y += b  # y is a new array of the result's dtype: in place
         return y
-    sum, max, min, reshape, transpose = np.sum, np.max, np.min, np.reshape, np.transpose
+
+    # the ufuncs' own reductions and the array methods: numpy's np.sum, np.reshape... are
+    # Python wrappers (a few us a call, on every small op and its VJP)
+    def sum(x, axis=None, keepdims=False):
+        return np.add.reduce(x, axis=axis, keepdims=keepdims)
+
+    def max(x, axis=None, keepdims=False):
+        return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
+
+    def min(x, axis=None, keepdims=False):
+        return np.minimum.reduce(x, axis=axis, keepdims=keepdims)
+
+    def reshape(x, shape):
+        return x.reshape(shape) if type(x) is np.ndarray else np.reshape(x, shape)
+
+    def transpose(x, axes=None):
+        return x.transpose(axes) if type(x) is np.ndarray else np.transpose(x, axes)
     prod, norm, cumsum, cumprod = np.prod, _norm, _cumsum, _cumprod
     logcumsumexp = _logcumsumexp
     broadcast_to, concatenate, power = np.broadcast_to, np.concatenate, np.power

@@ -299,7 +299,9 @@ def _softmax_cross_entropy(draw: Any, op: Op) -> Case:
     axis = draw(st.integers(0, len(shape) - 1))
     rest = shape[:axis] + shape[axis + 1:]
     target = draw(hnp.arrays(np.int64, rest, elements=st.integers(0, shape[axis] - 1)))
-    return _inputs(draw, op, [shape]), {"axis": axis, "target": target}
+    # per element (None), or reduced: "sum" (1) or "mean" (the count)
+    divisor = draw(st.sampled_from([None, 1.0, float(max(target.size, 1))]))
+    return _inputs(draw, op, [shape]), {"axis": axis, "target": target, "divisor": divisor}
 
 
 register_kind("softmax_cross_entropy", _softmax_cross_entropy)

@@ -66,8 +66,8 @@ def check_label_smoothing(x: Any, who: str) -> float:
 
 def one_of(x: Any, names: Sequence[str | None], who: str, name: str) -> Any:
     """Return ``x``, or raise ValueError unless it is one of ``names`` (strings or None)."""
-    ok = (x is None or isinstance(x, str)) and x in names  # no elementwise == on arrays
-    check(ok, who, name, x, "one of " + ", ".join(map(repr, names)))
+    if not ((x is None or isinstance(x, str)) and x in names):  # no elementwise == on arrays
+        check(False, who, name, x, "one of " + ", ".join(map(repr, names)))
     return x
 
 

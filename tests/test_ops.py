@@ -71,7 +71,9 @@ REFERENCE = {
     "min": lambda x, axis, keepdims: -np.amax(-x, axis=axis, keepdims=keepdims),
     "log_softmax": lambda x, axis: x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True)),
     # the definition -log p_t with p = exp(x) / sum(exp(x)), picked by a loop
-    "softmax_cross_entropy": lambda x, axis, target: _cross_entropy_loop(x, axis, target),
+    "softmax_cross_entropy": lambda x, axis, target, divisor: (
+        _cross_entropy_loop(x, axis, target) if divisor is None
+        else _cross_entropy_loop(x, axis, target).sum() / divisor),
     "normalize": lambda x, axis, eps: (x - x.mean(axis=axis, keepdims=True)) / np.sqrt(
         x.var(axis=axis, keepdims=True) + eps),
     "prod": lambda x, axis, keepdims: np.prod(np.sign(x), axis=axis, keepdims=keepdims) * np.exp(

@@ -24,6 +24,8 @@ def _reduce(loss: Tensor, reduction: Reduction) -> Tensor:
 def _tensor_input(x: Any, fn: str, what: str = "input") -> Tensor:
     """Return ``x`` (the input, or a weight or bias: ``what``) as a floating point Tensor
     (array-likes become constants)."""
+    if type(x) is Tensor and x.data.dtype.kind == "f":  # the common case, first
+        return x
     if _is_values(x):
         raise TypeError(f"{fn}: takes Tensors, got Value data for the {what}; only mse_loss "
                         "and hinge_loss accept Values (use autograd.Tensor for arrays)")
@@ -45,7 +47,7 @@ def _target(y: Any, like: Tensor, fn: str) -> Tensor:
     return Tensor(np.asarray(y, dtype=like.dtype))
 
 
-def _same_shape(x: Tensor, y: Tensor, fn: str, what: str = "target") -> None:
+def _same_shape(x: Any, y: Any, fn: str, what: str = "target") -> None:
     if x.shape != y.shape:
         raise ValueError(f"{fn}: input shape {x.shape} and {what} shape {y.shape} differ; "
                          "they must be equal (reshape one, e.g. target.reshape(input.shape))")

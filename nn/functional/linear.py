@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import OPS, Tensor
-from autograd.tensor import DtypeError, ShapeError
+from autograd.backends import NumpyOps
+from autograd.graph import NOATTRS
+from autograd.tensor import DtypeError, ShapeError, _result
 
 from ._common import _tensor_input
 
@@ -27,8 +29,9 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
                          f"cannot be multiplied: the input's last dimension must equal the "
                          f"weight's in_features (its last dimension), and the weight must "
                          f"be (out_features, in_features) or (in_features,)")
-    dtypes = [t.dtype for t in (x, w, b) if t is not None]
-    if len(set(dtypes)) > 1:
+    dt = x.data.dtype
+    if w.data.dtype != dt or (b is not None and b.data.dtype != dt):
+        dtypes = [t.dtype for t in (x, w, b) if t is not None]
         raise DtypeError(f"linear: input, weight and bias must have one dtype (as in torch, "
                          f"nothing is promoted), got {', '.join(map(str, dtypes))}; cast with "
                          f".float() or .double()")
@@ -37,4 +40,7 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
         return y if b is None else y + b
     if x.ndim == 1:  # one sample: a row, and back
         return Tensor._apply(_LINEAR, x.reshape(1, -1), w, b).reshape(-1)
-    return Tensor._apply(_LINEAR, x, w, b)
+    # three Tensors of one dtype, checked: the node directly, without _apply's generic work
+    # (a fifth of this function's time at batch 32)
+    return _result(_LINEAR, _LINEAR.forward(NumpyOps, x.data, w.data, b.data), (x, w, b),
+                   NOATTRS)

@@ -190,6 +190,8 @@ def _class_indices(target: Any, x: Tensor, axis: int, ignore_index: int, fn: str
         raise TypeError(f"{fn}: class-index targets must be integers, got dtype {t.dtype}; "
                         "cast with .astype(int)")
     n = x.shape[axis]
+    if not t.size or 0 <= t.min() and t.max() < n:  # two reductions for the common case
+        return t
     bad = t[((t < 0) | (t >= n)) & (t != ignore_index)]
     if bad.size:
         raise IndexError(f"{fn}: target class index {int(bad.flat[0])} is out of range for "
@@ -211,9 +213,16 @@ def _picked_loss(logp: Tensor | None, idx: np.ndarray, axis: int, weight: Tensor
     ignored (their count without weights): all targets ignored gives nan, as torch."""
     keep = idx != ignore_index
     kept_all = bool(keep.all())
+    fused = logits is not None and not smoothing
+    if fused and kept_all and weight is None and reduction != "none" and idx.size:
+        # the common classifier loss: one node, the reduction inside (the same sum and
+        # division as below)
+        return Tensor._apply(OPS["softmax_cross_entropy"], logits, axis=axis, target=idx,
+                             divisor=float(idx.size) if reduction == "mean" else 1.0)
     safe = idx if kept_all else np.where(keep, idx, 0)  # an ignored target picks class 0,
-    if logits is not None and not smoothing:             # then counts 0
-        nll = Tensor._apply(OPS["softmax_cross_entropy"], logits, axis=axis, target=safe)
+    if fused:                                            # then counts 0
+        nll = Tensor._apply(OPS["softmax_cross_entropy"], logits, axis=axis, target=safe,
+                            divisor=None)
     else:
         assert logp is not None
         nll = -logp.gather(axis, np.expand_dims(safe, axis)).squeeze(axis)
@@ -293,7 +302,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     w = _class_weight(weight, x, n_classes, fn)
     if _is_values(target):
         raise TypeError(f"{fn}: target must be an array or a Tensor, not Values")
-    t = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.ndim != x.ndim:
         no_class = x.shape[:axis] + x.shape[axis + 1:]
         if t.shape != no_class:
@@ -315,12 +324,11 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
         raise ValueError(f"{fn}: ignore_index={ignore_index} is not supported for class-"
                          "probability targets (as in torch); give those targets weight 0 instead")
     _same_shape(x, t, fn)
-    if not isinstance(target, Tensor):
-        t = Tensor(t.data.astype(x.dtype, copy=False))
+    q = target if isinstance(target, Tensor) else Tensor(t.astype(x.dtype, copy=False))
     if label_smoothing:
-        t = t * (1 - label_smoothing) + label_smoothing / n_classes
+        q = q * (1 - label_smoothing) + label_smoothing / n_classes
     logp = x.log_softmax(axis=axis)
-    picked = logp * t if w is None else logp * t * _per_class(w, x.ndim, axis)
+    picked = logp * q if w is None else logp * q * _per_class(w, x.ndim, axis)
     return _reduce(-picked.sum(axis=axis), reduction)
 
 
