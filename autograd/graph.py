@@ -283,7 +283,7 @@ def _commit(cls: type[Node], order: Sequence[Node], seeds: Sequence[Any], free: 
 
 def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
     """Raise, before anything changes, for a pass that cannot run."""
-    if cls._frees_graph and any(isinstance(n.parents, _Freed) for n in order):
+    if cls._frees_graph and _Freed in {n.parents.__class__ for n in order}:
         raise RuntimeError(
             "backward: this graph was already freed by an earlier backward(); pass "
             "retain_graph=True to the first backward() to backpropagate through it again")

@@ -588,7 +588,8 @@ class Tensor(_Casts, Node):
                 raise RuntimeError(f"backward: a gradient can be created implicitly only for a "
                                    f"one-element tensor, this one has shape {self.shape}; pass "
                                    "gradient= of that shape, or reduce first (e.g. .sum())")
-            seed: Any = np.ones_like(self.data)
+            seed: Any = np.empty_like(self.data)  # np.ones_like is a Python wrapper
+            seed.fill(1)
         else:
             seed = gradient.data if isinstance(gradient, Tensor) else _array(
                 gradient, self.dtype, "backward gradient")

@@ -717,6 +717,9 @@ FAULT_CASES = [
     ("AdamW", {"lr": 0.01}),
     ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}),
     ("Adagrad", {"lr": 0.1}),
+    # every parameter has a gradient: Adam's group update over flat buffers
+    ("AdamW", {"lr": 0.01, "every": True}),
+    ("Adam", {"lr": 0.01, "weight_decay": 0.1, "every": True}),
 ]
 
 
@@ -725,6 +728,9 @@ FAULT_CASES = [
 def test_step_is_all_or_nothing_under_an_exception_at_every_line(name, kw, values):
     import nn.optim as our_optim
     from nn.optim import optimizer as module
+
+    kw = dict(kw)
+    every = kw.pop("every", False)
 
     def build():
         if values:
@@ -735,10 +741,12 @@ def test_step_is_all_or_nothing_under_an_exception_at_every_line(name, kw, value
                       Tensor(np.ones(2), requires_grad=True)]  # no grad: skipped
         opt = getattr(our_optim, name)(params, **kw)
         for t in range(2):  # the faulted step is the third: state exists before it
-            for i, p in enumerate(params[:2] if not values else params):
+            for i, p in enumerate(params[:2] if not (values or every) else params):
                 p.grad = np.cos(t + p.data + i) if not values else float(np.cos(t + p.data))
             if t == 0:
                 opt.step()
+        if every and not values:  # the faulted step is the group update's
+            assert opt._flat
         return params, opt
 
     params, opt = build()
@@ -787,3 +795,60 @@ def test_load_state_dict_is_all_or_nothing_under_an_exception_at_every_line():
         got = _opt_snapshot(opt, params)
         assert _same(got, old) or _same(got, (old[0], saved)), f"half-loaded at line {k}"
     assert k > 20
+
+
+# ------------------------------------------------------------------ Adam's group update
+
+def _group_params(dtype):
+    rng = np.random.default_rng(3)
+    return [Tensor(rng.standard_normal(shape).astype(dtype), requires_grad=True)
+            for shape in ((3, 4), (4,), (2, 3, 2), (1,))]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("cls,kw", [(AdamW, {"lr": 0.01}), (AdamW, {"lr": 0.1, "weight_decay": 0.3}),
+                                    (Adam, {"lr": 0.01, "weight_decay": 0.2}),
+                                    (Adam, {"lr": 0.02, "betas": (0.5, 0.9), "maximize": True})])
+def test_group_update_is_the_one_by_one_update_bit_for_bit(cls, kw, dtype, monkeypatch):
+    # Adam's update of a whole group over flat buffers against its per-parameter update
+    # (the group update switched off), through a step where one parameter has no gradient
+    # (one by one for the rest of the run: the step counts differ) and a load_state_dict
+    def run(grouped):
+        if not grouped:
+            monkeypatch.setattr(cls, "_update_group_", lambda self, gi, items, group: False)
+        ps = _group_params(dtype)
+        opt = cls(ps, **kw)
+        rng = np.random.default_rng(4)
+        for t in range(6):
+            for i, p in enumerate(ps):
+                p.grad = None if t == 4 and i == 1 else rng.standard_normal(p.shape).astype(dtype)
+            if t == 2:
+                opt.load_state_dict(opt.state_dict())
+            opt.step()
+            if grouped and t in (0, 3):  # the group update ran: one buffer behind the states
+                bases = {id(opt.state[id(p)]["exp_avg"].base) for p in ps}
+                assert len(bases) == 1 and None not in bases
+        monkeypatch.undo()
+        return [p.data for p in ps], opt.state_dict()["state"]
+
+    (xs, state), (xs_ref, state_ref) = run(True), run(False)
+    for x, x_ref in zip(xs, xs_ref):
+        assert x.dtype == dtype and np.array_equal(x, x_ref)
+    assert state.keys() == state_ref.keys()
+    for i in state:
+        assert state[i].keys() == state_ref[i].keys()
+        for k in state[i]:
+            assert np.array_equal(state[i][k], state_ref[i][k]), (i, k)
+
+
+def test_group_update_keeps_its_buffers_and_sees_writes_to_the_state():
+    ps = _group_params(np.float64)
+    opt = AdamW(ps, lr=0.01)
+    for p in ps:
+        p.grad = np.ones(p.shape)
+    opt.step()
+    m = opt.state[id(ps[0])]["exp_avg"]
+    opt.state[id(ps[0])]["exp_avg"][...] = 0.0  # a write into the state: the buffer's
+    opt.step()
+    assert opt.state[id(ps[0])]["exp_avg"] is m
+    np.testing.assert_allclose(m, 0.1)  # 0.9 * 0 + 0.1 * 1, not 0.19

@@ -91,13 +91,13 @@ def _cross_entropy_vjp(xp, g, out, x, *, axis, target, divisor):
             finite = np.isfinite(shift).all()
             shift = np.reshape(shift, kept)
         else:
-            shift = np.max(x, axis=axis, keepdims=True)
+            shift = x.max(axis=axis, keepdims=True)
             finite = np.isfinite(shift).all()
         if finite:
             p = np.subtract(x, shift)
             np.exp(p, out=p)
             if divisor is not None:
-                p /= np.sum(p, axis=axis, keepdims=True)
+                p /= p.sum(axis=axis, keepdims=True)
             p[at] -= 1  # one element per position: no index repeats
             p *= np.reshape(g, kept) if divisor is None else g / divisor
             return p

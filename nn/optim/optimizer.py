@@ -50,6 +50,10 @@ class Optimizer:
         for g in groups:
             self.add_param_group(g)
 
+    def _flats(self) -> list[np.ndarray]:
+        """The flat buffers whose views are some parameters' state (Adam's); none here."""
+        return []
+
     def _validate(self, group: dict[str, Any]) -> None:
         """Raise ValueError naming a bad hyperparameter of ``group`` (subclasses extend)."""
         nonnegative(group["lr"], type(self).__name__, "lr")
@@ -134,6 +138,12 @@ class Optimizer:
         x[...] = new  # in place: views and aliases of the data see the update
         return new_state
 
+    def _update_group_(self, gi: int, items: list[tuple[Param, Any]],
+                       group: dict[str, Any]) -> bool:
+        """Update all of group ``gi``'s ``items`` (parameter, gradient) at once and return
+        True, or return False to have them updated one by one (this default)."""
+        return False
+
     @staticmethod
     def _zeros(x: Any) -> Any:
         return np.zeros_like(x) if isinstance(x, np.ndarray) else 0.0
@@ -144,16 +154,20 @@ class Optimizer:
         mapping = dict(self.state)
         # only an in-place rule writes into the state's arrays; the others replace them
         in_place = type(self)._update_ is not Optimizer._update_
-        saved = []
+        flat = {id(f) for f in self._flats()}  # state arrays that are views of these: one
+        saved, arrays = [], {}                 # copy of the whole buffer
         for p in params:
-            arrays = [(a, a.copy()) for a in self.state.get(id(p), {}).values()
-                      if in_place and isinstance(a, np.ndarray)]
-            saved.append((p, p.data.copy() if isinstance(p, Tensor) else p.data, arrays))
+            for a in self.state.get(id(p), {}).values() if in_place else ():
+                if isinstance(a, np.ndarray):
+                    a = a.base if a.base is not None and id(a.base) in flat else a
+                    if id(a) not in arrays:
+                        arrays[id(a)] = (a, a.copy())
+            saved.append((p, p.data.copy() if isinstance(p, Tensor) else p.data))
 
         def undo() -> None:
-            for p, data, arrays in reversed(saved):  # reversed: overlapping params end old
-                for a, old in arrays:
-                    np.copyto(a, old)
+            for a, old in arrays.values():
+                np.copyto(a, old)
+            for p, data in reversed(saved):  # reversed: overlapping params end old
                 if isinstance(p, Tensor):
                     np.copyto(p.data, data)
                 else:
@@ -179,14 +193,18 @@ class Optimizer:
                     work.append((p, -g if group.get("maximize") else g, group))
         # every gradient is checked above; from here on an exception undoes what was done
         with all_or_nothing(self._snapshot([p for p, _, _ in work])):
-            for p, g, group in work:
-                state = self.state.get(id(p), {})
-                if isinstance(p, Value):
-                    x, state = self._update(p.data, g, state, group)
-                    p.data = float(x)
-                else:
-                    state = self._update_(p.data, g, state, group)
-                self.state[id(p)] = state
+            for gi, group in enumerate(self.param_groups):
+                items = [(p, g) for p, g, grp in work if grp is group]
+                if self._update_group_(gi, items, group):
+                    continue
+                for p, g in items:
+                    state = self.state.get(id(p), {})
+                    if isinstance(p, Value):
+                        x, state = self._update(p.data, g, state, group)
+                        p.data = float(x)
+                    else:
+                        state = self._update_(p.data, g, state, group)
+                    self.state[id(p)] = state
             # the data changed in place: a graph that saved the old values now refuses, as
             # in torch (an undone step leaves the mark: a refusal, never a wrong gradient)
             mark_modified(*[p for p, _, _ in work if isinstance(p, Tensor)])
@@ -327,6 +345,7 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False, *,
                  maximize: bool = False) -> None:
+        self._flat: dict[int, _Flat] = {}  # per param group, once it is updated at once
         super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
                                   "weight_decay": weight_decay, "amsgrad": amsgrad,
                                   "maximize": maximize})
@@ -392,6 +411,103 @@ class Adam(Optimizer):
         tmp /= denom
         x -= tmp
         return new_state
+
+    # A group's moments in two flat buffers, each parameter's state a view of them: the
+    # arithmetic of _update_ (the same operations, elementwise, so the same roundings) runs
+    # a dozen times over all of the group's elements instead of a dozen times per
+    # parameter. On the tiny GPT's 37 parameters: 1.8 -> 0.7 ms a step (the hand-written
+    # numpy step's AdamW over its flat buffer: 0.3 ms).
+
+    def _flats(self) -> list[np.ndarray]:
+        return [a for f in self._flat.values() for a in (f.m, f.v)]
+
+    def _update_group_(self, gi: int, items: list[tuple[Param, Any]],
+                       group: dict[str, Any]) -> bool:
+        params = group["params"]
+        # only Adam's own rule, and only where it is one: every parameter stepped, each a
+        # Tensor owning its data (no two alias), of one dtype
+        if (type(self)._update_ is not Adam._update_ or group["amsgrad"] or len(params) < 2
+                or len(items) != len(params)):
+            return False
+        dtype = params[0].data.dtype if isinstance(params[0], Tensor) else None
+        if not all(isinstance(p, Tensor) and p.data.base is None and p.data.dtype == dtype
+                   for p in params):
+            return False
+        states = [self.state.get(id(p)) for p in params]
+        flat = self._flat.get(gi)
+        if flat is None or not flat.holds(params, states):
+            flat = _Flat.build(params, states)
+            if flat is None:  # the parameters have taken different numbers of steps
+                return False
+            self._flat[gi] = flat
+        lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        step = flat.step + 1
+        g = np.concatenate([g.ravel() for _, g in items])
+        if wd and not self._decoupled:
+            g = g + wd * np.concatenate([p.data.ravel() for p in params])
+        m, v = flat.m, flat.v
+        tmp = np.multiply(g, 1 - b1)
+        m *= b1
+        m += tmp
+        np.multiply(g, 1 - b2, out=tmp)
+        tmp *= g
+        v *= b2
+        v += tmp
+        bc1, bc2 = 1 - b1 ** step, 1 - b2 ** step
+        denom = np.sqrt(v)
+        denom /= math.sqrt(bc2)
+        denom += eps
+        np.multiply(m, lr / bc1, out=tmp)
+        tmp /= denom
+        decay = 1 - lr * wd if wd and self._decoupled else None
+        for i, p in enumerate(params):  # per parameter in turn, as _update_: decay, step
+            x = p.data
+            if decay is not None:
+                x *= decay
+            x -= tmp[flat.at[i]:flat.at[i + 1]].reshape(x.shape)
+            self.state[id(p)] = {"step": step, "exp_avg": flat.vm[i], "exp_avg_sq": flat.vv[i]}
+        flat.step = step
+        return True
+
+
+class _Flat:
+    """Adam's moments for one param group in two flat buffers ``m`` and ``v``; ``vm[i]``
+    and ``vv[i]`` are parameter i's views of them (its state's arrays), ``at`` the offsets,
+    ``step`` the step count all the parameters share."""
+
+    def __init__(self, params: list[Tensor], dtype: Any, step: int) -> None:
+        self.params = list(params)
+        self.at = [0]
+        for p in params:
+            self.at.append(self.at[-1] + p.data.size)
+        self.m, self.v = np.zeros(self.at[-1], dtype), np.zeros(self.at[-1], dtype)
+        spans = list(zip(params, self.at, self.at[1:]))
+        self.vm = [self.m[a:b].reshape(p.data.shape) for p, a, b in spans]
+        self.vv = [self.v[a:b].reshape(p.data.shape) for p, a, b in spans]
+        self.step = step
+
+    @classmethod
+    def build(cls, params: list[Tensor], states: list[State | None]) -> _Flat | None:
+        """Return the buffers holding the parameters' current moments (zeros where none),
+        or None when the parameters are at different step counts."""
+        steps = {st.get("step", 0) if st else 0 for st in states}
+        if len(steps) != 1:
+            return None
+        flat = cls(params, params[0].data.dtype, steps.pop())
+        for st, a, b in zip(states, flat.vm, flat.vv):
+            if st and "exp_avg" in st:
+                np.copyto(a, st["exp_avg"])
+            if st and "exp_avg_sq" in st:
+                np.copyto(b, st["exp_avg_sq"])
+        return flat
+
+    def holds(self, params: list[Tensor], states: list[State | None]) -> bool:
+        """Return True if these are the parameters, and their states still the views (no
+        load_state_dict, no one-by-one step since)."""
+        return len(params) == len(self.params) and all(
+            p is q and st is not None and st.get("step") == self.step
+            and st.get("exp_avg") is a and st.get("exp_avg_sq") is b
+            for p, q, st, a, b in zip(params, self.params, states, self.vm, self.vv))
 
 
 class AdamW(Adam):
