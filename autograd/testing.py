@@ -293,6 +293,17 @@ register_kind("normalize", _normalize)
 
 
 @st.composite
+def _affine(draw: Any, op: Op) -> Case:
+    # x, and a weight and a bias of its last k dimensions (k >= 1; all of them included)
+    shape = draw(shapes(min_dims=1))
+    k = draw(st.integers(1, len(shape)))
+    return _inputs(draw, op, [shape, shape[len(shape) - k:], shape[len(shape) - k:]]), {}
+
+
+register_kind("affine", _affine)
+
+
+@st.composite
 def _softmax_cross_entropy(draw: Any, op: Op) -> Case:
     # logits, a class axis, and one target class (repeats allowed) per element off the axis
     shape = draw(shapes(min_dims=1))

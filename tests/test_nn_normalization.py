@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
-from autograd import Tensor, gradcheck, gradgradcheck
+from autograd import Tensor, backprop, gradcheck, gradgradcheck
 from autograd.tensor import DtypeError
 
 RNG = np.random.default_rng(0)
@@ -350,3 +350,38 @@ def test_layer_norm_is_one_node_twice_differentiable_and_checks_its_shapes():
         F.layer_norm(Tensor(x), 3)
     with pytest.raises(ValueError, match="layer_norm: weight has shape"):
         F.layer_norm(Tensor(x), 4, weight=Tensor(np.ones(3)))
+
+
+@pytest.mark.parametrize("shape, normalized", [((4, 6), (6,)), ((2, 3, 5), (3, 5)), ((7,), 7)])
+def test_layer_norm_affine_is_one_node_equal_to_the_composite_to_second_order(shape, normalized):
+    # with a Tensor weight and bias, the affine part is one node (``affine``); against the
+    # multiply and add it replaces: values, gradients and Hessian-vector products
+    rng = np.random.default_rng(2)
+    ns = (normalized,) if isinstance(normalized, int) else normalized
+    x0, w0, b0 = rng.standard_normal(shape), rng.standard_normal(ns), rng.standard_normal(ns)
+    v = [rng.standard_normal(a.shape) for a in (x0, w0, b0)]
+
+    def composite(x, w, b, n):
+        return F.layer_norm(x, n, eps=1e-3) * w + b
+
+    def agrad(out, inputs, create_graph=False):
+        seed = Tensor(np.ones(())) if create_graph else np.ones(())
+        return backprop([out], [seed], inputs=inputs, create_graph=create_graph)
+
+    results = []
+    for fn in (lambda x, w, b: F.layer_norm(x, normalized, w, b, eps=1e-3),
+               lambda x, w, b: composite(x, w, b, normalized)):
+        ts = [Tensor(a, requires_grad=True) for a in (x0, w0, b0)]
+        y = fn(*ts)
+        if not results:
+            assert y.op_name == "affine" and y.parents[0].op_name == "normalize"
+        gs = agrad((y * Tensor(np.cos(x0))).sum(), ts, create_graph=True)
+        hv = agrad(sum(((g * Tensor(u)).sum() for g, u in zip(gs, v)), Tensor(0.0)), ts)
+        # None where no second-order path exists (the bias's gradient is constant)
+        results.append((y.data, [g.data for g in gs], [0.0 if h is None else h for h in hv]))
+    (y1, g1, h1), (y2, g2, h2) = results
+    np.testing.assert_allclose(y1, y2, rtol=1e-12, atol=1e-12)
+    for a, b in zip(g1 + h1, g2 + h2):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)
+    assert max(np.abs(h).max() for h in h1) > 1e-3  # the second order is not trivially zero
+    assert [np.ndim(h) for h in h1] == [np.ndim(h) for h in h2]

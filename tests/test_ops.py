@@ -74,6 +74,7 @@ REFERENCE = {
     "softmax_cross_entropy": lambda x, axis, target, divisor: (
         _cross_entropy_loop(x, axis, target) if divisor is None
         else _cross_entropy_loop(x, axis, target).sum() / divisor),
+    "affine": lambda x, w, b: x * w + b,  # numpy's broadcasting from the right
     "normalize": lambda x, axis, eps: (x - x.mean(axis=axis, keepdims=True)) / np.sqrt(
         x.var(axis=axis, keepdims=True) + eps),
     "prod": lambda x, axis, keepdims: np.prod(np.sign(x), axis=axis, keepdims=keepdims) * np.exp(

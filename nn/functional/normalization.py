@@ -15,8 +15,9 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Any
     """Return ``(x - mean) / sqrt(var + eps) * weight + bias`` over the last
     ``len(normalized_shape)`` axes, with the biased variance (torch's ``F.layer_norm``).
 
-    The normalisation is one fused node (the ``normalize`` op); ``weight`` and ``bias``
-    (of ``normalized_shape``, or None) are an ordinary multiply and add."""
+    The normalisation is one fused node (the ``normalize`` op), and ``weight`` and
+    ``bias`` (of ``normalized_shape``, or None) one more when both are Tensors (the
+    ``affine`` op); otherwise an ordinary multiply and add."""
     fn = "layer_norm"
     x = _tensor_input(input, fn)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
@@ -31,6 +32,8 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Any
         if p is not None and tuple(p.shape) != shape:
             raise ValueError(f"{fn}: {name} has shape {tuple(p.shape)}, expected "
                              f"normalized_shape {shape}")
+    if isinstance(weight, Tensor) and isinstance(bias, Tensor):
+        return Tensor._apply(OPS["affine"], y, weight, bias)  # one node, not four
     if weight is not None:
         y = y * weight
     return y + bias if bias is not None else y
