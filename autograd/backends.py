@@ -280,6 +280,11 @@ class NumpyOps:
         with np.errstate(over="ignore"):  # exp(-2 z) = inf: the output is x / inf = -0
             np.exp(u, out=u)
         u += 1
+        if np.ndim(x) and is_grad_enabled():  # a node will be recorded: keep 1 + exp(-2 z),
+            from .ops.registry import keep_for_backward  # the backward's costliest part
+            out = np.divide(x, u)
+            keep_for_backward(out, (x,), (), u)
+            return out
         np.divide(x, u, out=u)
         return u
 

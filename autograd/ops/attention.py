@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .registry import REAL, Operand, defop
+from .registry import KEPT, REAL, Operand, defop, keep_for_backward, kept_for_backward
 
 
 def _swap(ndim: int) -> tuple[int, ...]:
@@ -171,43 +171,25 @@ class _Entry:
 
 _memo = threading.local()  # .entry: this thread's _Entry or None
 
-# P kept by the forward for its node's backward (plain backward only): recomputing it is a
-# matmul, a max, an exp and a sum over (..., L, S), ~1.8 ms of the tiny GPT's ~50 ms step
-# per layer. Kept only while grad mode records and P has at most KEEP_LIMIT elements
-# (beyond that memory matters more than the pass, and backward recomputes as before).
-# Keyed by the output array, which the node holds as its data: the entry dies with it (a
-# weak reference's callback), and serves only a rule whose out, q and k *are* the arrays
-# it was computed from, with equal attrs, so what a rule gets is bit for bit what it
-# would compute. An in-place change of q, k or out after the forward is refused by the
-# version check before any rule runs.
+# P kept by the forward for its node's backward (plain backward only, see the registry's
+# keep_for_backward): recomputing it is a matmul, a max, an exp and a sum over (..., L, S),
+# ~1.8 ms of the tiny GPT's ~50 ms step per layer. Kept only while P has at most
+# KEEP_LIMIT elements (beyond that memory matters more than the pass, and backward
+# recomputes as before).
 KEEP_LIMIT = 1 << 22
-_kept: dict[int, tuple[Any, ...]] = {}  # id(out) -> (ref(out), ref(q), ref(k), attrs, P)
+_kept = KEPT  # (for tests) id(out) -> (ref(out), ref(q), ref(k), attrs, P)
 
 
 def keep_probabilities(out: Any, q: Any, k: Any, p: Any, attrs: tuple[Any, ...]) -> None:
     """Keep ``p`` (the forward's P) for the backward of the node whose output is ``out``;
     ``attrs`` is ``(scale, mask, is_causal)``. Called while grad mode records."""
-    if p.size > KEEP_LIMIT:
-        return
-    key = id(out)
-
-    def drop(ref: Any) -> None:
-        entry = _kept.get(key)
-        if entry is not None and entry[0] is ref:  # not a newer entry for a recycled id
-            del _kept[key]
-
-    _kept[key] = (weakref.ref(out, drop), weakref.ref(q), weakref.ref(k), attrs, p)
+    if p.size <= KEEP_LIMIT:
+        keep_for_backward(out, (q, k), attrs, p)
 
 
 def _kept_probabilities(out: Any, q: Any, k: Any, attrs: tuple[Any, ...]) -> Any:
     """Return the P kept by the forward for exactly these arrays and attrs, or None."""
-    entry = _kept.get(id(out))
-    if entry is None or entry[0]() is not out or entry[1]() is not q or entry[2]() is not k:
-        return None
-    scale, mask, is_causal = entry[3]
-    if scale != attrs[0] or mask is not attrs[1] or is_causal is not attrs[2]:
-        return None
-    return entry[4]
+    return kept_for_backward(out, (q, k), attrs)
 
 _Q, _K, _V = 1, 2, 4  # which rule has read (or written) an entry
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import REAL, defop
+from .registry import REAL, defop, kept_for_backward
 
 # ---------------------------------------------------------------- one input
 
@@ -252,7 +252,8 @@ defop("softplus", lambda xp, x, *, beta, threshold: xp.softplus(x, beta=beta, th
 
 # GELU's tanh form (GPT-2's; torch's approximate="tanh") is a primitive because the composite
 # records 9 nodes and 8 temporaries per call, twice per GPT block, in the hottest part of the
-# step; its rule recomputes tanh (as an exp, see NumpyOps.gelu_tanh) rather than keeping it.
+# step. The forward keeps 1 + exp(-2 z) (see NumpyOps.gelu_tanh) for the plain backward, which
+# otherwise recomputes it: six of its seventeen passes over the activation, exp among them.
 _GELU_C, _GELU_A = 0.7978845608028654, 0.044715  # sqrt(2/pi), the cubic's coefficient
 
 
@@ -263,17 +264,21 @@ def _gelu_tanh_vjp(xp, g, out, x):
         # same math in numpy, in place (3 temporaries instead of ~12), with t through exp as
         # in the forward: (1 + t) / 2 = s = 1 / (1 + exp(-2 z)) and 1 - t^2 = 4 s (1 - s);
         # under create_graph the xp path below records it, and the property suite checks both
-        x2 = x * x
-        s = x2 * _GELU_A
-        s += 1
-        s *= x
-        s *= -2 * _GELU_C
-        with np.errstate(over="ignore"):  # exp(-2 z) = inf: s = 0, and so is the second term
-            np.exp(s, out=s)
-        s += 1
-        np.reciprocal(s, out=s)  # s
+        u = kept_for_backward(out, (x,), ())  # the forward's 1 + exp(-2 z), if it kept it
+        if u is not None:
+            s = np.reciprocal(u)
+        else:
+            s = x * x * _GELU_A
+            s += 1
+            s *= x
+            s *= -2 * _GELU_C
+            with np.errstate(over="ignore"):  # exp(-2 z) = inf: s = 0, and so is the second
+                np.exp(s, out=s)              # term
+            s += 1
+            np.reciprocal(s, out=s)  # s
         second = np.subtract(1, s)  # 1 - s
         second *= s
+        x2 = x * x
         x2 *= 3 * _GELU_A
         x2 += 1
         x2 *= 2 * _GELU_C

@@ -9,7 +9,8 @@ exponent...) are static: keywords, never graph inputs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -33,6 +34,43 @@ class Operand:
     @classmethod
     def _apply(cls, op: Op, *inputs: Any, **attrs: Any) -> Any:
         raise NotImplementedError(f"{cls.__name__} does not say how to apply an op")
+
+
+# What a forward leaves for its node's backward (attention's P, GELU's sigmoid): a pass a
+# rule need not recompute. Keyed by the output array, which the node holds as its data, so
+# an entry dies with it (a weak reference's callback); served only to a rule whose out and
+# inputs *are* the arrays it was computed from, with equal attrs, so what a rule gets is bit
+# for bit what it would compute. An in-place change of any of them after the forward is
+# refused by the version check before any rule runs. The forward keeps only while grad mode
+# records (NumpyOps asks).
+KEPT: dict[int, tuple[Any, ...]] = {}  # id(out) -> (ref(out), ref(input)..., attrs, value)
+
+
+def keep_for_backward(out: Any, inputs: Sequence[Any], attrs: tuple[Any, ...], value: Any) -> None:
+    """Keep ``value`` for the backward of the node whose output is ``out``, computed from
+    the arrays ``inputs`` with ``attrs``."""
+    key = id(out)
+
+    def drop(ref: Any) -> None:
+        entry = KEPT.get(key)
+        if entry is not None and entry[0] is ref:  # not a newer entry for a recycled id
+            del KEPT[key]
+
+    KEPT[key] = (weakref.ref(out, drop), *map(weakref.ref, inputs), attrs, value)
+
+
+def kept_for_backward(out: Any, inputs: Sequence[Any], attrs: tuple[Any, ...]) -> Any:
+    """Return what the forward kept for exactly these arrays and attrs (arrays among the
+    attrs compared by identity, the rest by ==), or None."""
+    entry = KEPT.get(id(out))
+    if entry is None or len(entry) != len(inputs) + 3 or entry[0]() is not out:
+        return None
+    if any(ref() is not a for ref, a in zip(entry[1:-2], inputs)):
+        return None
+    if any(a is not b and (hasattr(a, "shape") or hasattr(b, "shape") or a != b)
+           for a, b in zip(entry[-2], attrs)):
+        return None
+    return entry[-1]
 
 
 class _PerInput:
