@@ -265,7 +265,11 @@ class NumpyOps:
     def normalize(x, *, axis, eps):
         d = x - x.mean(axis=axis, keepdims=True)
         var = np.mean(np.square(d), axis=axis, keepdims=True)
-        d *= 1 / np.sqrt(var + eps)  # in place: d is ours
+        r = np.sqrt(var + eps)
+        d *= 1 / r  # in place: d is ours
+        if is_grad_enabled():  # a node will be recorded: keep r (one value per row), which
+            from .ops.registry import keep_for_backward  # the backward needs: 4 passes
+            keep_for_backward(d, (x,), (axis, eps), r)
         return d
 
     def gelu_tanh(x):

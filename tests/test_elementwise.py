@@ -273,20 +273,27 @@ def test_gelu_tanh_is_accurate_in_its_tail():
     np.testing.assert_allclose(t.grad, dwant, rtol=1e-13, atol=1e-300)
 
 
+KEEPERS = {"gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
+           "layer_norm": lambda t: F.layer_norm(t, (3,)),
+           "layer_norm_2d": lambda t: F.layer_norm(t, (4, 3), eps=0.1)}
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_gelu_tanh_keeps_its_sigmoid_for_backward_changing_no_bit(dtype):
-    # the forward keeps 1 + exp(-2 z) for the plain backward, which gives the gradient
-    # that recomputing it gives, bit for bit; the entry dies with the output, and nothing
-    # is kept without grad mode
+@pytest.mark.parametrize("name", KEEPERS)
+def test_what_a_forward_keeps_for_backward_changes_no_bit(name, dtype):
+    # GELU's forward keeps 1 + exp(-2 z), layer_norm's normalize sqrt(var + eps), for the
+    # plain backward: it gives the gradient that recomputing gives, bit for bit; the entry
+    # dies with the output, and nothing is kept without grad mode
     import weakref
 
     from autograd.ops.registry import KEPT
-    x0 = np.linspace(-12, 6, 37).astype(dtype).reshape(37, 1)
+    fn = KEEPERS[name]
+    x0 = np.linspace(-12, 6, 60).astype(dtype).reshape(5, 4, 3) ** 3 % 7
     g = np.cos(x0)
     grads = []
     for keep in (True, False):
         t = Tensor(x0, requires_grad=True)
-        y = F.gelu(t, approximate="tanh")
+        y = fn(t)
         assert id(y.data) in KEPT
         if not keep:
             del KEPT[id(y.data)]
@@ -294,12 +301,12 @@ def test_gelu_tanh_keeps_its_sigmoid_for_backward_changing_no_bit(dtype):
         grads.append(t.grad)
     assert grads[0].dtype == dtype
     np.testing.assert_array_equal(grads[0], grads[1])
-    y = F.gelu(Tensor(x0, requires_grad=True), approximate="tanh")
+    y = fn(Tensor(x0, requires_grad=True))
     key, data = id(y.data), weakref.ref(y.data)
     del y
     assert data() is None and key not in KEPT
     with ag.no_grad():
-        y = F.gelu(Tensor(x0, requires_grad=True), approximate="tanh")
+        y = fn(Tensor(x0, requires_grad=True))
     assert id(y.data) not in KEPT
 
 

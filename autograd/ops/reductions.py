@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .registry import REAL, defop
+from .registry import REAL, defop, kept_for_backward
 
 
 def _kept(shape: tuple[int, ...], axis: tuple[int, ...]) -> tuple[int, ...]:
@@ -114,8 +114,9 @@ defop("softmax_cross_entropy",
 
 # ``axis`` is a tuple of trailing axes. The normalisation of layer_norm, ``(x - mean) /
 # sqrt(var + eps)`` with the biased variance, fused because the composite records about a
-# dozen nodes per call, in every transformer block twice; the affine weight and bias stay
-# ordinary ops. Its rule recomputes 1 / sqrt(var + eps) from x, in xp ops.
+# dozen nodes per call, in every transformer block twice (the affine weight and bias are
+# the ``affine`` op below). Its plain backward takes sqrt(var + eps) kept by the forward (see
+# the registry's keep_for_backward), or recomputes it from x; the xp path recomputes it.
 
 
 def _normalize_vjp(xp, g, out, x, *, axis, eps):
@@ -123,9 +124,12 @@ def _normalize_vjp(xp, g, out, x, *, axis, eps):
     if type(g) is np.ndarray and type(x) is np.ndarray:  # plain backward: the same math in
         # numpy, in place (4 temporaries instead of ~12); under create_graph the xp path
         # below records it, and the property suite checks both
-        r = np.mean(np.square(x - x.mean(axis=axis, keepdims=True)), axis=axis, keepdims=True)
-        r += eps
-        np.sqrt(r, out=r)
+        r = kept_for_backward(out, (x,), (axis, eps))  # sqrt(var + eps), from the forward
+        if r is None:
+            r = np.mean(np.square(x - x.mean(axis=axis, keepdims=True)), axis=axis,
+                        keepdims=True)
+            r += eps
+            np.sqrt(r, out=r)
         dx = g * out
         dx = np.multiply(out, dx.mean(axis=axis, keepdims=True), out=dx)
         np.subtract(g, dx, out=dx)
