@@ -53,8 +53,8 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
 # "sum" by 1). Fused because the composite (log_softmax, gather, squeeze, neg, sum, div)
 # records six nodes and two class-sized arrays in every classifier's loss; forward +
 # backward of F.cross_entropy on (1024, 65) float32 logits: 1.1 ms composite against 0.3
-# ms for the same math by hand in numpy. The reduction inside: at batch 32 the two nodes
-# it saves cost as much as the op itself.
+# ms for the same math by hand in numpy. The reduction inside saves two more nodes (a sum
+# and a division) per loss.
 
 
 def target_index(target: np.ndarray, axis: int) -> tuple[Any, ...]:
@@ -82,9 +82,8 @@ def _cross_entropy_vjp(xp, g, out, x, *, axis, target, divisor):
     if type(g) is np.ndarray and type(x) is np.ndarray and type(out) is np.ndarray:
         # plain backward, in numpy: softmax(x) = exp(x - logsumexp(x)), with logsumexp(x) =
         # out + x[target] from the forward (one exp pass, not log_softmax's three); where
-        # that is not finite (a -inf logit at a target), the xp path below instead
         # that is not finite (a -inf logit at a target), the xp path below instead. Reduced,
-        # the forward kept no per-element logsumexp: softmax from the shifted logits.
+        # the forward left no per-element logsumexp: softmax from the shifted logits.
         at = target_index(target, axis)
         if divisor is None:
             shift = out + x[at]
