@@ -430,6 +430,10 @@ def run_workload(name: str, s: Settings) -> tuple[list[str], bool, dict[str, Any
     for text, measured, met in mod.targets(all_results, s.quick):
         verdict = "n/a" if met is None else ("met" if met else "NOT MET")
         targets.append(f"- [{verdict}] {name}: {text}: {measured}")
+        # a workload whose target is out of reach says why, measured, and what it would take
+        if met is False and getattr(mod, "WHEN_NOT_MET", "") and not any(
+                t.startswith("  - why") for t in targets):
+            targets.append(f"  - why, and what it would take: {mod.WHEN_NOT_MET}")
     lines += ["Targets:", "", *targets, ""]
     raw = {label: {impl: asdict(r) for impl, r in res.items()} for label, res in all_results.items()}
     return lines, healthy, raw, targets
