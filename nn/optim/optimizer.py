@@ -382,8 +382,8 @@ class Adam(Optimizer):
     def _update_(self, x: np.ndarray, g: np.ndarray, state: State,
                  group: dict[str, Any]) -> State:
         # _update's arithmetic, operation for operation (the same roundings), in place;
-        # two scratch arrays per parameter instead of ten new ones
-        lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        # two scratch arrays per parameter instead of ten new ones (see _adam_step)
+        lr, wd = group["lr"], group["weight_decay"]
         step = state.get("step", 0) + 1
         if wd and self._decoupled:
             x *= 1 - lr * wd
@@ -391,25 +391,12 @@ class Adam(Optimizer):
             g = g + wd * x
         m = state["exp_avg"] if "exp_avg" in state else np.zeros_like(x)
         v = state["exp_avg_sq"] if "exp_avg_sq" in state else np.zeros_like(x)
-        tmp = np.multiply(g, 1 - b1)
-        m *= b1
-        m += tmp
-        np.multiply(g, 1 - b2, out=tmp)  # (1 - b2) * g * g, associated as _update's
-        tmp *= g
-        v *= b2
-        v += tmp
         new_state: State = {"step": step, "exp_avg": m, "exp_avg_sq": v}
+        vmax = None
         if group["amsgrad"]:
             vmax = state["max_exp_avg_sq"] if "max_exp_avg_sq" in state else np.zeros_like(x)
-            np.maximum(vmax, v, out=vmax)
-            new_state["max_exp_avg_sq"] = v = vmax
-        bc1, bc2 = 1 - b1 ** step, 1 - b2 ** step
-        denom = np.sqrt(v)  # numpy computes v ** 0.5 as sqrt: the same value
-        denom /= math.sqrt(bc2)
-        denom += eps
-        np.multiply(m, lr / bc1, out=tmp)
-        tmp /= denom
-        x -= tmp
+            new_state["max_exp_avg_sq"] = vmax
+        x -= _adam_step(g, m, v, vmax, step, group)
         return new_state
 
     # A group's moments in two flat buffers, each parameter's state a view of them: the
@@ -440,25 +427,12 @@ class Adam(Optimizer):
             if flat is None:  # the parameters have taken different numbers of steps
                 return False
             self._flat[gi] = flat
-        lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        lr, wd = group["lr"], group["weight_decay"]
         step = flat.step + 1
         g = np.concatenate([g.ravel() for _, g in items])
         if wd and not self._decoupled:
             g = g + wd * np.concatenate([p.data.ravel() for p in params])
-        m, v = flat.m, flat.v
-        tmp = np.multiply(g, 1 - b1)
-        m *= b1
-        m += tmp
-        np.multiply(g, 1 - b2, out=tmp)
-        tmp *= g
-        v *= b2
-        v += tmp
-        bc1, bc2 = 1 - b1 ** step, 1 - b2 ** step
-        denom = np.sqrt(v)
-        denom /= math.sqrt(bc2)
-        denom += eps
-        np.multiply(m, lr / bc1, out=tmp)
-        tmp /= denom
+        tmp = _adam_step(g, flat.m, flat.v, None, step, group)
         decay = 1 - lr * wd if wd and self._decoupled else None
         for i, p in enumerate(params):  # per parameter in turn, as _update_: decay, step
             x = p.data
@@ -468,6 +442,32 @@ class Adam(Optimizer):
             self.state[id(p)] = {"step": step, "exp_avg": flat.vm[i], "exp_avg_sq": flat.vv[i]}
         flat.step = step
         return True
+
+
+def _adam_step(g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.ndarray | None,
+               step: int, group: dict[str, Any]) -> np.ndarray:
+    """Update Adam's moments ``m`` and ``v`` (and the AMSGrad maximum ``vmax``) in place from
+    the gradient ``g``, and return the step to subtract from the parameter: ``_update``'s
+    arithmetic operation for operation (the same roundings), elementwise, so that one
+    parameter's arrays or a whole group's flat buffers give the same bits."""
+    lr, (b1, b2), eps = group["lr"], group["betas"], group["eps"]
+    tmp = np.multiply(g, 1 - b1)
+    m *= b1
+    m += tmp
+    np.multiply(g, 1 - b2, out=tmp)  # (1 - b2) * g * g, associated as _update's
+    tmp *= g
+    v *= b2
+    v += tmp
+    if vmax is not None:
+        np.maximum(vmax, v, out=vmax)
+        v = vmax
+    bc1, bc2 = 1 - b1 ** step, 1 - b2 ** step
+    denom = np.sqrt(v)  # numpy computes v ** 0.5 as sqrt: the same value
+    denom /= math.sqrt(bc2)
+    denom += eps
+    np.multiply(m, lr / bc1, out=tmp)
+    tmp /= denom
+    return tmp
 
 
 class _Flat:
