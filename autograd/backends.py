@@ -15,6 +15,7 @@ import numpy as np
 from .modes import is_grad_enabled
 from .ops import OPS, Op, Operand
 from .ops.reductions import target_index
+from .ops.registry import keep_for_backward
 
 
 class FloatOps:
@@ -268,8 +269,7 @@ class NumpyOps:
         r = np.sqrt(var + eps)
         d *= 1 / r  # in place: d is ours
         if is_grad_enabled():  # a node will be recorded: keep r (one value per row), which
-            from .ops.registry import keep_for_backward  # the backward needs: 4 passes
-            keep_for_backward(d, (x,), (axis, eps), r)
+            keep_for_backward(d, (x,), (axis, eps), r)  # the backward needs: 4 passes
         return d
 
     def gelu_tanh(x):
@@ -285,8 +285,7 @@ class NumpyOps:
             np.exp(u, out=u)
         u += 1
         if np.ndim(x) and is_grad_enabled():  # a node will be recorded: keep 1 + exp(-2 z),
-            from .ops.registry import keep_for_backward  # the backward's costliest part
-            out = np.divide(x, u)
+            out = np.divide(x, u)                  # the backward's costliest part
             keep_for_backward(out, (x,), (), u)
             return out
         np.divide(x, u, out=u)

@@ -36,8 +36,9 @@ class Operand:
         raise NotImplementedError(f"{cls.__name__} does not say how to apply an op")
 
 
-# What a forward leaves for its node's backward (attention's P, GELU's sigmoid): a pass a
-# rule need not recompute. Keyed by the output array, which the node holds as its data, so
+# What a forward leaves for its node's backward (attention's P, GELU's 1 + exp(-2 z),
+# layer_norm's sqrt(var + eps)): a pass a rule need not recompute. Keyed by the output
+# array, which the node holds as its data, so
 # an entry dies with it (a weak reference's callback); served only to a rule whose out and
 # inputs *are* the arrays it was computed from, with equal attrs, so what a rule gets is bit
 # for bit what it would compute. An in-place change of any of them after the forward is
