@@ -12,10 +12,8 @@ import math
 
 import numpy as np
 
-from .modes import is_grad_enabled
 from .ops import OPS, Op, Operand
 from .ops.reductions import target_index
-from .ops.registry import keep_for_backward
 
 
 class FloatOps:
@@ -263,34 +261,6 @@ class NumpyOps:
     def trunc_divide(x, y):
         return np.trunc(x / y)  # torch's order: trunc(a / b)
 
-    def normalize(x, *, axis, eps):
-        d = x - x.mean(axis=axis, keepdims=True)
-        var = np.mean(np.square(d), axis=axis, keepdims=True)
-        r = np.sqrt(var + eps)
-        d *= 1 / r  # in place: d is ours
-        if is_grad_enabled():  # a node will be recorded: keep r (one value per row), which
-            keep_for_backward(d, (x,), (axis, eps), r)  # the backward needs: 4 passes
-        return d
-
-    def gelu_tanh(x):
-        # x (1 + tanh(z)) / 2 == x / (1 + exp(-2 z)): numpy's exp is ~3x faster than its
-        # tanh, and the sigmoid form keeps full relative precision where tanh(z) is near -1.
-        # One array, updated in place, instead of eight temporaries (an array even for 0-d x).
-        u = np.multiply(x, x, out=np.empty(np.shape(x), np.result_type(x, 0.5)))
-        u *= 0.044715
-        u += 1
-        u *= x
-        u *= -2 * 0.7978845608028654  # -2 z
-        with np.errstate(over="ignore"):  # exp(-2 z) = inf: the output is x / inf = -0
-            np.exp(u, out=u)
-        u += 1
-        if np.ndim(x) and is_grad_enabled():  # a node will be recorded: keep 1 + exp(-2 z),
-            out = np.divide(x, u)                  # the backward's costliest part
-            keep_for_backward(out, (x,), (), u)
-            return out
-        np.divide(x, u, out=u)
-        return u
-
     def softplus(x, *, beta, threshold):
         z = x * beta  # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): never overflows, exact for z << 0
         return np.where(z > threshold, x, (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta)
@@ -320,23 +290,15 @@ class NumpyOps:
     # the convolution family
     im2col, col2im = _im2col, _col2im
 
-    # the pooling and padding family
-
-    # attention
-    def scaled_dot_product_attention(q, k, v, *, scale, mask, is_causal, dropout):
-        from .ops.attention import keep_probabilities, probabilities  # local: the family
-        p = probabilities(NumpyOps, q, k, scale=scale, mask=mask, is_causal=is_causal)
-        out = np.matmul(p if dropout is None else p * dropout, v)
-        if is_grad_enabled():  # a node will be recorded: keep P for its backward
-            keep_probabilities(out, q, k, p, (scale, mask, is_causal))
-        return out
 
 
 def ieee(fn, *args, **attrs):
     """Re-run a float computation that raised (1/0, exp(1000), log(-1)) in float64
-    numpy, which returns inf or nan as a Tensor would; return a float."""
+    numpy, which returns inf or nan as a Tensor would; return a float (a tuple of floats
+    for a rule that returns one per input, None kept)."""
     with np.errstate(all="ignore"):
-        return float(fn(NumpyOps, *(np.float64(a) for a in args), **attrs))
+        r = fn(NumpyOps, *(np.float64(a) for a in args), **attrs)
+    return tuple(None if c is None else float(c) for c in r) if type(r) is tuple else float(r)
 
 
 def _raw(x):

@@ -101,12 +101,14 @@ class Node(Operand):
     - ``_check_versions(order)``: raise before backward if an input an op saved was
       modified in place since (Tensor's version counter); None when nodes are immutable.
     - ``_frees_graph``: whether backward releases the graph unless ``retain_graph``.
+    - ``_fast_rules``: whether plain backward uses an op's numpy fast path (``op.fast``),
+      handed the node's ``saved`` (what an op that ``saves`` kept from its forward).
     - ``_retain`` (per node): this node's cotangent ends in its ``.grad`` (leaves, every
       Value, a Tensor after ``retain_grad()``).
     """
 
     __slots__ = ("data", "grad", "parents", "op", "attrs", "label", "requires_grad",
-                 "_retain", "_ct", "__weakref__")
+                 "_retain", "_ct", "saved", "__weakref__")
     data: Any
     grad: Any
     parents: tuple[Node, ...]
@@ -116,11 +118,13 @@ class Node(Operand):
     requires_grad: bool
     _retain: bool
     _ct: Any  # the cotangent pending during a backward pass
+    saved: Any  # what the forward of an op that saves kept for backward (set only then)
 
     xp: Any
     _check_cotangent: Callable[[Any, Node, Op, int], Any] | None = None
     _check_versions: Callable[[Sequence[Node]], None] | None = None
     _frees_graph = False
+    _fast_rules = False
 
     @staticmethod
     def _recover(error: Exception, rule: Callable[..., Any], *args: Any, **attrs: Any) -> Any:
@@ -269,12 +273,15 @@ def _commit(cls: type[Node], order: Sequence[Node], seeds: Sequence[Any], free: 
     grads = [n.grad for n in nodes]
     freed = [n for n in order if n.parents] if free else []
     parents = [n.parents for n in freed]
+    saved = [(n, n.saved) for n in freed if n.op.saves]  # type: ignore[union-attr]
 
     def undo() -> None:
         for n, g in zip(nodes, grads):
             n.grad = g
         for n, ps in zip(freed, parents):
             n.parents = ps
+        for n, kept in saved:
+            n.saved = kept
 
     with all_or_nothing(undo):
         cls._deposit(nodes, seeds)
@@ -303,6 +310,7 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
     slot: that of a node in ``wanted``, or without ``wanted`` of a node whose cotangent
     ends in its ``.grad`` (``_retain``); the others are spent here."""
     check, recover = cls._check_cotangent, cls._recover
+    fast = cls._fast_rules and not create_graph  # ops' numpy fast paths serve plain backward
     hooked = hooks if hooks else None  # no lookups per node unless some node has hooks
     anomaly = _anomaly.get()
     for node in reversed(order):
@@ -328,12 +336,38 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
             args = (parents[0].data,) if n == 1 else (parents[0].data, parents[1].data) if (
                 n == 2) else [p.data for p in parents]
             out = node.data
+        rules = op.rules
+        if rules is None or op.fast is not None and fast:  # one call for the whole node
+            needs = tuple(p.requires_grad for p in parents)
+            try:
+                cts = None
+                if op.fast is not None and fast:  # None: the fast path declines this case
+                    cts = op.fast(xp, g, out, *args, saved=node.saved if op.saves else None,
+                                  needs=needs, **attrs)
+                if cts is None:
+                    cts = op.vjp(xp, g, out, *args, needs=needs, **attrs)
+            except (ArithmeticError, ValueError) as e:
+                cts = recover(e, op.vjp, g, out, *args, needs=needs, **attrs)
+            if len(cts) != n:
+                raise RuntimeError(f"backward: the vjp of {op.name!r} returned {len(cts)} "
+                                   f"cotangents for {n} inputs; return one per input (None "
+                                   "where there is none)")
+            for i, p in enumerate(parents):
+                ct = cts[i]
+                if ct is None or not p.requires_grad:
+                    continue
+                if check is not None:
+                    ct = check(ct, p, op, i)
+                if anomaly:
+                    check_cotangent(node, i, g, ct)
+                p._ct = ct if p._ct is None else p._ct + ct
+            continue
         pair = n == 2 and not attrs  # the arithmetic operators: a plain call, no * or **
         if pair:  # (~30% of this loop's time on a scalar graph)
             x, y = args  # type: ignore[misc]  # n == 2: two of them
         for i, p in enumerate(parents):
             if p.requires_grad:
-                rule = op.rules[i]
+                rule = rules[i]
                 try:
                     ct = rule(xp, g, out, x, y) if pair else rule(xp, g, out, *args, **attrs)
                 except (ArithmeticError, ValueError) as e:

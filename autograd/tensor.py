@@ -11,8 +11,6 @@ numpy scalars follow numpy's promotion; gradients take each input's dtype.
 from __future__ import annotations
 
 import builtins
-import dis
-import inspect
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
@@ -124,6 +122,17 @@ def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str
                     check_new_node(t)
                 return t
     t.parents, t.op, t.attrs, t.requires_grad, t._retain = (), None, NOATTRS, requires_grad, True
+    return t
+
+
+def _saving(op: Op, ts: Sequence[Tensor], attrs: dict[str, Any]) -> Tensor:
+    """Apply an op that saves: its numpy forward keeps what backward reuses on the node,
+    only when a node is recorded."""
+    record = _grad_enabled.get() and any(t.requires_grad for t in ts)
+    out, saved = op.numpy(NumpyOps, *[t.data for t in ts], save=bool(record), **attrs)  # type: ignore[misc]
+    t = _result(op, out, ts, attrs or NOATTRS)
+    if t.op is not None:
+        t.saved = saved
     return t
 
 
@@ -398,6 +407,7 @@ class Tensor(_Casts, Node):
     __hash__ = object.__hash__  # == is elementwise; hashing stays by identity
     xp = NumpyOps
     _frees_graph = True
+    _fast_rules = True
     _epoch: int  # the in-place clock's tick when this node was made (or last rebased)
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
@@ -415,6 +425,8 @@ class Tensor(_Casts, Node):
         ts = [a if isinstance(a, Tensor) else _const(a, like) for a in args]
         if op.broadcast:
             ts, attrs = _broadcast(op, ts, attrs)
+        if op.saves:
+            return _saving(op, ts, attrs)
         return _result(op, op.forward(NumpyOps, *[t.data for t in ts], **attrs), ts,
                        attrs or NOATTRS)
 
@@ -814,6 +826,8 @@ class Tensor(_Casts, Node):
     # ------------------------------------------------------------ elementwise
     def _unary(self, name: str, **attrs: Any) -> Tensor:
         op = OPS[name]
+        if op.saves:
+            return _saving(op, [self], attrs)
         return _result(op, op.forward(NumpyOps, self.data, **attrs), (self,), attrs or NOATTRS)
 
     def exp(self) -> Tensor:
@@ -2837,46 +2851,6 @@ def _mutate(t: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor
     return t
 
 
-def _reads(op: Op) -> tuple[tuple[bool, ...] | None, bool]:
-    """Which inputs, and whether the output, ``op``'s rules read (None: all inputs): what
-    the op saves for backward, in torch's terms. Found once per op in the rules' bytecode;
-    a rule that cannot be read (a variadic op, a callable object) counts as reading all."""
-    found = _READS.get(op.name)
-    if found is None:
-        found = _READS[op.name] = _rules_read(op)
-    return found
-
-
-_READS: dict[str, tuple[tuple[bool, ...] | None, bool]] = {}
-_META = {"shape", "ndim", "dtype", "size"}
-_LOADS = {"LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR"}
-
-
-def _rules_read(op: Op) -> tuple[tuple[bool, ...] | None, bool]:
-    if not op.arity:
-        return None, True
-    ins, out = [False] * op.arity, False
-    for rule in op.rules:
-        code = getattr(rule, "__code__", None)
-        if code is None or code.co_flags & inspect.CO_VARARGS:
-            return None, True
-        params = code.co_varnames[:code.co_argcount]  # (xp, g, out, *inputs)
-        loaded = set(code.co_cellvars)
-        stack = [code]
-        while stack:
-            c = stack.pop()
-            ins_ = list(dis.get_instructions(c))
-            for i, nxt in zip(ins_, ins_[1:] + ins_[-1:]):
-                # x.shape, x.ndim, x.dtype, x.size: metadata, which in-place ops never change
-                if i.opname in _LOADS and not (nxt.opname == "LOAD_ATTR" and nxt.argval in _META):
-                    loaded.add(i.argval)
-            stack.extend(k for k in c.co_consts if inspect.iscode(k))
-        out = out or (len(params) > 2 and params[2] in loaded)
-        for j, name in enumerate(params[3:3 + op.arity]):
-            ins[j] = ins[j] or name in loaded
-    return tuple(ins), out
-
-
 def _version_error(n: Any, what: str, ticks: list[tuple[int, bool]]) -> Exception:
     expected = sum(1 for m, _ in ticks if m <= n._epoch)
     return RuntimeError(
@@ -2896,14 +2870,13 @@ def _check_versions(order: Sequence[Any]) -> None:
                                                      for p in n.parents):
             continue  # made after the last in-place op, and so were its inputs (a leaf can
             # be older: only an interior view can be stale, through its base; see below)
-        reads, reads_out = _reads(op)
         e = n._epoch
         for i, p in enumerate(n.parents):
             ticks = _modifications(p.data)
             if not ticks:
                 continue
             name = f"{p.label or 'a tensor'} of shape {p.shape} (input {i})"
-            if (reads is None or reads[i]) and any(m > e for m, _ in ticks):
+            if op.reads_input(i) and any(m > e for m, _ in ticks):
                 raise _version_error(n, name, ticks)
             pe = p._epoch
             if p.op is not None and any(rec and pe < m < e for m, rec in ticks):
@@ -2912,7 +2885,7 @@ def _check_versions(order: Sequence[Any]) -> None:
                     f"operation after the view was made, and {op.name} used it after that; the "
                     "gradient would miss the change. Take the view after the in-place op, or "
                     "clone() the view")
-        if reads_out:
+        if op.reads_out:
             ticks = _modifications(n.data)
             if any(m > e for m, _ in ticks):
                 raise _version_error(n, f"the output of {op.name} (shape {n.data.shape})", ticks)

@@ -322,22 +322,22 @@ def test_bad_gqa_heads():
 
 # ------------------------------------------------------------------ the rules share P
 
-# Plain backward computes P (and the score cotangent) once per node and hands it from the
-# q rule to the k and v rules through a per-thread memo in autograd.ops.attention. These
-# tests check that it never mixes up nodes, passes or threads.
+# The node's one VJP call computes P (saved by the forward, or recomputed) and the score
+# cotangent once for all three inputs. These tests check that the saved P is the node's
+# own, changes no bit, and goes with the graph.
 
 _ATTN = OPS["scaled_dot_product_attention"]
 
 
 def _composite(q, k, v, causal):
-    """Attention spelled with separate ops (no memo anywhere): the reference."""
+    """Attention spelled with separate ops: the reference."""
     scores = (q * (1 / math.sqrt(q.shape[-1]))) @ k.swapaxes(-1, -2)
     if causal:
         scores = autograd.where(np.tril(np.ones(scores.shape[-2:], dtype=bool)), scores, -np.inf)
     return scores.softmax(axis=-1) @ v
 
 
-def _memo_module():
+def _family():
     import sys
     return sys.modules["autograd.ops.attention"]
 
@@ -377,26 +377,6 @@ def test_two_attention_nodes_in_one_graph_match_the_composite(causal, needs):
             np.testing.assert_allclose(a, b, **TIGHT)
 
 
-def test_sharing_changes_no_bit(monkeypatch):
-    """With and without the memo the rules return the same arrays, bit for bit: for every
-    subset of inputs that needs a gradient, with a mask and dropout."""
-    mask = rng(31).random((3, 5, 5)) > 0.3
-    mask[0, 0] = False  # a dead row
-
-    def grads(share, needs):
-        monkeypatch.setattr(_memo_module(), "_SHARE", share)
-        ts = [Tensor(a, requires_grad=n) for a, n in zip(qkv(31, *[(3, 5, 4)] * 3), needs)]
-        out = F.scaled_dot_product_attention(*ts, attn_mask=mask, dropout_p=0.2, rng=3)
-        out.backward(rng(32).standard_normal(out.shape))
-        return [t.grad for t in ts]
-
-    for needs in [(1, 1, 1), (1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (0, 1, 1), (1, 0, 1)]:
-        for a, b in zip(grads(True, needs), grads(False, needs)):
-            assert (a is None) == (b is None)
-            if a is not None:
-                np.testing.assert_array_equal(a, b)
-
-
 def _rule_args(seed, causal=True):
     q, k, v = qkv(seed, (2, 4, 3), (2, 4, 3), (2, 4, 2))
     attrs = {"scale": 0.5, "mask": None, "is_causal": causal, "dropout": None}
@@ -404,52 +384,17 @@ def _rule_args(seed, causal=True):
     return (rng(seed + 1).standard_normal(out.shape), out, q, k, v), attrs
 
 
-def test_interleaved_rules_of_three_nodes_get_their_own_P(monkeypatch):
-    """The rules of three nodes of one shape and attributes, on different data, called in
-    any interleaving (as backward passes running into each other would) give what each
-    rule gives alone."""
-    nodes = [_rule_args(seed) for seed in (40, 50, 60)]
-    monkeypatch.setattr(_memo_module(), "_SHARE", False)
-    alone = [[_ATTN.rules[i](NumpyOps, *a, **kw) for i in range(3)] for a, kw in nodes]
-    monkeypatch.setattr(_memo_module(), "_SHARE", True)
-    calls = [(n, i) for n in range(3) for i in range(3)]
-    shuffle = rng(41)
-    for _ in range(200):
-        for j in shuffle.permutation(len(calls)):
-            n, i = calls[j]
-            a, kw = nodes[n]
-            np.testing.assert_array_equal(_ATTN.rules[i](NumpyOps, *a, **kw), alone[n][i])
-
-
-def test_a_changed_cotangent_is_not_served_from_the_memo():
-    """The memo matches arrays by identity: a new cotangent with the same shape (the next
-    backward pass) gets its own dS, and a rule already served computes afresh."""
-    (g, out, q, k, v), kw = _rule_args(60)
-    dq = _ATTN.rules[0](NumpyOps, g, out, q, k, v, **kw)
-    g2 = g * 2
-    dk2 = _ATTN.rules[1](NumpyOps, g2, out, q, k, v, **kw)
-    np.testing.assert_allclose(dk2, 2 * _ATTN.rules[1](NumpyOps, g, out, q, k, v, **kw), **TIGHT)
-    np.testing.assert_allclose(_ATTN.rules[0](NumpyOps, g2, out, q, k, v, **kw), 2 * dq, **TIGHT)
-
-
-def test_the_memo_keeps_nothing_alive():
-    """An entry left by a node whose v needs no gradient (so no v rule drops it) holds its
-    arrays weakly: the first of them to be freed empties it."""
-    import weakref
-
-    memo = _memo_module()._memo
-    q, k, v = (Tensor(a, requires_grad=n) for a, n in zip(qkv(70, (3, 4), (5, 4), (5, 2)),
-                                                       (True, True, False)))
-    F.scaled_dot_product_attention(q, k, v).sum().backward()
-    assert memo.entry is not None and memo.entry.pieces.p is None  # the cotangent is gone
-    (g, out, *qkv_), kw = _rule_args(71)
-    _ATTN.rules[0](NumpyOps, g, out, *qkv_, **kw)
-    entry = memo.entry
-    assert entry.pieces.p is not None and entry.pieces.ds is not None
-    data = weakref.ref(out)
-    del out
-    assert data() is None  # the memo did not keep the output alive
-    assert entry.pieces.p is None and entry.pieces.ds is None
+def test_needs_gives_only_the_wanted_cotangents_bit_for_bit():
+    """Told which inputs need a gradient, the one call returns just those, each equal bit
+    for bit to what the full call returns."""
+    args, kw = _rule_args(40)
+    full = _ATTN.vjp(NumpyOps, *args, needs=(True, True, True), **kw)
+    for needs in [(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (0, 1, 1), (1, 0, 1)]:
+        some = _ATTN.vjp(NumpyOps, *args, needs=tuple(map(bool, needs)), **kw)
+        for want, got, need in zip(full, some, needs):
+            assert (got is None) == (not need)
+            if need:
+                np.testing.assert_array_equal(got, want)
 
 
 def test_threads_running_backward_at_once_get_their_own_gradients():
@@ -482,9 +427,9 @@ def test_threads_running_backward_at_once_get_their_own_gradients():
     assert not errors
 
 
-def test_create_graph_does_not_use_the_memo():
-    """Under create_graph each rule records its own P: the second order is the
-    composite's."""
+def test_create_graph_recomputes_P_in_the_graph():
+    """Under create_graph the xp rule records its own P (the saved one is plain data): the
+    second order is the composite's."""
     arrays = [rng(90 + i).standard_normal((2, 4, 3)) for i in range(3)]
 
     def second(f):
@@ -501,49 +446,49 @@ def test_create_graph_does_not_use_the_memo():
         np.testing.assert_allclose(a, b, **TIGHT)
 
 
-def test_the_forward_keeps_P_for_backward_changing_no_bit(monkeypatch):
-    """The P the forward keeps gives the gradients that recomputing it gives, bit for bit
-    (KEEP_LIMIT 0 keeps nothing), with a mask, dead rows and dropout."""
+def test_the_saved_P_changes_no_bit(monkeypatch):
+    """The P the forward saves gives the gradients that recomputing it gives, bit for bit
+    (KEEP_LIMIT 0 saves nothing), with a mask, dead rows and dropout, for every subset of
+    inputs that needs a gradient."""
     mask = rng(33).random((3, 5, 5)) > 0.3
     mask[1, 2] = False  # a dead row
 
-    def grads(limit):
-        monkeypatch.setattr(_memo_module(), "KEEP_LIMIT", limit)
-        ts = [Tensor(a, requires_grad=True) for a in qkv(33, *[(3, 5, 4)] * 3)]
+    def grads(limit, needs):
+        monkeypatch.setattr(_family(), "KEEP_LIMIT", limit)
+        ts = [Tensor(a, requires_grad=n) for a, n in zip(qkv(33, *[(3, 5, 4)] * 3), needs)]
         out = F.scaled_dot_product_attention(*ts, attn_mask=mask, dropout_p=0.2, rng=5)
-        assert (id(out.data) in _memo_module()._kept) == bool(limit)
+        assert (out.saved is not None) == bool(limit)
         out.backward(rng(34).standard_normal(out.shape))
         return [t.grad for t in ts]
 
-    for a, b in zip(grads(1 << 22), grads(0)):
-        np.testing.assert_array_equal(a, b)
+    for needs in [(1, 1, 1), (1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (0, 1, 1), (1, 0, 1)]:
+        for a, b in zip(grads(1 << 22, needs), grads(0, needs)):
+            assert (a is None) == (b is None)
+            if a is not None:
+                np.testing.assert_array_equal(a, b)
 
 
-def test_kept_P_dies_with_the_output_and_is_not_kept_without_grad():
+def test_the_saved_P_goes_with_the_graph_and_is_not_kept_without_grad():
     import weakref
 
-    kept = _memo_module()._kept
     q, k, v = (Tensor(a, requires_grad=True) for a in qkv(35, (3, 4), (5, 4), (5, 2)))
     out = F.scaled_dot_product_attention(q, k, v)
-    key, data = id(out.data), weakref.ref(out.data)
-    assert kept[key][4].shape == (3, 5)
-    del out
-    assert data() is None and key not in kept
+    assert out.saved.shape == (3, 5)
+    p = weakref.ref(out.saved)
+    out.sum().backward(retain_graph=True)
+    assert out.saved is not None  # a second backward may use it
+    out.sum().backward()
+    assert out.saved is None and p() is None  # freed with the graph, while out lives
     with autograd.no_grad():
         out = F.scaled_dot_product_attention(q, k, v)
-    assert id(out.data) not in kept
+    assert out.op is None and not hasattr(out, "saved")
 
 
-def test_kept_P_serves_only_the_arrays_it_came_from():
-    """A rule called with the node's output but another q (equal shape, other values)
-    computes its own P: the entry matches q and k by identity."""
-    (g, out, q, k, v), kw = _rule_args(72)
-    kept = _memo_module()._kept
-    assert id(out) in kept  # _rule_args ran the forward while grad mode records
-    q2 = q + 1.0
-    fresh = _ATTN.rules[0](NumpyOps, g, out, q2, k, v, **kw)
-    _memo_module()._memo.entry = None
-    p = _memo_module().probabilities(NumpyOps, q2, k, scale=kw["scale"], mask=None,
-                                     is_causal=kw["is_causal"])
-    ds = p * (g @ v.swapaxes(-1, -2) - (g * out).sum(-1, keepdims=True))
-    np.testing.assert_allclose(fresh, ds @ k * kw["scale"], **TIGHT)
+def test_an_in_place_change_of_an_input_after_the_forward_is_refused():
+    """The saved P came from q and k: the version check guards what the op reads."""
+    q, k, v = (Tensor(a, requires_grad=True) for a in qkv(36, (3, 4), (5, 4), (5, 2)))
+    q2 = q * 1.0
+    out = F.scaled_dot_product_attention(q2, k, v)
+    q2.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        out.sum().backward()

@@ -3,7 +3,7 @@
 ``node_grads(root)`` asks the engine for d(root)/d(node) of every node that needs a
 gradient, through the same path as ``torch.autograd.grad`` (``backprop(..., inputs=...)``),
 so every ``.grad`` is left as it was. It then re-applies each op's VJP rules to the
-node's gradient, with the call the engine makes (``op.rules[i](xp, g, out, *inputs,
+node's gradient, with the call the engine makes (``op.vjp(xp, g, out, *inputs, needs,
 **attrs)`` with the node type's ``xp``), to get the cotangent each edge carried: with
 fan-out a node's gradient is the sum of what its out-edges carried (the ``+=`` of
 backprop). A Tensor graph must not be freed yet (draw before ``backward()``, or pass
@@ -101,18 +101,18 @@ def _contributions(nodes: Sequence[autograd.Node], grads: Sequence[Any]) -> list
             op: Any = node.op
             args = [p.data for p in parents]
             check = cls._check_cotangent
+            needs = tuple(p.requires_grad for p in parents)
             with np.errstate(all="ignore"):
-                for i, p in enumerate(parents):
+                try:
+                    cts = op.vjp(cls.xp, g, node.data, *args, needs=needs, **node.attrs)
+                except (ArithmeticError, ValueError) as e:
+                    cts = cls._recover(e, op.vjp, g, node.data, *args, needs=needs, **node.attrs)
+            for i, (p, ct) in enumerate(zip(parents, cts)):
+                if not p.requires_grad:
                     ct = None
-                    if p.requires_grad:
-                        rule = op.rules[i]
-                        try:
-                            ct = rule(cls.xp, g, node.data, *args, **node.attrs)
-                        except (ArithmeticError, ValueError) as e:
-                            ct = cls._recover(e, rule, g, node.data, *args, **node.attrs)
-                        if ct is not None and check is not None:
-                            ct = check(ct, p, op, i)
-                    row.append(ct)
+                elif ct is not None and check is not None:
+                    ct = check(ct, p, op, i)
+                row.append(ct)
         else:
             row = [None] * len(parents)
         out.append(row)

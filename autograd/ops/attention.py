@@ -31,14 +31,12 @@ suite.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from .registry import KEPT, REAL, Operand, defop, keep_for_backward, kept_for_backward
+from .registry import REAL, Operand, defop
 
 
 def _swap(ndim: int) -> tuple[int, ...]:
@@ -106,142 +104,55 @@ def _dscores(xp, g, out, v, p, dropout):
     return p * (dp - xp.sum(g * out, axis=(out.ndim - 1,), keepdims=True))
 
 
-# Sharing P and dS between the three rules of one node (plain backward only).
-#
-# Each rule needs P (the v rule) or dS (the q and k rules, dS needs P): computed by each,
-# that is three softmax passes and two (L, Ev) x (Ev, S) products per node where one of
-# each will do (~17% of the tiny GPT's step). The engine calls a node's rules one after
-# the other (q, k, v, those whose input needs a gradient), so the first of them leaves
-# what it computed in a one-entry memo that the next ones of the same node read.
-#
-# Why it can never hand out a stale result:
-# - An entry serves only a call whose every array operand *is* (identity, not id(),
-#   which can be recycled) the one it was computed from: g, out, q, k, v and the mask and
-#   dropout attrs, with equal scale and is_causal. It holds them by weak reference, so it
-#   keeps no graph alive; a dead reference matches nothing, and the first one to die
-#   (g, as a rule, once the engine moves past the node) empties the entry at once.
-# - Each rule reads an entry at most once (a second q call, say from a second backward
-#   pass, computes afresh), the v rule, always the last, drops it, and any call that does
-#   not match replaces it. What a rule returns is computed with the same operations on the
-#   same values as without the memo (P and dS are never returned, so nobody can write
-#   into them).
-# - One entry per thread (threading.local): two threads running backward never see each
-#   other's. Under create_graph the rules get graph nodes and take the plain path: each
-#   records its own P, as before.
-# The memo relies on nothing being written in place into those exact arrays between two
-# rules of one node (the engine runs nothing in between; an in-place op on q, k, v or the
-# output is refused by the version check before backward starts).
-
-_SHARE = True  # False: every rule recomputes (the benchmark times both ways)
-
-
-class _Pieces:
-    """What an entry hands out: ``P`` and ``dS`` (None once emptied). Kept apart from the
-    weak references so that their callbacks, which empty it, make no reference cycle."""
-
-    __slots__ = ("p", "ds")
-
-    def __init__(self, p: Any, ds: Any) -> None:
-        self.p, self.ds = p, ds
-
-    def clear(self, _ref: Any = None) -> None:
-        self.p = self.ds = None
-
-
-class _Entry:
-    """One node's P and dS, with weak references to the operands they were computed from
-    and the rules (bits ``_Q``, ``_K``) that have had them."""
-
-    __slots__ = ("refs", "scale", "is_causal", "pieces", "served")
-
-    def __init__(self, arrays: tuple[Any, ...], scale: float, is_causal: bool,
-                 pieces: _Pieces, served: int) -> None:
-        clear = pieces.clear
-        self.refs = tuple(None if a is None else weakref.ref(a, clear) for a in arrays)
-        self.scale, self.is_causal, self.pieces, self.served = scale, is_causal, pieces, served
-
-    def matches(self, arrays: tuple[Any, ...], scale: float, is_causal: bool, rule: int) -> bool:
-        if self.served & rule or self.scale != scale or self.is_causal is not is_causal:
-            return False
-        for r, a in zip(self.refs, arrays):
-            if (a is not None) if r is None else (r() is not a):
-                return False
-        return self.pieces.p is not None
-
-
-_memo = threading.local()  # .entry: this thread's _Entry or None
-
-# P kept by the forward for its node's backward (plain backward only, see the registry's
-# keep_for_backward): recomputing it is a matmul, a max, an exp and a sum over (..., L, S),
-# ~1.8 ms of the tiny GPT's ~50 ms step per layer. Kept only while P has at most
-# KEEP_LIMIT elements (beyond that memory matters more than the pass, and backward
-# recomputes as before).
+# P saved by the numpy forward for the fast backward: recomputing it is a matmul, a max,
+# an exp and a sum over (..., L, S), ~1.8 ms of the tiny GPT's ~50 ms step per layer. Saved
+# only while P has at most KEEP_LIMIT elements (beyond that memory matters more than the
+# pass, and the backward recomputes it).
 KEEP_LIMIT = 1 << 22
-_kept = KEPT  # (for tests) id(out) -> (ref(out), ref(q), ref(k), attrs, P)
 
 
-def keep_probabilities(out: Any, q: Any, k: Any, p: Any, attrs: tuple[Any, ...]) -> None:
-    """Keep ``p`` (the forward's P) for the backward of the node whose output is ``out``;
-    ``attrs`` is ``(scale, mask, is_causal)``. Called while grad mode records."""
-    if p.size <= KEEP_LIMIT:
-        keep_for_backward(out, (q, k), attrs, p)
+def _attention(xp, q, k, v, *, scale, mask, is_causal, dropout):
+    # the reference forward, in xp ops
+    p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
+    return xp.matmul(_dropped(p, dropout), v)
 
 
-def _kept_probabilities(out: Any, q: Any, k: Any, attrs: tuple[Any, ...]) -> Any:
-    """Return the P kept by the forward for exactly these arrays and attrs, or None."""
-    return kept_for_backward(out, (q, k), attrs)
-
-_Q, _K, _V = 1, 2, 4  # which rule has read (or written) an entry
-
-
-def _shared(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout, rule):
-    """Return ``(P, dS)`` for one rule (dS None for the v rule): from this thread's memo
-    when an earlier rule of the same node left them, else computed (and left there)."""
-    if not _SHARE or not (type(g) is type(out) is type(q) is type(k) is type(v) is np.ndarray):
-        p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
-        return p, None if rule == _V else _dscores(xp, g, out, v, p, dropout)
-    arrays = (g, out, q, k, v, mask, dropout)
-    entry = getattr(_memo, "entry", None)
-    if entry is not None and entry.matches(arrays, scale, is_causal, rule):
-        pieces = entry.pieces
-        p, ds = pieces.p, pieces.ds
-        if rule == _V:
-            _memo.entry = None
-            return p, None
-        entry.served |= rule
-        return p, ds
-    p = _kept_probabilities(out, q, k, (scale, mask, is_causal))
-    if p is None:
-        p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
-    if rule == _V:
-        _memo.entry = None
-        return p, None
-    ds = _dscores(xp, g, out, v, p, dropout)
-    _memo.entry = _Entry(arrays, scale, is_causal, _Pieces(p, ds), rule)
-    return p, ds
+def _attention_numpy(xp, q, k, v, *, scale, mask, is_causal, dropout, save):
+    p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
+    out = np.matmul(p if dropout is None else p * dropout, v)
+    return out, (p if save and p.size <= KEEP_LIMIT else None)
 
 
-def _vjp_q(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
-    _, ds = _shared(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
-                    dropout=dropout, rule=_Q)
-    return xp.matmul(ds, k) * scale  # dq = dS k * scale
+def _grads(xp, g, out, q, k, v, p, needs, scale, dropout):
+    """The three cotangents from P, each only where needed; dS (the q and k rules' common
+    part) computed once."""
+    dq = dk = dv = None
+    if needs[0] or needs[1]:
+        ds = _dscores(xp, g, out, v, p, dropout)
+        if needs[0]:
+            dq = xp.matmul(ds, k) * scale  # dq = dS k * scale
+        if needs[1]:
+            dk = xp.matmul(xp.transpose(ds, axes=_swap(ds.ndim)), q) * scale  # dk = dS^T q * scale
+    if needs[2]:
+        pd = _dropped(p, dropout)
+        dv = xp.matmul(xp.transpose(pd, axes=_swap(pd.ndim)), g)  # dv = (P * dropout)^T g
+    return dq, dk, dv
 
 
-def _vjp_k(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
-    _, ds = _shared(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
-                    dropout=dropout, rule=_K)
-    return xp.matmul(xp.transpose(ds, axes=_swap(ds.ndim)), q) * scale  # dk = dS^T q * scale
+def _attention_vjp(xp, g, out, q, k, v, *, needs, scale, mask, is_causal, dropout):
+    p = probabilities(xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
+    return _grads(xp, g, out, q, k, v, p, needs, scale, dropout)
 
 
-def _vjp_v(xp, g, out, q, k, v, *, scale, mask, is_causal, dropout):
-    p, _ = _shared(xp, g, out, q, k, v, scale=scale, mask=mask, is_causal=is_causal,
-                   dropout=dropout, rule=_V)
-    p = _dropped(p, dropout)
-    return xp.matmul(xp.transpose(p, axes=_swap(p.ndim)), g)  # dv = (P * dropout)^T g
+def _attention_fast(xp, g, out, q, k, v, *, saved, needs, scale, mask, is_causal, dropout):
+    # the xp rule, with the forward's P when it saved one
+    p = saved if saved is not None else probabilities(
+        xp, q, k, scale=scale, mask=mask, is_causal=is_causal)
+    return _grads(xp, g, out, q, k, v, p, needs, scale, dropout)
 
 
-defop("scaled_dot_product_attention",
-      lambda xp, q, k, v, **attrs: xp.scaled_dot_product_attention(q, k, v, **attrs),
-      (_vjp_q, _vjp_k, _vjp_v), kind="attention", domain=REAL,
+defop("scaled_dot_product_attention", _attention, vjp=_attention_vjp, arity=3,
+      reads="q k v out", numpy=_attention_numpy, saves=True, fast=_attention_fast,
+      kind="attention", domain=REAL,
       derivative="out = P v, P = softmax(s q k^T): dv = P^T g, dq = s dS k, dk = s dS^T q, "
                  "dS = P (g v^T - sum(g out))")

@@ -37,7 +37,7 @@ defop("im2col",
           g, size=x.shape[2:], kernel_size=kernel_size, stride=stride, dilation=dilation,
           padding=padding),
       derivative="d im2col(x) = im2col(dx); vjp: col2im(g), window gradients added back to their pixels",
-      kind="im2col", domain=REAL)
+      kind="im2col", domain=REAL, reads="")
 defop("col2im",
       lambda xp, c, *, size, kernel_size, stride, dilation, padding: xp.col2im(
           c, size=size, kernel_size=kernel_size, stride=stride, dilation=dilation,
@@ -47,4 +47,4 @@ defop("col2im",
           g, kernel_size=kernel_size, stride=stride, dilation=dilation, padding=padding,
           fill=0.0),
       derivative="d col2im(c) = col2im(dc); vjp: im2col(g), each window reads its pixels' gradient",
-      kind="col2im", domain=REAL)
+      kind="col2im", domain=REAL, reads="")

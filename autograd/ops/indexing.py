@@ -18,12 +18,12 @@ defop("getitem", lambda xp, x, *, index: xp.getitem(x, index=index),
       # picked elements get their gradient back; repeated picks add up
       lambda xp, g, out, x, *, index: xp.index_put_add(g, index=index, shape=x.shape),
       derivative="d x[index] = dx[index]; vjp: g added back at index (repeats add up)",
-      kind="getitem", domain=REAL)
+      kind="getitem", domain=REAL, reads="")
 defop("index_put_add",
       lambda xp, g, *, index, shape: xp.index_put_add(g, index=index, shape=shape),
       lambda xp, g, out, x, *, index, shape: xp.getitem(g, index=index),  # adjoint of getitem
       derivative="d put_add(g, index) = put_add(dg, index); vjp: g[index]",
-      kind="index_put_add", domain=REAL)
+      kind="index_put_add", domain=REAL, reads="")
 
 
 def _zeros(x):
@@ -35,11 +35,11 @@ defop("gather", lambda xp, x, *, axis, index: xp.gather(x, axis=axis, index=inde
       # each picked element gets its gradient back; repeated picks add up (scatter_add)
       lambda xp, g, out, x, *, axis, index: xp.scatter_add(_zeros(x), g, axis=axis, index=index),
       derivative="d gather(x, index) = gather(dx, index); vjp: g scatter-added back at index",
-      kind="gather", domain=REAL)
+      kind="gather", domain=REAL, reads="")
 defop("scatter_add",
       lambda xp, x, src, *, axis, index: xp.scatter_add(x, src, axis=axis, index=index),
       # d(x + scattered src) = dx + the gradient at each src element's target (gather)
       (lambda xp, g, out, x, src, *, axis, index: g,
        lambda xp, g, out, x, src, *, axis, index: xp.gather(g, axis=axis, index=index)),
       derivative="d scatter_add(x, src) = dx + scatter_add(0, dsrc); vjp: g, gather(g, index)",
-      kind="scatter_add", domain=REAL)
+      kind="scatter_add", domain=REAL, reads="")

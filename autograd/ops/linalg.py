@@ -38,7 +38,7 @@ defop("matmul", lambda xp, x, y: xp.matmul(x, y),
       (lambda xp, g, out, x, y: xp.matmul(g, xp.transpose(y, axes=_swap(y.ndim))),  # dX = G Y^T
        _matmul_vjp_y),
       derivative="d(X @ Y) = dX @ Y + X @ dY; vjp: G Y^T, X^T G",
-      kind="matmul", domain=REAL)
+      kind="matmul", domain=REAL, reads="x y")
 
 
 # ---------------------------------------------------------------- linear
@@ -60,7 +60,7 @@ defop("linear", lambda xp, x, w, b: xp.linear(x, w, b),
                                               _rows(xp, x)),                   # dW = G^T X
        lambda xp, g, out, x, w, b: xp.sum(_rows(xp, g), axis=(0,), keepdims=False)),  # db
       derivative="d(X W^T + b) = dX W^T + X dW^T + db; vjp: G W, G^T X, sum of G's rows",
-      kind="linear", domain=REAL)
+      kind="linear", domain=REAL, reads="x w")
 
 
 # ---------------------------------------------------------------- einsum
@@ -73,7 +73,7 @@ defop("linear", lambda xp, x, w, b: xp.linear(x, w, b),
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _einsum_vjp(xp, g, out, *xs, subscripts, index):
+def _einsum_cotangent(xp, g, xs, subscripts, index):
     # d/dx_i of einsum(x_1..x_n) contracts g with the other operands into x_i's letters.
     # A letter that x_i repeats (a diagonal, "ii->i") is renamed to a fresh letter tied to
     # the first by an identity matrix (the cotangent is put back on the diagonal); a letter
@@ -109,6 +109,11 @@ def _ones(n, dtype):
     return np.ones(n, dtype=dtype)  # a constant: no gradient flows into it
 
 
+def _einsum_vjp(xp, g, out, *xs, needs, subscripts):
+    return tuple(_einsum_cotangent(xp, g, xs, subscripts, i) if need else None
+                 for i, need in enumerate(needs))
+
+
 defop("einsum", lambda xp, *xs, subscripts: xp.einsum(*xs, subscripts=subscripts),
-      _einsum_vjp, arity=0, kind="einsum", domain=REAL,
+      vjp=_einsum_vjp, arity=0, reads="*", kind="einsum", domain=REAL,
       derivative="d einsum(x1, ..., xn) = sum_i einsum(x1, ..., dxi, ..., xn)")

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .registry import REAL, defop, kept_for_backward
+from .registry import REAL, defop
 
 
 def _kept(shape: tuple[int, ...], axis: tuple[int, ...]) -> tuple[int, ...]:
@@ -30,13 +30,13 @@ defop("sum", lambda xp, x, *, axis, keepdims: xp.sum(x, axis=axis, keepdims=keep
       lambda xp, g, out, x, *, axis, keepdims: xp.broadcast_to(
           xp.reshape(g, shape=_kept(x.shape, axis)), shape=x.shape),
       derivative="d sum(x) = sum(dx); vjp: g broadcast back to x's shape",
-      kind="reduce", domain=REAL)
+      kind="reduce", domain=REAL, reads="")
 defop("max", lambda xp, x, *, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
       _extreme_vjp, kind="reduce", unique=True, domain=REAL,
-      derivative="d max(x) = dx at the max (ties share it evenly)")
+      derivative="d max(x) = dx at the max (ties share it evenly)", reads="x out")
 defop("min", lambda xp, x, *, axis, keepdims: xp.min(x, axis=axis, keepdims=keepdims),
       _extreme_vjp, kind="reduce", unique=True, domain=REAL,
-      derivative="d min(x) = dx at the min (ties share it evenly)")
+      derivative="d min(x) = dx at the min (ties share it evenly)", reads="x out")
 
 # ``axis`` is one non-negative int. Fused because the composite costs six nodes per call, and
 # it sits in every classifier's loss.
@@ -44,7 +44,7 @@ defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       # d log_softmax(x) = g - softmax(x) * sum(g) along the axis
       lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
       derivative="d log_softmax(x) = dx - sum(softmax(x) dx); vjp: g - softmax(x) sum(g)",
-      kind="softmax", domain=REAL)
+      kind="softmax", domain=REAL, reads="out")
 
 # ``axis`` is one non-negative int, ``target`` an integer array of x's shape without that
 # axis (class indices in range). The cross-entropy of softmax(x) at the targets, per
@@ -78,63 +78,66 @@ def _onehot(target: np.ndarray, axis: int, n: int, dtype: Any) -> np.ndarray:
 def _cross_entropy_vjp(xp, g, out, x, *, axis, target, divisor):
     # d/dx (logsumexp(x) - x[t]) = softmax(x) - onehot(t), times the element's g (the
     # scalar's g / divisor for every element, when reduced)
-    kept = _kept(x.shape, (axis,))
-    if type(g) is np.ndarray and type(x) is np.ndarray and type(out) is np.ndarray:
-        # plain backward, in numpy: softmax(x) = exp(x - logsumexp(x)), with logsumexp(x) =
-        # out + x[target] from the forward (one exp pass, not log_softmax's three); where
-        # that is not finite (a -inf logit at a target), the xp path below instead. Reduced,
-        # the forward left no per-element logsumexp: softmax from the shifted logits.
-        at = target_index(target, axis)
-        if divisor is None:
-            shift = out + x[at]
-            finite = np.isfinite(shift).all()
-            shift = np.reshape(shift, kept)
-        else:
-            shift = x.max(axis=axis, keepdims=True)
-            finite = np.isfinite(shift).all()
-        if finite:
-            p = np.subtract(x, shift)
-            np.exp(p, out=p)
-            if divisor is not None:
-                p /= p.sum(axis=axis, keepdims=True)
-            p[at] -= 1  # one element per position: no index repeats
-            p *= np.reshape(g, kept) if divisor is None else g / divisor
-            return p
-    gk = g / divisor if divisor is not None else xp.reshape(g, shape=kept)
+    gk = g / divisor if divisor is not None else xp.reshape(g, shape=_kept(x.shape, (axis,)))
     onehot = _onehot(target, axis, x.shape[axis], x.dtype)
     return gk * xp.exp(xp.log_softmax(x, axis=axis)) - gk * onehot
+
+
+def _cross_entropy_fast(xp, g, out, x, *, saved, needs, axis, target, divisor):
+    # in numpy: softmax(x) = exp(x - logsumexp(x)), with logsumexp(x) = out + x[target] from
+    # the forward (one exp pass, not log_softmax's three); where that is not finite (a -inf
+    # logit at a target), the xp rule instead. Reduced, the forward left no per-element
+    # logsumexp: softmax from the shifted logits.
+    kept = _kept(x.shape, (axis,))
+    at = target_index(target, axis)
+    if divisor is None:
+        shift = out + x[at]
+        finite = np.isfinite(shift).all()
+        shift = np.reshape(shift, kept)
+    else:
+        shift = x.max(axis=axis, keepdims=True)
+        finite = np.isfinite(shift).all()
+    if not finite:
+        return _cross_entropy_vjp(xp, g, out, x, axis=axis, target=target, divisor=divisor),
+    p = np.subtract(x, shift)
+    np.exp(p, out=p)
+    if divisor is not None:
+        p /= p.sum(axis=axis, keepdims=True)
+    p[at] -= 1  # one element per position: no index repeats
+    p *= np.reshape(g, kept) if divisor is None else g / divisor
+    return (p,)
 
 
 defop("softmax_cross_entropy",
       lambda xp, x, *, axis, target, divisor: xp.softmax_cross_entropy(
           x, axis=axis, target=target, divisor=divisor),
-      _cross_entropy_vjp, kind="softmax_cross_entropy", domain=REAL,
+      _cross_entropy_vjp, reads="x out", fast=_cross_entropy_fast,
+      kind="softmax_cross_entropy", domain=REAL,
       derivative="d (logsumexp(x) - x[t]) = sum((softmax(x) - onehot(t)) dx)")
 
 # ``axis`` is a tuple of trailing axes. The normalisation of layer_norm, ``(x - mean) /
 # sqrt(var + eps)`` with the biased variance, fused because the composite records about a
 # dozen nodes per call, in every transformer block twice (the affine weight and bias are
-# the ``affine`` op below). Its plain backward takes sqrt(var + eps) kept by the forward (see
-# the registry's keep_for_backward), or recomputes it from x; the xp path recomputes it.
+# the ``affine`` op below). Its numpy forward saves sqrt(var + eps), one value per row, for
+# the fast backward (else four passes to recompute it); the xp rule recomputes it.
+
+
+def _normalize(xp, x, *, axis, eps):
+    # the reference forward, in xp ops
+    n = 1.0 / math.prod(x.shape[a] for a in axis)
+    d = x - xp.sum(x, axis=axis, keepdims=True) * n
+    return d * xp.pow(xp.sum(d * d, axis=axis, keepdims=True) * n + eps, exponent=-0.5)
+
+
+def _normalize_numpy(xp, x, *, axis, eps, save):
+    d = x - x.mean(axis=axis, keepdims=True)
+    r = np.sqrt(np.mean(np.square(d), axis=axis, keepdims=True) + eps)
+    d *= 1 / r  # in place: d is ours
+    return d, (r if save else None)
 
 
 def _normalize_vjp(xp, g, out, x, *, axis, eps):
     # with y = out and r = 1/sqrt(var + eps): dx = r (g - mean(g) - y mean(g y)) over the axes
-    if type(g) is np.ndarray and type(x) is np.ndarray:  # plain backward: the same math in
-        # numpy, in place (4 temporaries instead of ~12); under create_graph the xp path
-        # below records it, and the property suite checks both
-        r = kept_for_backward(out, (x,), (axis, eps))  # sqrt(var + eps), from the forward
-        if r is None:
-            r = np.mean(np.square(x - x.mean(axis=axis, keepdims=True)), axis=axis,
-                        keepdims=True)
-            r += eps
-            np.sqrt(r, out=r)
-        dx = g * out
-        dx = np.multiply(out, dx.mean(axis=axis, keepdims=True), out=dx)
-        np.subtract(g, dx, out=dx)
-        dx -= g.mean(axis=axis, keepdims=True)
-        dx /= r
-        return dx
     n = 1.0 / math.prod(x.shape[a] for a in axis)
     d = x - xp.sum(x, axis=axis, keepdims=True) * n
     r = xp.pow(xp.sum(d * d, axis=axis, keepdims=True) * n + eps, exponent=-0.5)
@@ -143,8 +146,25 @@ def _normalize_vjp(xp, g, out, x, *, axis, eps):
     return r * (g - mean_g - out * mean_gy)
 
 
-defop("normalize", lambda xp, x, *, axis, eps: xp.normalize(x, axis=axis, eps=eps),
-      _normalize_vjp, kind="normalize", unique=True, domain=REAL,
+def _normalize_fast(xp, g, out, x, *, saved, needs, axis, eps):
+    # the same math in numpy, in place (4 temporaries instead of ~12), dividing by the
+    # forward's sqrt(var + eps)
+    r = saved
+    if r is None:
+        r = np.mean(np.square(x - x.mean(axis=axis, keepdims=True)), axis=axis, keepdims=True)
+        r += eps
+        np.sqrt(r, out=r)
+    dx = g * out
+    dx = np.multiply(out, dx.mean(axis=axis, keepdims=True), out=dx)
+    np.subtract(g, dx, out=dx)
+    dx -= g.mean(axis=axis, keepdims=True)
+    dx /= r
+    return (dx,)
+
+
+defop("normalize", _normalize, _normalize_vjp, reads="x out",
+      numpy=_normalize_numpy, saves=True, fast=_normalize_fast,
+      kind="normalize", unique=True, domain=REAL,
       derivative="d (x - mean) / s = (dx - mean(dx) - out mean(out dx)) / s, s = sqrt(var + eps)")
 
 
@@ -164,7 +184,7 @@ defop("affine", lambda xp, x, w, b: x * w + b,
        lambda xp, g, out, x, w, b: xp.sum(g, axis=_lead(x, w), keepdims=False)),      # db
       derivative="d(x w + b) = w dx + x dw + db; vjp: g w, and g x and g summed over the "
                  "leading axes",
-      kind="affine", domain=REAL)
+      kind="affine", domain=REAL, reads="x w")
 
 
 # ---------------------------------------------------------------- reductions
@@ -220,9 +240,9 @@ def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
 # tests/test_reductions_scans.py
 defop("prod", lambda xp, x, *, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
       _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),),
-      derivative="d prod(x) = sum_i (prod of the others) dx_i")
+      derivative="d prod(x) = sum_i (prod of the others) dx_i", reads="x out")
 # the vector p-norm (finite p > 0). A primitive because the composite (sum |x|^p)^(1/p)
 # has a 0 * inf = NaN gradient at x = 0, where PyTorch's (and the math's subgradient) is 0.
 defop("norm", lambda xp, x, *, p, axis, keepdims: xp.norm(x, p=p, axis=axis, keepdims=keepdims),
       _norm_vjp, kind="norm", avoid=(0.0,), domain=REAL,
-      derivative="d |x|_p = sum_i sign(x_i) |x_i|^(p-1) / |x|_p^(p-1) dx_i")
+      derivative="d |x|_p = sum_i sign(x_i) |x_i|^(p-1) / |x|_p^(p-1) dx_i", reads="x out")

@@ -2,17 +2,19 @@
 
 A rule is written against a namespace ``xp`` (floats, numpy arrays or graph nodes, see
 ``autograd.backends``), so the same rule serves fast backward and, under ``create_graph``,
-records its own derivative. A rule takes ``(xp, g, out, *inputs, **attrs)`` and returns
-the cotangent of one input (None where there is none). Attributes (axis, shape,
-exponent...) are static: keywords, never graph inputs.
+records its own derivative. An op's VJP is one call per node, ``vjp(xp, g, out, *inputs,
+needs, **attrs)``, returning a cotangent per input (None where there is none); a row may
+give one short rule per input instead, ``(xp, g, out, *inputs, **attrs)``. Attributes
+(axis, shape, exponent...) are static: keywords, never graph inputs. The record also
+declares what the rules read, and may carry a numpy forward that saves what backward
+reuses, and a numpy fast path for plain backward.
 """
 
 from __future__ import annotations
 
-import weakref
+import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
 from typing import Any
 
 Rule = Callable[..., Any]
@@ -36,57 +38,58 @@ class Operand:
         raise NotImplementedError(f"{cls.__name__} does not say how to apply an op")
 
 
-# What a forward leaves for its node's backward (attention's P, GELU's 1 + exp(-2 z),
-# layer_norm's sqrt(var + eps)): a pass a rule need not recompute. Keyed by the output
-# array, which the node holds as its data, so
-# an entry dies with it (a weak reference's callback); served only to a rule whose out and
-# inputs *are* the arrays it was computed from, with equal attrs, so what a rule gets is bit
-# for bit what it would compute. An in-place change of any of them after the forward is
-# refused by the version check before any rule runs. The forward keeps only while grad mode
-# records (NumpyOps asks).
-KEPT: dict[int, tuple[Any, ...]] = {}  # id(out) -> (ref(out), ref(input)..., attrs, value)
+def _per_input(rules: tuple[Rule, ...]) -> Rule:
+    """The one-call VJP of an op declared with one rule per input (the sugar)."""
+
+    def vjp(xp: Any, g: Any, out: Any, *inputs: Any, needs: Sequence[bool], **attrs: Any) -> tuple:
+        return tuple(rule(xp, g, out, *inputs, **attrs) if need else None
+                     for rule, need in zip(rules, needs))
+
+    return vjp
 
 
-def keep_for_backward(out: Any, inputs: Sequence[Any], attrs: tuple[Any, ...], value: Any) -> None:
-    """Keep ``value`` for the backward of the node whose output is ``out``, computed from
-    the arrays ``inputs`` with ``attrs``."""
-    key = id(out)
-
-    def drop(ref: Any) -> None:
-        entry = KEPT.get(key)
-        if entry is not None and entry[0] is ref:  # not a newer entry for a recycled id
-            del KEPT[key]
-
-    KEPT[key] = (weakref.ref(out, drop), *map(weakref.ref, inputs), attrs, value)
-
-
-def kept_for_backward(out: Any, inputs: Sequence[Any], attrs: tuple[Any, ...]) -> Any:
-    """Return what the forward kept for exactly these arrays and attrs (arrays among the
-    attrs compared by identity, the rest by ==), or None."""
-    entry = KEPT.get(id(out))
-    if entry is None or len(entry) != len(inputs) + 3 or entry[0]() is not out:
+def _input_names(name: str, forward: Callable[..., Any]) -> tuple[str, ...] | None:
+    """The names of the forward's inputs (after ``xp``); None for a variadic forward."""
+    params = list(inspect.signature(forward).parameters.values())[1:]
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
         return None
-    if any(ref() is not a for ref, a in zip(entry[1:-2], inputs)):
-        return None
-    if any(a is not b and (hasattr(a, "shape") or hasattr(b, "shape") or a != b)
-           for a, b in zip(entry[-2], attrs)):
-        return None
-    return entry[-1]
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
-class _PerInput:
-    """The rules of a variadic op: one function that is told which input it serves."""
-
-    def __init__(self, rule: Rule) -> None:
-        self.rule = rule
-
-    def __getitem__(self, i: int) -> Rule:
-        return partial(self.rule, index=i)
+def _parse_reads(name: str, reads: str, inputs: tuple[str, ...] | None, arity: int
+                 ) -> tuple[tuple[bool, ...] | None, bool]:
+    """``reads="x out"`` -> (which inputs, whether the output); for a variadic op the one
+    input name stands for all of them (None: all)."""
+    words = reads.split()
+    known = {"out", *(inputs or ()), *(("*",) if inputs is None else ())}
+    bad = [w for w in words if w not in known]
+    if bad:
+        raise ValueError(f"defop {name!r}: reads={reads!r} names {', '.join(bad)}, which are "
+                         f"not among the inputs {inputs or '(variadic: use *)'} or 'out'")
+    if inputs is None:
+        return (None if "*" in words else ()), "out" in words
+    return tuple(n in words for n in inputs), "out" in words
 
 
 @dataclass(frozen=True, eq=False)
 class Op:
-    """A primitive: a name with a forward, one VJP per input, and test metadata.
+    """A primitive: a name with a forward, its VJP, what the VJP reads, and test metadata.
+
+    The VJP is one call per node, ``vjp(xp, g, out, *inputs, needs, **attrs)``, returning
+    one cotangent per input (None where there is none), told by ``needs`` which inputs
+    want one (PyTorch's ``needs_input_grad``). An op declared with one rule per input
+    keeps them in ``rules`` (the engine calls those directly: no tuple per node).
+
+    What the rules read is declared (``reads``: which inputs, ``reads_out``: the output),
+    so the version check of in-place ops checks exactly those; tests check the declaration
+    against the rules' code. An op that ``saves`` declares a numpy forward,
+    ``numpy(xp, *inputs, save, **attrs)``, that returns ``(out, saved)``: with ``save``
+    true, what the forward computed and the backward reuses (PyTorch's saved tensors,
+    JAX's residuals), kept on the node (``node.saved``) and freed with it. Any op may
+    declare a numpy fast
+    path for plain backward (``fast(xp, g, out, *inputs, saved, needs, **attrs)``, returning
+    the tuple, or None to leave a case to the ``xp`` rule), which the property suite
+    checks against the ``xp`` rule, the reference used under create_graph.
 
     ``kind`` picks the input strategy in ``autograd.testing``; ``domain`` gives a
     ``(low, high)`` range per input (one pair serves all); ``avoid`` lists kinks and
@@ -97,7 +100,14 @@ class Op:
     name: str
     arity: int  # 0: any number of inputs
     forward: Callable[..., Any]
-    vjp: tuple[Rule, ...] | Rule
+    vjp: Rule
+    rules: tuple[Rule, ...] | None = None  # the per-input rules, when declared so
+    reads: tuple[bool, ...] | None = None  # per input; None: every input
+    reads_out: bool = True
+    declared_reads: bool = False  # False: reads all, by default (the safe side)
+    numpy: Callable[..., Any] | None = None
+    fast: Callable[..., Any] | None = None
+    saves: bool = False
     kind: str = "elementwise"
     domain: tuple[tuple[float, float], ...] | None = None
     avoid: tuple[float, ...] = ()
@@ -106,14 +116,10 @@ class Op:
     value: bool = False  # a method of the scalar Value
     once_differentiable: bool = False
     derivative: str = ""  # the rule in words, for learners: "d tanh(x) = (1 - tanh(x)^2) dx"
-    rules: Any = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        vjp: Any = self.vjp  # a tuple of rules, or one rule for a variadic op
-        rules: Any = _PerInput(vjp) if self.arity == 0 else tuple(vjp)
-        if self.arity and len(rules) != self.arity:
-            raise ValueError(f"defop {self.name!r}: {self.arity} inputs but {len(rules)} vjp rules")
-        object.__setattr__(self, "rules", rules)
+    def reads_input(self, i: int) -> bool:
+        """Return whether the VJP reads input ``i`` (what the op saves, in torch's terms)."""
+        return self.reads is None or (i < len(self.reads) and self.reads[i])
 
     def domain_of(self, i: int) -> tuple[float, float]:
         """Return the test domain of input ``i``."""
@@ -137,22 +143,56 @@ class Op:
 def defop(
     name: str,
     forward: Callable[..., Any],
-    vjp: Rule | tuple[Rule, ...],
+    vjps: Rule | tuple[Rule, ...] | None = None,
     *,
+    vjp: Rule | None = None,
     arity: int | None = None,
+    reads: str | None = None,
+    numpy: Callable[..., Any] | None = None,
+    fast: Callable[..., Any] | None = None,
+    saves: bool = False,
     **meta: Any,
 ) -> Op:
     """Declare and register an op; return its ``Op`` record (callable on nodes).
 
-    ``vjp`` is one rule per input (a tuple), a single rule for a one-input op, or for a
-    variadic op (``arity=0``) a single rule that receives ``index=i``.
+    Give either ``vjps``, one rule per input ``rule(xp, g, out, *inputs, **attrs)`` (a
+    tuple, or one rule for a one-input op), or ``vjp``, one rule for the node
+    ``vjp(xp, g, out, *inputs, needs, **attrs)`` returning a tuple (required for a
+    variadic op, ``arity=0``, and where the inputs' cotangents share work).
+    ``reads`` names what the rules read, e.g. ``"x out"`` (``"*"`` for all of a variadic
+    op's inputs); left out, the op counts as reading every input and its output.
+    ``fast(xp, g, out, *inputs, saved, needs, **attrs)`` is an optional numpy fast path
+    for plain backward (the ``xp`` rule stays the reference, and serves create_graph);
+    ``saves=True`` with ``numpy(xp, *inputs, save, **attrs) -> (out, saved)`` hands what
+    the forward computed to ``fast`` as ``saved``.
     """
     if name in OPS:
         raise ValueError(f"defop: an op named {name!r} is already registered")
-    if callable(vjp) and arity != 0:
-        vjp = (vjp,)
-    if arity is None:
-        arity = len(vjp)  # type: ignore[arg-type]  # a tuple here: callables were wrapped above
-    op = Op(name, arity, forward, vjp, **meta)
+    if (vjps is None) == (vjp is None):
+        raise TypeError(f"defop {name!r}: give the rules either per input (vjps) or for the "
+                        "whole node (vjp=...), not both and not neither")
+    rules: tuple[Rule, ...] | None = None
+    if vjps is not None:
+        rules = (vjps,) if callable(vjps) else tuple(vjps)
+        if arity == 0:
+            raise ValueError(f"defop {name!r}: a variadic op (arity=0) needs one rule for the "
+                             "whole node (vjp=...), told by needs which inputs want a gradient")
+        if arity is not None and len(rules) != arity:
+            raise ValueError(f"defop {name!r}: {arity} inputs but {len(rules)} vjp rules")
+        arity = len(rules)
+        vjp = _per_input(rules)
+    elif arity is None:
+        raise ValueError(f"defop {name!r}: with vjp=..., say how many inputs (arity=, 0 for any)")
+    if saves != (numpy is not None) or saves and fast is None:
+        raise ValueError(f"defop {name!r}: saves=True goes with the numpy forward that returns "
+                         "(out, saved) and the fast path that reads it (numpy=..., fast=...)")
+    inputs = _input_names(name, forward)
+    if inputs is not None and arity and len(inputs) != arity:
+        raise ValueError(f"defop {name!r}: the forward takes {len(inputs)} inputs after xp, "
+                         f"but the op has {arity}")
+    assert vjp is not None  # given, or made from the per-input rules above
+    read, read_out = (None, True) if reads is None else _parse_reads(name, reads, inputs, arity)
+    op = Op(name, arity, forward, vjp, rules, read, read_out, reads is not None, numpy=numpy,
+            fast=fast, saves=saves, **meta)
     OPS[name] = op
     return op
