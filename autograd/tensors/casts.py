@@ -23,6 +23,7 @@ class CastMixin:
     __slots__ = ()
 
     def to(self, dtype: Any = None, *, copy: Any = False) -> Tensor:
+        """Return the tensor cast to ``dtype`` (``Tensor.to``, which the casts call)."""
         raise NotImplementedError  # Tensor.to
 
     def float(self) -> Tensor:
