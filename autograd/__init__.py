@@ -9,17 +9,14 @@ __version__ = "0.2.0"  # the one source: pyproject.toml, nn and viz read it
 from . import _malloc  # noqa: F401  # glibc: keep freed arrays for the next step (see there)
 from .creation import (
     arange,
-    default_generator,
     empty,
     empty_like,
     eye,
     from_numpy,
     full,
     full_like,
-    initial_seed,
     linspace,
     logspace,
-    manual_seed,
     normal,
     ones,
     ones_like,
@@ -28,7 +25,6 @@ from .creation import (
     randint,
     randn,
     randn_like,
-    seed,
     tensor,
     zeros,
     zeros_like,
@@ -48,7 +44,8 @@ from .modes import (
     set_grad_enabled,
 )
 from .ops import OPS, Op, defop
-from .tensor import (
+from .random import default_generator, initial_seed, manual_seed, seed
+from .tensors import (
     DtypeError,
     ShapeError,
     Size,
@@ -171,8 +168,8 @@ from .tensor import (
     var_mean,
     where,
 )
-from .tensor import torch_max as max  # torch's names; the module keeps the builtins
-from .tensor import torch_min as min
+from .tensors import torch_max as max  # torch's names; the modules keep the builtins
+from .tensors import torch_min as min
 from .value import Value
 
 

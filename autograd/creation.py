@@ -1,7 +1,8 @@
-"""Tensor creation and randomness: ``tensor``, ``from_numpy``, ``zeros``/``ones``/``full``/
-``empty`` (and their ``*_like``), ``eye``, ``arange``, ``linspace``, ``logspace``, the random
-draws ``randn``, ``rand``, ``randint``, ``normal`` (and ``rand_like``, ``randn_like``), and the
-global random stream: ``manual_seed``, ``seed``, ``initial_seed``, ``default_generator``.
+"""Tensor creation: ``tensor``, ``from_numpy``, ``zeros``/``ones``/``full``/``empty`` (and
+their ``*_like``), ``eye``, ``arange``, ``linspace``, ``logspace``, and the random draws
+``randn``, ``rand``, ``randint``, ``normal`` (and ``rand_like``, ``randn_like``). The global
+random stream they draw from (``manual_seed``, ``seed``, ``initial_seed``,
+``default_generator``) is in ``autograd.random``.
 
 Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``. The default
 floating point dtype is numpy's float64 (torch's is float32): floats are float64 unless
@@ -14,75 +15,16 @@ in place, so that every random creation, nn initialiser and Dropout mask is repr
 from __future__ import annotations
 
 import numbers
-import random
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from . import tensor as _tensor_module
 from .graph import NOATTRS
-from .tensor import ArrayLike, Tensor, _array, _result, _shape_args
-
-# ---------------------------------------------------------------- the global random stream
-
-
-def _fresh_seed() -> int:
-    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
-
-
-_INITIAL_SEED = _fresh_seed()
-_GENERATOR = np.random.Generator(np.random.PCG64(_INITIAL_SEED))
-
-
-def default_generator() -> np.random.Generator:
-    """Return the project-wide Generator that draws with ``rng=None`` (one object for the
-    whole session: ``manual_seed`` reseeds it in place)."""
-    return _GENERATOR
-
-
-_tensor_module._default_rng = default_generator  # what Tensor.normal_/uniform_ draw from
-
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed the global random stream with ``seed`` and return its Generator (as
-    ``torch.manual_seed``). Afterwards the global stream draws what
-    ``numpy.random.default_rng(seed)`` would. It also seeds Python's ``random``, which
-    ``nn.scalar`` uses with ``rng=None`` (micrograd's draws)."""
-    global _INITIAL_SEED
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
-        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
-    n = int(seed) % 2**64  # torch takes negative seeds too, modulo 2**64
-    _GENERATOR.bit_generator.state = np.random.PCG64(n).state
-    _INITIAL_SEED = n
-    random.seed(n)
-    return _GENERATOR
-
-
-def seed() -> int:
-    """Reseed the global random stream from fresh entropy and return the new seed."""
-    n = _fresh_seed()
-    manual_seed(n)
-    return n
-
-
-def initial_seed() -> int:
-    """Return the seed the global random stream was last seeded with."""
-    return _INITIAL_SEED
-
-
-def generator(rng: Any, who: str = "rng") -> np.random.Generator:
-    """Return the Generator that ``rng`` names: None is the global stream, an int a new
-    Generator seeded with it, a Generator itself (not copied). Anything else: TypeError."""
-    if rng is None:
-        return _GENERATOR
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"{who}: rng must be an int seed, a numpy.random.Generator or None, got "
-                    f"{type(rng).__name__}")
-
+from .random import generator
+from .tensors import Tensor
+from .tensors._args import ArrayLike, _shape_args
+from .tensors._node import _array, _result
 
 # ---------------------------------------------------------------- helpers
 

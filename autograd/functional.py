@@ -20,7 +20,7 @@ import numpy as np
 
 from .graph import Node, backprop
 from .modes import is_grad_enabled
-from .tensor import Tensor, stack
+from .tensors import Tensor, stack
 from .value import Value
 
 

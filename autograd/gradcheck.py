@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .graph import Node, backprop
-from .tensor import Tensor
+from .tensors import Tensor
 from .value import Value
 
 

@@ -7,8 +7,9 @@ VJP rules with the raw data (fast) or, under ``create_graph``, with the nodes th
 (so the gradient is a graph too). What differs between the node types (how cotangents
 are checked and end up in ``.grad``, whether the graph is freed) is a hook on the node
 class, declared on ``Node``. Backward's deposit into ``.grad`` is all or nothing; an
-in-place op that rebased a node is resolved in ``walk``. Grad mode is in ``modes``,
-anomaly checks and hooks in ``debugging``, what a freed graph keeps in ``skeleton``.
+in-place op that rebased a node is resolved in ``walk``, by such a hook (the state is in
+``versions``). Grad mode is in ``modes``, anomaly checks and hooks in ``debugging``, what a
+freed graph keeps in ``skeleton``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 
 from ._atomic import all_or_nothing
 from .backends import GraphOps
-from .debugging import RemovableHandle, _Hooks, _WeakByIdentity, check_cotangent, hooks
+from .debugging import RemovableHandle, _Hooks, check_cotangent, hooks
 from .modes import _anomaly, enable_grad
 from .ops import Op, Operand
 from .skeleton import _Freed, skeletonize
@@ -46,40 +47,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-# a node that an in-place op made stand for a new value -> the node it stood for before
-_priors = _WeakByIdentity()
-_any_rebased = False  # walk resolves rebased inputs only once some node was rebased
-
-
-def rebased(node: Node, old: Node) -> None:
-    """Record that the in-place op just recorded made ``node`` stand for its result, and
-    that ``old`` now stands for what ``node`` was: the ops that used ``node`` before it
-    changed (they were made earlier) get ``old`` as their input in ``walk``."""
-    global _any_rebased
-    prior = _priors.get(node)
-    if prior is not None:
-        _priors[old] = prior
-    _priors[node] = old
-    _any_rebased = True
-
-
-def _resolve(node: Node) -> None:
-    """Point the inputs of ``node`` that were rebased after ``node`` was made back at the
-    node they stood for then (a permanent fix: later readers see the right graph)."""
-    e = node._epoch  # type: ignore[attr-defined]
-    ps = list(node.parents)
-    changed = False
-    for i, p in enumerate(ps):
-        while getattr(p, "_epoch", e) > e:
-            q = _priors.get(p)
-            if q is None:
-                break
-            p, changed = q, True
-        ps[i] = p
-    if changed:
-        node.parents = tuple(ps)
-
-
 NOATTRS: dict[str, Any] = {}  # the attrs of every attribute-free node; never mutated
 
 
@@ -100,6 +67,10 @@ class Node(Operand):
       cotangent ``g``, and the cotangent its result ``r`` stands for.
     - ``_check_versions(order)``: raise before backward if an input an op saved was
       modified in place since (Tensor's version counter); None when nodes are immutable.
+    - ``_inputs_resolver()``: what ``walk`` calls on each node it expands before reading its
+      inputs (Tensor's: point the inputs an in-place op rebased since back at the nodes
+      they stood for), asked once per walk of the root's class; None when there is nothing
+      to resolve, so that a walk does no work per node for it.
     - ``_frees_graph``: whether backward releases the graph unless ``retain_graph``.
     - ``_fast_rules``: whether plain backward uses an op's numpy fast path (``op.fast``),
       handed the node's ``saved`` (what an op that ``saves`` kept from its forward).
@@ -125,6 +96,10 @@ class Node(Operand):
     _check_versions: Callable[[Sequence[Node]], None] | None = None
     _frees_graph = False
     _fast_rules = False
+
+    @staticmethod
+    def _inputs_resolver() -> Callable[[Node], None] | None:
+        return None
 
     @staticmethod
     def _recover(error: Exception, rule: Callable[..., Any], *args: Any, **attrs: Any) -> Any:
@@ -197,6 +172,7 @@ def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> lis
     Nodes are hashed by identity (both node types keep ``object.__hash__``).
     """
     stops = set(stop)
+    fix = type(roots[0])._inputs_resolver() if roots else None  # once per walk, not per node
     seen: set[Node] = set()  # expanded: its inputs were pushed
     order: list[Node] = []
     stack: list[Any] = list(reversed(roots))
@@ -209,8 +185,8 @@ def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> lis
         if node in seen:  # pushed twice, by two consumers: expanded already
             continue
         seen.add(node)
-        if _any_rebased and type(node.parents) is tuple and hasattr(node, "_epoch"):
-            _resolve(node)
+        if fix is not None:
+            fix(node)
         push(node)
         push(_DONE)
         if not stops or node not in stops:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .gradcheck import GradcheckError
 from .ops import Op
-from .tensor import Tensor
+from .tensors import Tensor
 
 Case = tuple[list[np.ndarray], dict[str, Any]]
 MARGIN = 0.05  # how far inputs stay from kinks, poles and each other: far beyond eps = 1e-6

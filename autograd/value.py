@@ -14,6 +14,7 @@ from .debugging import check_new_node
 from .graph import NOATTRS, Node, backprop
 from .modes import ANOMALOUS, _grad_enabled
 from .ops import OPS, Op
+from .unary import UnaryMath
 
 Scalar = Union["Value", float, int]
 _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
@@ -108,7 +109,7 @@ def _binary(op: Op, a: Value, b: Any) -> Value:
 _new = object.__new__
 
 
-class Value(Node):
+class Value(UnaryMath, Node):
     """A scalar in the graph: ``.data`` and ``.grad`` are Python floats.
 
     Every Value keeps its ``.grad`` after ``backward()`` (micrograd's behaviour), and
@@ -176,97 +177,10 @@ class Value(Node):
         c = other if type(other) in (int, float) else _scalar(other, "Value pow")
         return _make(_POW, (self,), {"exponent": c})
 
-    def exp(self) -> Value:
-        """Return ``e ** x``."""
-        return _make(OPS["exp"], (self,), NOATTRS)
+    def _unary(self, name: str) -> Value:
+        return _make(OPS[name], (self,), NOATTRS)
 
-    def log(self) -> Value:
-        """Return the natural logarithm of x."""
-        return _make(OPS["log"], (self,), NOATTRS)
-
-    def sqrt(self) -> Value:
-        """Return the square root of x."""
-        return _make(OPS["sqrt"], (self,), NOATTRS)
-
-    def tanh(self) -> Value:
-        """Return the hyperbolic tangent of x."""
-        return _make(OPS["tanh"], (self,), NOATTRS)
-
-    def sigmoid(self) -> Value:
-        """Return ``1 / (1 + e ** -x)`` (stable for large ``|x|``)."""
-        return _make(OPS["sigmoid"], (self,), NOATTRS)
-
-    def relu(self) -> Value:
-        """Return ``max(x, 0)`` (gradient 0 at 0, as torch)."""
-        return _make(OPS["relu"], (self,), NOATTRS)
-    # the elementwise family
-    def sin(self) -> Value:
-        """Return the sine of x (radians)."""
-        return _make(OPS["sin"], (self,), NOATTRS)
-
-    def cos(self) -> Value:
-        """Return the cosine of x (radians)."""
-        return _make(OPS["cos"], (self,), NOATTRS)
-
-    def tan(self) -> Value:
-        """Return the tangent of x (radians)."""
-        return _make(OPS["tan"], (self,), NOATTRS)
-
-    def asin(self) -> Value:
-        """Return the arcsine of x (``arcsin``)."""
-        return _make(OPS["asin"], (self,), NOATTRS)
-
-    def acos(self) -> Value:
-        """Return the arccosine of x (``arccos``)."""
-        return _make(OPS["acos"], (self,), NOATTRS)
-
-    def atan(self) -> Value:
-        """Return the arctangent of x (``arctan``)."""
-        return _make(OPS["atan"], (self,), NOATTRS)
-
-    def sinh(self) -> Value:
-        """Return the hyperbolic sine of x."""
-        return _make(OPS["sinh"], (self,), NOATTRS)
-
-    def cosh(self) -> Value:
-        """Return the hyperbolic cosine of x."""
-        return _make(OPS["cosh"], (self,), NOATTRS)
-
-    def asinh(self) -> Value:
-        """Return the inverse hyperbolic sine of x (``arcsinh``)."""
-        return _make(OPS["asinh"], (self,), NOATTRS)
-
-    def acosh(self) -> Value:
-        """Return the inverse hyperbolic cosine of x (``arccosh``)."""
-        return _make(OPS["acosh"], (self,), NOATTRS)
-
-    def atanh(self) -> Value:
-        """Return the inverse hyperbolic tangent of x (``arctanh``)."""
-        return _make(OPS["atanh"], (self,), NOATTRS)
-
-    def log2(self) -> Value:
-        """Return the base-2 logarithm of x."""
-        return _make(OPS["log2"], (self,), NOATTRS)
-
-    def log10(self) -> Value:
-        """Return the base-10 logarithm of x."""
-        return _make(OPS["log10"], (self,), NOATTRS)
-
-    def log1p(self) -> Value:
-        """Return ``log(1 + x)``, exact for tiny x."""
-        return _make(OPS["log1p"], (self,), NOATTRS)
-
-    def exp2(self) -> Value:
-        """Return ``2 ** x``."""
-        return _make(OPS["exp2"], (self,), NOATTRS)
-
-    def expm1(self) -> Value:
-        """Return ``e ** x - 1``, exact for tiny x."""
-        return _make(OPS["expm1"], (self,), NOATTRS)
-
-    def erf(self) -> Value:
-        """Return the error function of x."""
-        return _make(OPS["erf"], (self,), NOATTRS)
+    # exp, log, tanh, sin... (one input): in the base class UnaryMath, through _unary
 
     def copysign(self, other: Scalar) -> Value:
         """Return ``|self|`` with the sign of ``other`` (no gradient to ``other``)."""

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, Value
-from autograd.tensor import DtypeError, ShapeError
+from autograd.tensors import DtypeError, ShapeError
 
 from . import init
 from ._validate import RNG, check, generator, int_tuple, integer, one_of

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from autograd import Tensor, Value
-from autograd.tensor import DtypeError
+from autograd.tensors import DtypeError
 
 from . import init
 from ._validate import RNG, drop_probability, generator, integer, one_of, positive

@@ -51,5 +51,5 @@ def fresh_shared_constants():
     it (the table starts afresh when full: test_value checks that)."""
     import sys
 
-    for name in ("autograd.value", "autograd.tensor"):
+    for name in ("autograd.value", "autograd.tensors._node"):
         sys.modules[name].CONSTANTS.clear()

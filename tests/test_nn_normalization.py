@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import nn
 import nn.functional as F
 from autograd import Tensor, backprop, gradcheck, gradgradcheck
-from autograd.tensor import DtypeError
+from autograd.tensors import DtypeError
 
 RNG = np.random.default_rng(0)
 

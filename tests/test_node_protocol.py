@@ -15,12 +15,14 @@ PACKAGE = Path(autograd.__file__).parent
 
 # Each module may import only from modules of a lower layer (shared/ARCHITECTURE.md:
 # ops <- backends <- graph <- value/tensor <- functional/gradcheck/testing).
-LAYER = {"ops": 0, "backends": 1, "graph": 2, "value": 3, "tensor": 3, "creation": 4,
+LAYER = {"ops": 0, "backends": 1, "graph": 2, "value": 3, "tensors": 3, "creation": 4,
          "functional": 4, "gradcheck": 4, "testing": 5, "__init__": 6,
          # stand-alone helpers, importing nothing of ours (debugging: only ops' Operand;
          # constants: debugging's weak table)
          "_atomic": 0, "_malloc": 0, "modes": 0, "skeleton": 0, "debugging": 1,
-         "constants": 2}
+         "constants": 2, "random": 0, "unary": 0,
+         # the in-place engine state: above graph (its Node type), below tensors
+         "versions": 2.5}
 
 
 def _module(path: Path) -> str:

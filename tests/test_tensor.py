@@ -514,7 +514,7 @@ def test_repr_does_not_crash(make):
 
 
 def test_a_number_operand_is_one_shared_read_only_constant_per_value_type_and_dtype():
-    from autograd.tensor import shared_constant
+    from autograd.tensors import shared_constant
 
     x32 = Tensor(np.ones(3, np.float32), requires_grad=True)
     x64 = Tensor(np.ones(3), requires_grad=True)
@@ -535,7 +535,7 @@ def test_a_number_operand_is_one_shared_read_only_constant_per_value_type_and_dt
 
 
 def test_zero_operands_are_made_per_use_and_keep_their_sign():
-    from autograd.tensor import shared_constant
+    from autograd.tensors import shared_constant
 
     x = Tensor([1.0, -1.0], requires_grad=True)
     assert np.array_equal(np.signbit((x * -0.0).data), [True, False])

@@ -44,7 +44,7 @@ import numpy as np
 
 import autograd
 from autograd.debugging import _WeakByIdentity
-from autograd.tensor import shared_constant as _shared_tensor
+from autograd.tensors import shared_constant as _shared_tensor
 from autograd.value import shared_constant as _shared_value
 
 Fmt = str | Callable[[float], str]

@@ -17,7 +17,7 @@ import numpy as np
 
 from autograd import OPS, Tensor
 from autograd.ops.convolution import out_size
-from autograd.tensor import DtypeError, ShapeError, concatenate
+from autograd.tensors import DtypeError, ShapeError, concatenate
 
 from .._validate import int_tuple, integer, one_of
 from ._common import _tensor_input

@@ -12,7 +12,7 @@ from typing import Any
 from autograd import OPS, Tensor
 from autograd.backends import NumpyOps
 from autograd.graph import NOATTRS
-from autograd.tensor import DtypeError, ShapeError, _result
+from autograd.tensors._node import DtypeError, ShapeError, _result
 
 from ._common import _tensor_input
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd import Tensor, Value, enable_grad
 from autograd._atomic import all_or_nothing
-from autograd.tensor import mark_modified
+from autograd.versions import mark_modified
 
 from .._validate import check, is_real, nonnegative
 from ..module import zero_grads
