@@ -392,25 +392,9 @@ def _constant_use(c: Any) -> Any:
 
 def graph_nodes(root: Any) -> list[Any]:
     """Return every node ``root`` was computed from, skeletons kept by backward included,
-    each after its inputs: the order of ``autograd.walk(root, grad_only=False)`` on a live
-    graph (the same iterative depth-first search, following ``inputs_of``)."""
-    seen: set[int] = set()
-    done: set[int] = set()
-    order: list[Any] = []
-    stack = [root]
-    while stack:
-        node = stack[-1]
-        if id(node) in seen:
-            stack.pop()
-            if id(node) not in done:
-                done.add(id(node))
-                order.append(node)
-            continue
-        seen.add(id(node))
-        for p in reversed(inputs_of(node)):
-            if id(p) not in seen:
-                stack.append(p)
-    return order
+    each after its inputs: ``autograd.walk(root, grad_only=False)`` following ``inputs_of``
+    (so the same order on a live graph)."""
+    return autograd.walk(root, grad_only=False, inputs=inputs_of)
 
 
 def _param_names(params: Params, index: Mapping[int, int]) -> dict[int, str]:
