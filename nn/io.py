@@ -23,7 +23,7 @@ from typing import Any, Union
 import numpy as np
 
 from autograd import Tensor, Value
-from autograd._atomic import all_or_nothing
+from autograd.extend import all_or_nothing
 
 from .module import Module
 

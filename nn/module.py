@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, TypeVar, Union
 import numpy as np
 
 from autograd import RemovableHandle, Tensor, Value
-from autograd._atomic import all_or_nothing
+from autograd.extend import all_or_nothing
 
 from ._validate import float_dtype
 from .hooks import ModuleHooks, call_with_hooks

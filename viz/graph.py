@@ -43,9 +43,7 @@ from typing import Any, SupportsFloat
 import numpy as np
 
 import autograd
-from autograd.debugging import _WeakByIdentity
-from autograd.tensor import shared_constant as _shared_tensor
-from autograd.value import shared_constant as _shared_value
+from autograd.extend import WeakIdentityMap, is_shared_constant
 
 Fmt = str | Callable[[float], str]
 GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
@@ -367,20 +365,16 @@ def inputs_of(node: Any) -> tuple[Any, ...]:
     if node.graph_freed:
         return tuple(getattr(node.parents, "skeleton", node.parents))
     ps = tuple(node.parents)
-    if not any(map(_shared_constant, ps)):
+    if not any(map(is_shared_constant, ps)):
         return ps
     drawn = _drawn_inputs.get(node)
     if drawn is None:
-        drawn = tuple(_constant_use(p) if _shared_constant(p) else p for p in ps)
+        drawn = tuple(_constant_use(p) if is_shared_constant(p) else p for p in ps)
         _drawn_inputs[node] = drawn
     return drawn
 
 
-_drawn_inputs = _WeakByIdentity()  # node -> its inputs as drawn, while the node lives
-
-
-def _shared_constant(p: Any) -> bool:
-    return _shared_value(p) or _shared_tensor(p)
+_drawn_inputs = WeakIdentityMap()  # node -> its inputs as drawn, while the node lives
 
 
 def _constant_use(c: Any) -> Any:
