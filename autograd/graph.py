@@ -164,13 +164,22 @@ class Node(Operand):
         return isinstance(self.parents, _Freed)
 
 
-def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> list[Node]:
+def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True,
+         inputs: Callable[[Any], Sequence[Any]] | None = None) -> list[Node]:
     """Return the nodes that ``roots`` depend on, each after all of its inputs.
 
     Iterative depth-first search, so any depth works; the order is deterministic.
     ``grad_only`` skips nodes that need no gradient; nodes in ``stop`` are not expanded.
     Nodes are hashed by identity (both node types keep ``object.__hash__``).
+
+    ``inputs(node)`` says which nodes ``node`` was computed from, for a caller that sees
+    more than the engine does (``viz`` follows the skeletons backward keeps of a freed
+    graph); by default its ``parents``. Given ``inputs``, nodes are told apart by ``id``
+    (a skeleton is a tuple, equal to every other) and are taken as ``inputs`` gives them:
+    an input rebased by an in-place op is not resolved.
     """
+    if inputs is not None:  # chosen once, so that backward's walk does no more per node
+        return _walk_inputs(roots, stop, grad_only, inputs)
     stops = set(stop)
     fix = type(roots[0])._inputs_resolver() if roots else None  # once per walk, not per node
     seen: set[Node] = set()  # expanded: its inputs were pushed
@@ -197,6 +206,32 @@ def walk(*roots: Node, stop: Sequence[Node] = (), grad_only: bool = True) -> lis
 
 
 _DONE = object()  # in walk's stack: the node below it is done once this is popped
+
+
+def _walk_inputs(roots: Sequence[Any], stop: Sequence[Any], grad_only: bool,
+                 inputs: Callable[[Any], Sequence[Any]]) -> list[Any]:
+    """``walk``'s search with ``inputs(node)`` in place of ``node.parents``, by ``id``: the
+    same order as ``walk`` where the two agree on every node's inputs."""
+    stops = set(map(id, stop))
+    seen: set[int] = set()
+    order: list[Any] = []
+    stack: list[Any] = list(reversed(roots))
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if node is _DONE:
+            order.append(pop())
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        push(node)
+        push(_DONE)
+        if id(node) not in stops:
+            for p in reversed(inputs(node)):
+                if id(p) not in seen and (p.requires_grad or not grad_only):
+                    push(p)
+    return order
 
 
 @gc_paused()

@@ -18,6 +18,7 @@ from .unary import UnaryMath
 
 Scalar = Union["Value", float, int]
 _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
+_FLOAT64 = np.dtype(np.float64)
 _NEG, _POW, _POWER = OPS["neg"], OPS["pow"], OPS["power"]
 
 
@@ -213,6 +214,29 @@ class Value(UnaryMath, Node):
 
     def __float__(self) -> float:
         return self.data
+
+    # ------------------------------------------------------------ array attributes
+    # a Tensor's, for one float64 number: code that takes either node type (a parameter
+    # count, a state dict) reads them without asking which it has
+    @property
+    def shape(self) -> tuple[()]:
+        """The shape of one number: ``()``, as a 0-d array's."""
+        return ()
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions: 0."""
+        return 0
+
+    @property
+    def size(self) -> int:
+        """The number of elements: 1."""
+        return 1
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of the data as numpy names it: ``float64`` (a Python float)."""
+        return _FLOAT64
 
     def item(self) -> float:
         """Return the data as a Python float."""

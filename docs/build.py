@@ -19,6 +19,9 @@ PACKAGES = ("autograd", "nn", "viz")
 # namespaces whose members are the op table's kernels, one per registered op under the op's
 # name: each is documented by its op (``autograd.OPS``), not one by one
 KERNELS = {"autograd.backends.FloatOps", "autograd.backends.NumpyOps"}
+# pdoc renders the submodules a package's ``__all__`` names; these are rendered beside them
+# (the boundary that layers and drawings import from: see tests/test_layering.py)
+ALSO_RENDERED = ("autograd.extend",)
 
 
 def modules() -> list[str]:
@@ -63,7 +66,7 @@ def main() -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pdoc.render.configure(docformat="markdown", footer_text="knobgrad API reference")
-        pdoc.pdoc(*PACKAGES, output_directory=ROOT / "docs" / "api")
+        pdoc.pdoc(*PACKAGES, *ALSO_RENDERED, output_directory=ROOT / "docs" / "api")
     problems += [f"pdoc: {w.message}" for w in caught]
     for p in problems:
         print(p, file=sys.stderr)

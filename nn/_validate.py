@@ -9,7 +9,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd.creation import generator  # noqa: F401  # the one rule for rng=, re-exported for nn
+from autograd.extend import generator  # noqa: F401  # the one rule for rng=, re-exported for nn
 
 RNG = Union[int, np.random.Generator, None]
 REDUCTIONS = ("mean", "sum", "none")

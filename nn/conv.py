@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value
-from autograd.tensors import DtypeError, ShapeError
+from autograd import DtypeError, ShapeError, Tensor, Value
 
 from . import init
 from ._validate import RNG, check, generator, int_tuple, integer, one_of

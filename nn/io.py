@@ -23,7 +23,7 @@ from typing import Any, Union
 import numpy as np
 
 from autograd import Tensor, Value
-from autograd._atomic import all_or_nothing
+from autograd.extend import all_or_nothing
 
 from .module import Module
 
@@ -284,7 +284,7 @@ def parameter_summary(module: Module, print_table: bool = True) -> ParameterSumm
     summary = ParameterSummary()
     tops = [name + "." for name, _ in module.named_children()]
     for name, p in module.named_parameters():
-        shape = () if isinstance(p, Value) else tuple(p.shape)
+        shape = tuple(p.shape)
         count = int(np.prod(shape, dtype=np.int64))
         summary.rows.append((name, shape, count))
         layer = next((t[:-1] for t in tops if name.startswith(t)), name)

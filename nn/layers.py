@@ -16,8 +16,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Tensor, Value
-from autograd.tensors import DtypeError
+from autograd import DtypeError, Tensor, Value
 
 from . import init
 from ._validate import RNG, drop_probability, generator, integer, one_of, positive

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, TypeVar, Union
 import numpy as np
 
 from autograd import RemovableHandle, Tensor, Value
-from autograd._atomic import all_or_nothing
+from autograd.extend import all_or_nothing
 
 from ._validate import float_dtype
 from .hooks import ModuleHooks, call_with_hooks
@@ -95,10 +95,6 @@ def zero_grads(params: Iterable[Any], set_to_none: bool = True) -> None:
             p.grad[...] = 0
         else:
             p.grad = np.zeros_like(p.data)
-
-
-def _shape(p: Value | Tensor) -> tuple[int, ...]:
-    return () if isinstance(p, Value) else p.shape
 
 
 def _copy_into(p: Value | Tensor, arr: Any) -> None:
@@ -381,7 +377,7 @@ class Module(_ModuleCasts):
 
     def num_parameters(self) -> int:
         """Return the number of scalars in the parameters (a Value counts 1), each once."""
-        return sum(1 if isinstance(p, Value) else p.size for p in self.parameters())
+        return sum(p.size for p in self.parameters())
 
     # ------------------------------------------------------------ training state
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -543,12 +539,12 @@ class Module(_ModuleCasts):
             except (TypeError, ValueError) as e:
                 invalid[name] = f"cannot make an array of {type(raw).__name__}: {e}"
                 continue
-            target = np.dtype(np.float64) if isinstance(p, Value) else p.dtype
+            target = p.dtype
             if arr.dtype.kind not in "biuf" or not np.can_cast(arr.dtype, target, "same_kind"):
                 kind = "parameter" if _is_param(p) else "buffer"
                 invalid[name] = f"dtype {arr.dtype} cannot be loaded into a {target} {kind}"
-            elif arr.shape != _shape(p):
-                mismatched[name] = (arr.shape, _shape(p))
+            elif arr.shape != p.shape:
+                mismatched[name] = (arr.shape, p.shape)
             else:
                 updates.append((p, arr))
         problems = []

@@ -338,6 +338,32 @@ def test_walk_skips_nodes_that_need_no_grad():
 
 
 @pytest.mark.parametrize("make", [_value, _tensor])
+@pytest.mark.parametrize("grad_only", [True, False])
+def test_walk_with_inputs_follows_them_in_the_same_order(make, grad_only):
+    nodes = _build(make)
+    root = nodes[-1] * make(2.0)
+    root.parents[1].requires_grad = False  # a constant: grad_only filters inputs() too
+    ids = [id(n) for n in walk(root, grad_only=grad_only)]
+    assert [id(n) for n in walk(root, grad_only=grad_only, inputs=lambda n: n.parents)] == ids
+    c = nodes[2]
+    assert [id(n) for n in walk(root, stop=[c], inputs=lambda n: n.parents)] == [
+        id(n) for n in walk(root, stop=[c])]
+    # what inputs() says is what is walked: here, only each node's first input
+    chain = walk(root, grad_only=False, inputs=lambda n: n.parents[:1])
+    assert [n.op_name for n in chain] == ["", "mul", "exp", "add", "mul", "mul"]
+
+
+def test_walk_with_inputs_tells_equal_nodes_apart_by_identity():
+    class Rec(tuple):  # equal to every other empty Rec, as backward's skeletons are
+        requires_grad = True
+
+    leaves = [Rec(), Rec()]
+    root = Rec()
+    order = walk(root, inputs=lambda n: leaves if n is root else ())
+    assert [id(n) for n in order] == [id(leaves[0]), id(leaves[1]), id(root)]
+
+
+@pytest.mark.parametrize("make", [_value, _tensor])
 def test_leaves_and_interior(make):
     a, b, c, d, e = _build(make)
     assert a.is_leaf and b.is_leaf

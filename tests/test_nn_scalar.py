@@ -219,3 +219,19 @@ def test_neuron_and_mlp_take_the_same_activation_names():
             Neuron(2, activation=bad)
         with pytest.raises(ValueError, match="MLP: " + names):
             MLP(2, [1], activation=bad)
+
+
+def test_value_parameters_count_and_load_as_zero_d_float64s():
+    model = MLP(2, [3, 1])
+    assert model.num_parameters() == 2 * 3 + 3 + 3 + 1 == len(model.parameters())
+    rows = nn.parameter_summary(model, print_table=False).rows
+    assert {shape for _, shape, _ in rows} == {()} and all(count == 1 for *_, count in rows)
+    state = model.state_dict()
+    assert all(a.shape == () and a.dtype == np.float64 for a in state.values())
+    name = next(iter(state))
+    for bad, why in ((np.zeros(2), "size mismatch"), (np.array(1 + 2j), "cannot be loaded into "
+                                                       "a float64 parameter")):
+        with pytest.raises(nn.StateDictError, match=why):
+            model.load_state_dict({**state, name: bad})
+    model.load_state_dict({**state, name: np.array(0.25, np.float32)})
+    assert model.parameters()[0].data == 0.25

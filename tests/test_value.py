@@ -269,6 +269,20 @@ def test_drawing_attributes():
     assert a.is_leaf and not e.is_leaf
 
 
+def test_array_attributes_are_a_0d_float64_arrays_and_read_only():
+    v = (Value(2.0) * 3).tanh()
+    t = Tensor(np.float64(2.0))
+    assert (v.shape, v.ndim, v.size, v.dtype) == (t.shape, t.ndim, t.size, t.dtype) == (
+        (), 0, 1, np.dtype("float64"))
+    assert type(v.shape) is tuple and type(v.ndim) is int and type(v.size) is int
+    assert isinstance(v.dtype, np.dtype) and v.dtype is np.dtype(np.float64)
+    assert (np.shape(v), np.ndim(v), np.size(v)) == ((), 0, 1)  # numpy reads them too
+    for name in ("shape", "ndim", "size", "dtype"):
+        with pytest.raises(AttributeError):
+            setattr(v, name, None)
+    assert not hasattr(v, "__dict__")  # still slotted: nothing stored per Value
+
+
 # ---------------------------------------------------------------- every value op, from the registry
 # Inputs come from each op's own metadata (domain, avoid, unique) through autograd.testing,
 # as in the Tensor suite of test_ops.py; a Value takes the first element of each drawn array.

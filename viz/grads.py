@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd.graph import backprop
+from autograd import backprop
 
 
 @dataclass

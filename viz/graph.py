@@ -43,9 +43,7 @@ from typing import Any, SupportsFloat
 import numpy as np
 
 import autograd
-from autograd.debugging import _WeakByIdentity
-from autograd.tensors import shared_constant as _shared_tensor
-from autograd.value import shared_constant as _shared_value
+from autograd.extend import WeakIdentityMap, is_shared_constant
 
 Fmt = str | Callable[[float], str]
 GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
@@ -367,20 +365,16 @@ def inputs_of(node: Any) -> tuple[Any, ...]:
     if node.graph_freed:
         return tuple(getattr(node.parents, "skeleton", node.parents))
     ps = tuple(node.parents)
-    if not any(map(_shared_constant, ps)):
+    if not any(map(is_shared_constant, ps)):
         return ps
     drawn = _drawn_inputs.get(node)
     if drawn is None:
-        drawn = tuple(_constant_use(p) if _shared_constant(p) else p for p in ps)
+        drawn = tuple(_constant_use(p) if is_shared_constant(p) else p for p in ps)
         _drawn_inputs[node] = drawn
     return drawn
 
 
-_drawn_inputs = _WeakByIdentity()  # node -> its inputs as drawn, while the node lives
-
-
-def _shared_constant(p: Any) -> bool:
-    return _shared_value(p) or _shared_tensor(p)
+_drawn_inputs = WeakIdentityMap()  # node -> its inputs as drawn, while the node lives
 
 
 def _constant_use(c: Any) -> Any:
@@ -392,25 +386,9 @@ def _constant_use(c: Any) -> Any:
 
 def graph_nodes(root: Any) -> list[Any]:
     """Return every node ``root`` was computed from, skeletons kept by backward included,
-    each after its inputs: the order of ``autograd.walk(root, grad_only=False)`` on a live
-    graph (the same iterative depth-first search, following ``inputs_of``)."""
-    seen: set[int] = set()
-    done: set[int] = set()
-    order: list[Any] = []
-    stack = [root]
-    while stack:
-        node = stack[-1]
-        if id(node) in seen:
-            stack.pop()
-            if id(node) not in done:
-                done.add(id(node))
-                order.append(node)
-            continue
-        seen.add(id(node))
-        for p in reversed(inputs_of(node)):
-            if id(p) not in seen:
-                stack.append(p)
-    return order
+    each after its inputs: ``autograd.walk(root, grad_only=False)`` following ``inputs_of``
+    (so the same order on a live graph)."""
+    return autograd.walk(root, grad_only=False, inputs=inputs_of)
 
 
 def _param_names(params: Params, index: Mapping[int, int]) -> dict[int, str]:

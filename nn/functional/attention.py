@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import OPS, Tensor
-from autograd.creation import generator
+from autograd.extend import generator
 
 from .._validate import RNG, check, is_real
 from ._common import _tensor_input
@@ -35,7 +35,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     - ``dropout_p``: the probabilities are dropped with this probability (and the rest
       scaled by ``1 / (1 - p)``) whenever it is > 0, as torch (the functional ignores
       train/eval). The keep-mask is drawn from ``rng`` (a seed, a Generator, or None for
-      the global generator ``autograd.creation.generator()``), an argument torch lacks.
+      the global generator ``autograd.default_generator()``), an argument torch lacks.
     - ``enable_gqa``: key and value may have fewer heads (dim -3) than the query, a
       divisor of its count; each is then shared by consecutive query heads (torch's
       ``repeat_interleave``).

@@ -15,9 +15,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import OPS, Tensor
-from autograd.ops.convolution import out_size
-from autograd.tensors import DtypeError, ShapeError, concatenate
+from autograd import OPS, DtypeError, ShapeError, Tensor, concatenate
+from autograd.extend import out_size
 
 from .._validate import int_tuple, integer, one_of
 from ._common import _tensor_input

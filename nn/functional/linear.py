@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import OPS, Tensor
-from autograd.backends import NumpyOps
-from autograd.graph import NOATTRS
-from autograd.tensors._node import DtypeError, ShapeError, _result
+from autograd import OPS, DtypeError, ShapeError, Tensor
+from autograd.extend import NOATTRS, make_node, numpy_ops
 
 from ._common import _tensor_input
 
@@ -42,5 +40,5 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
         return Tensor._apply(_LINEAR, x.reshape(1, -1), w, b).reshape(-1)
     # three Tensors of one dtype, checked: the node directly, without _apply's generic work
     # (a fifth of this function's time at batch 32)
-    return _result(_LINEAR, _LINEAR.forward(NumpyOps, x.data, w.data, b.data), (x, w, b),
-                   NOATTRS)
+    return make_node(_LINEAR, _LINEAR.forward(numpy_ops, x.data, w.data, b.data), (x, w, b),
+                     NOATTRS)

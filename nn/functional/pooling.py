@@ -15,9 +15,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import Tensor, einsum
-from autograd.backends import NumpyOps
-from autograd.ops import OPS
+from autograd import OPS, Tensor, einsum
+from autograd.extend import numpy_ops
 
 from .._validate import int_tuple, is_integer
 from ._common import _tensor_input
@@ -107,7 +106,7 @@ def _max_pool(x: Tensor, k: Ints, s: Ints, d: Ints, pads: Pads, sizes: Ints
               ) -> tuple[Tensor, np.ndarray]:
     """Return max pooling's output and its winners' flat (H*W) indices (N, C, OH, OW)."""
     n, c, h, w = x.shape
-    cols = NumpyOps.im2col(x.data, kernel_size=k, stride=s, dilation=d, padding=pads,
+    cols = numpy_ops.im2col(x.data, kernel_size=k, stride=s, dilation=d, padding=pads,
                            fill=-np.inf)  # (N, OH, OW, C, kh, kw)
     rows = np.arange(sizes[0])[:, None] * s[0] - pads[0][0] + np.arange(k[0]) * d[0]  # (OH, kh)
     cols_w = np.arange(sizes[1])[:, None] * s[1] - pads[1][0] + np.arange(k[1]) * d[1]

@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, einsum
-from autograd.ops import OPS
+from autograd import OPS, Tensor, einsum
 
 from .._validate import is_integer, is_real
 from ._common import _tensor_input

@@ -5,7 +5,7 @@ on ``autograd.Value`` parameters (``.data`` reassigned). A Tensor whose ``.grad`
 skipped; a Value's grad is a float (0.0 when nothing reached it). ``step()`` first checks
 every gradient; SGD, Adam and AdamW then update a Tensor's data and state arrays in place
 (numpy ``out=``: no new arrays per step), the others write values computed aside. Either
-way the writes run inside ``autograd._atomic.all_or_nothing`` with a snapshot of what they
+way the writes run inside ``autograd.extend.all_or_nothing`` with a snapshot of what they
 change, so any exception, a KeyboardInterrupt included, leaves all parameters and all
 state exactly as they were.
 """
@@ -19,8 +19,7 @@ from typing import Any, Union
 import numpy as np
 
 from autograd import Tensor, Value, enable_grad
-from autograd._atomic import all_or_nothing
-from autograd.versions import mark_modified
+from autograd.extend import all_or_nothing, mark_modified
 
 from .._validate import check, is_real, nonnegative
 from ..module import zero_grads
