@@ -35,8 +35,12 @@ from ._validate import (
     nonnegative,
     positive,
 )
-from .layers import Dropout, Embedding, LayerNorm, Linear, ModuleList
+from .containers import ModuleList
+from .dropout import Dropout
+from .linear import Linear
 from .module import Module
+from .normalization import LayerNorm
+from .sparse import Embedding
 
 __all__ = [
     "GPT", "Block", "CausalSelfAttention", "CharTokenizer", "FeedForward", "GPTConfig", "WeightRow",
