@@ -76,15 +76,11 @@ from .pooling import (
     AdaptiveMaxPool2d,
     AvgPool1d,
     AvgPool2d,
-    ConstantPad2d,
     MaxPool1d,
     MaxPool2d,
     MaxUnpool2d,
-    ReflectionPad2d,
-    ReplicationPad2d,
-    Upsample,
-    ZeroPad2d,
 )
+from .resampling import ConstantPad2d, ReflectionPad2d, ReplicationPad2d, Upsample, ZeroPad2d
 from .sparse import Embedding
 
 __all__ = sorted(name for name, obj in globals().items()
