@@ -20,8 +20,35 @@ import types as _types
 
 from autograd import __version__
 
-from . import functional, gpt, optim, scalar
+# one import per file, each name from the file that defines it
+from . import data, functional, gpt, init, optim, scalar, utils
+from .activations import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+)
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .dropout import Dropout
+from .flatten import Flatten, Unflatten
 from .io import (
+    LoadError,
     ParameterSummary,
     from_torch_state_dict,
     load,
@@ -29,81 +56,32 @@ from .io import (
     save,
     to_torch_state_dict,
 )
-from .layers import (
-    CELU,
-    ELU,
-    GELU,
-    MLP,
-    SELU,
-    Dropout,
-    Embedding,
-    Hardsigmoid,
-    Hardswish,
-    Hardtanh,
-    LayerNorm,
-    LeakyReLU,
-    Linear,
-    LogSigmoid,
-    Mish,
-    ModuleList,
-    ReLU,
-    ReLU6,
-    Sequential,
-    Sigmoid,
-    SiLU,
-    Softplus,
-    Softsign,
-    Tanh,
+from .linear import MLP, Identity, Linear
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HingeLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
 )
-from .losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
-
-# ------------------------------------------------ convolution layers (nn/conv.py)
-# isort: split
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
-
-# ------------------------------------------------ pooling layers (nn/pooling.py)
-# isort: split
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from .pooling import (
     AdaptiveAvgPool2d,
     AdaptiveMaxPool2d,
     AvgPool1d,
     AvgPool2d,
-    ConstantPad2d,
     MaxPool1d,
     MaxPool2d,
     MaxUnpool2d,
-    ReflectionPad2d,
-    ReplicationPad2d,
-    Upsample,
-    ZeroPad2d,
 )
-
-# ------------------------------------------------ losses (nn/losses.py)
-# isort: split
-from .losses import BCELoss, HuberLoss, KLDivLoss, L1Loss, NLLLoss, SmoothL1Loss
-
-# ------------------------------------------------ normalization, containers, buffers
-# isort: split
-from .layers import (
-    Flatten,
-    Identity,
-    LogSoftmax,
-    ModuleDict,
-    ParameterDict,
-    ParameterList,
-    Softmax,
-    Unflatten,
-)
-from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm
-
-# ------------------------------------------------ faults of nn.load (nn/io.py)
-# isort: split
-from .io import LoadError
-
-# ------------------------------------------------ init, utils, optim, data
-# isort: split
-from . import data, init, utils  # (optim is imported above, with the other submodules)
+from .resampling import ConstantPad2d, ReflectionPad2d, ReplicationPad2d, Upsample, ZeroPad2d
+from .sparse import Embedding
 
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and not isinstance(obj, _types.ModuleType)) + [

@@ -1,5 +1,6 @@
 """The argument checks shared by the nn modules: one predicate per rule, and one form of
-error message, ``"<who>: <name> must be <rule>, got <value>"``."""
+error message, ``"<who>: <name> must be <rule>, got <value>"``; and the two checks of a
+tensor layer's input (``tensor_input``, ``check_dtype``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from autograd import DtypeError, Tensor, Value
 from autograd.extend import generator  # noqa: F401  # the one rule for rng=, re-exported for nn
 
 RNG = Union[int, np.random.Generator, None]
@@ -125,3 +127,25 @@ def float_dtype(dtype: Any, who: str) -> np.dtype:
         raise TypeError(f"{who}: dtype must be a floating point dtype (e.g. np.float32), got "
                         f"{dtype!r}")
     return dt
+
+
+# a layer's input
+
+
+def tensor_input(x: Any, who: str) -> Tensor:
+    """Return ``x`` as a Tensor (arrays and lists become constants)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, Value):
+        raise TypeError(f"{who}: got a Value; tensor layers take a Tensor or an array "
+                        "(use nn.scalar for Value models)")
+    return Tensor(x)
+
+
+def check_dtype(x: Tensor, dtype: np.dtype, who: str) -> None:
+    """Raise DtypeError unless ``x`` has the layer's parameter ``dtype`` (as torch: no
+    silent float64, or int, computation in a float32 layer)."""
+    if x.dtype != dtype:
+        raise DtypeError(f"{who}: input has dtype {x.dtype}, but the layer's parameters have "
+                         f"dtype {dtype}; cast the input (x.to(np.{dtype})) or build the layer "
+                         f"with dtype=np.{x.dtype}")

@@ -35,11 +35,15 @@ from ._validate import (
     nonnegative,
     positive,
 )
-from .layers import Dropout, Embedding, LayerNorm, Linear, ModuleList
+from .containers import ModuleList
+from .dropout import Dropout
+from .linear import Linear
 from .module import Module
+from .normalization import LayerNorm
+from .sparse import Embedding
 
 __all__ = [
-    "GPT", "Block", "CausalSelfAttention", "CharTokenizer", "GPTConfig", "MLP", "WeightRow",
+    "GPT", "Block", "CausalSelfAttention", "CharTokenizer", "FeedForward", "GPTConfig", "WeightRow",
     "WeightTable", "bigram_baseline", "format_bytes", "gelu", "generate", "next_token_probs",
     "storage_bytes", "weight_table",
 ]
@@ -156,12 +160,12 @@ class CausalSelfAttention(Module):
         return f"n_heads={self.n_heads}, d_head={self.d_head}"
 
 
-class MLP(Module):
+class FeedForward(Module):
     """The block's feed-forward part: ``down(gelu(up(x)))``, d_embed -> d_mlp -> d_embed."""
 
     def __init__(self, config: GPTConfig, rng: RNG = None) -> None:
         super().__init__()
-        g = generator(rng, "MLP")
+        g = generator(rng, "FeedForward")
         c, (_, d_mlp) = config, _widths(config)
         self.up = _linear(c.d_embed, d_mlp, c.bias, 0.02, g, c.dtype)
         self.down = _linear(d_mlp, c.d_embed, c.bias, _residual_std(c), g, c.dtype)
@@ -181,7 +185,7 @@ class Block(Module):
         self.ln1 = LayerNorm(c.d_embed, bias=c.bias, dtype=c.dtype)
         self.attn = CausalSelfAttention(c, rng=g)
         self.ln2 = LayerNorm(c.d_embed, bias=c.bias, dtype=c.dtype)
-        self.mlp = MLP(c, rng=g)
+        self.mlp = FeedForward(c, rng=g)  # "mlp", as nanoGPT: the keys blocks.<i>.mlp.*
         self.dropout = Dropout(c.dropout, rng=g)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -1,4 +1,5 @@
-"""Saving and loading state dicts as ``.npz`` files, and a table of a model's parameters.
+"""Saving and loading state dicts as ``.npz`` files, a table of a model's parameters, and the
+state-dict bridge to torch (``to_torch_state_dict``, ``from_torch_state_dict``).
 
 The file is numpy's ``.npz`` (a zip of ``.npy`` arrays, one per state_dict key), written
 without pickles and read with ``allow_pickle=False``, so loading a file never runs code.

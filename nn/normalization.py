@@ -1,8 +1,9 @@
 """Normalisation layers with torch's names, arguments, buffers and state_dict keys:
-BatchNorm1d, BatchNorm2d and GroupNorm (LayerNorm is in ``nn.layers``).
+BatchNorm1d, BatchNorm2d, GroupNorm and LayerNorm.
 
-Composites of Tensor ops (mean, subtraction, sqrt, division): the property suite checks
-each of those to second order, so these need no rule of their own. The running
+BatchNorm and GroupNorm are composites of Tensor ops (mean, subtraction, sqrt, division):
+the property suite checks each of those to second order, so these need no rule of their
+own; LayerNorm calls ``F.layer_norm``, the fused ``normalize`` op. The running
 statistics of BatchNorm are updated on the arrays, outside the graph (torch updates them
 without gradient too).
 """
@@ -10,6 +11,7 @@ without gradient too).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,8 +19,8 @@ import numpy as np
 from autograd import Tensor
 
 from . import init
-from ._validate import float_dtype, integer, is_real, nonnegative
-from .layers import _check_dtype, _tensor
+from ._validate import check_dtype, float_dtype, integer, is_real, nonnegative, positive, tensor_input
+from .functional.normalization import layer_norm
 from .module import Module, Parameter
 
 
@@ -68,14 +70,14 @@ class _Affine(Module):
 
     def _input(self, x: Any, channels: int) -> Tensor:
         who = f"{type(self).__name__}({self.extra_repr()})"
-        x = _tensor(x, type(self).__name__)
+        x = tensor_input(x, type(self).__name__)
         if x.ndim < 2 or x.shape[1] != channels:
             got = f"{x.shape[1]} channels" if x.ndim >= 2 else "no channel dimension"
             raise ValueError(f"{who}: input of shape {x.shape} has {got}, but the layer "
                              f"expects {channels} (an input of shape (N, {channels}, ...))")
         state = [t for t in (self.weight, getattr(self, "running_mean", None)) if t is not None]
         if state:  # read each call: Module.to may have cast the layer
-            _check_dtype(x, state[0].dtype, who)
+            check_dtype(x, state[0].dtype, who)
         elif x.dtype.kind != "f":
             raise TypeError(f"{who}: input must be floating point, got dtype {x.dtype}; cast "
                             "it with x.to(np.float64)")
@@ -130,7 +132,7 @@ class _BatchNorm(_Affine):
     def forward(self, x: Any) -> Tensor:
         """Return the normalised ``x`` (same shape): by the batch's statistics in training
         (updating the running ones), by the running statistics in eval."""
-        x = _tensor(x, type(self).__name__)
+        x = tensor_input(x, type(self).__name__)
         if x.ndim not in self._ndims:
             raise ValueError(f"{type(self).__name__}: expected {self._expected} input (got "
                              f"{x.ndim}D input of shape {x.shape})")
@@ -215,3 +217,36 @@ class GroupNorm(_Affine):
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
                 f"affine={self.affine}, bias={self.bias is not None}")
+
+
+class LayerNorm(Module):
+    """Normalise over the last ``len(normalized_shape)`` axes: ``(x - mean) / sqrt(var +
+    eps) * weight + bias``, with the biased variance (as PyTorch); weight starts at ones and
+    bias at zeros."""
+
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True,
+                 dtype: Any = np.float64) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(
+            normalized_shape)
+        self.normalized_shape = tuple(integer(n, "LayerNorm", "normalized_shape", 1) for n in shape)
+        self.eps = positive(eps, "LayerNorm", "eps")
+        self.elementwise_affine = bool(elementwise_affine)
+        self.weight = init.ones_(Parameter(np.zeros(self.normalized_shape), dtype=dtype)) if (
+            elementwise_affine) else None
+        self.bias = init.zeros_(Parameter(np.zeros(self.normalized_shape), dtype=dtype)) if (
+            elementwise_affine and bias) else None
+
+    def forward(self, x: Any) -> Tensor:
+        """Return the normalised ``x``, of the same shape."""
+        x = tensor_input(x, "LayerNorm")
+        k = len(self.normalized_shape)
+        if x.shape[x.ndim - k:] != self.normalized_shape or x.ndim < k:
+            raise ValueError(f"LayerNorm{self.normalized_shape}: input has shape {x.shape}, but "
+                             f"its last {k} dimension(s) must be {self.normalized_shape}")
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")

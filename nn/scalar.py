@@ -22,7 +22,7 @@ import numpy as np
 from autograd import Value
 
 from ._validate import RNG, generator, integer, one_of
-from .layers import ACTIVATIONS
+from .activations import ACTIVATIONS
 from .module import Module
 
 _MUL = Value.__mul__
@@ -34,7 +34,7 @@ def _scalar_rng(rng: RNG) -> np.random.Generator | None:
 
 
 def _activation(activation: Any, who: str) -> str | None:
-    """Return the name of an activation of ``nn.layers.ACTIVATIONS``, or None for a linear
+    """Return the name of an activation of ``nn.activations.ACTIVATIONS``, or None for a linear
     unit (given as None or "linear"); raise ValueError for any other value. Only those with
     a Value method qualify (the tensor-only ones, gelu, silu..., do not)."""
     names = [n for n in sorted(ACTIVATIONS) if hasattr(Value, n)]

@@ -207,7 +207,7 @@ def test_scalar_state_dict_names():
 
 
 def test_neuron_and_mlp_take_the_same_activation_names():
-    # one rule for both: the names of nn.layers.ACTIVATIONS, "linear" or None
+    # one rule for both: the names of nn.activations.ACTIVATIONS, "linear" or None
     for act in ("relu", "tanh", "sigmoid", "linear", None):
         m = MLP(2, [3, 1], activation=act, rng=0)
         assert m.layers[0].neurons[0].activation == Neuron(2, activation=act).activation
