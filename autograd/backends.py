@@ -209,6 +209,12 @@ def _col2im(cols, *, size, kernel_size, stride, dilation, padding):
     return out[:, :, pt:pt + size[0], pl:pl + size[1]]
 
 
+def _scatter(x, src, *, axis, index):
+    out = np.array(x, dtype=np.result_type(x, src), copy=True)
+    out[_along(index, axis)] = src  # a repeated target: the last write wins
+    return out
+
+
 class NumpyOps:
     """The same functions on numpy arrays."""
 
@@ -245,7 +251,7 @@ class NumpyOps:
     log_softmax = _log_softmax
     softmax_cross_entropy = _softmax_cross_entropy
     index_put_add = _index_put_add
-    gather, scatter_add = _gather, _scatter_add
+    gather, scatter_add, scatter = _gather, _scatter_add, _scatter
 
     # the elementwise family
     sin, cos, tan, asin, acos, atan = np.sin, np.cos, np.tan, np.arcsin, np.arccos, np.arctan

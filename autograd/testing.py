@@ -364,8 +364,25 @@ def _scatter_add(draw: Any, op: Op) -> Case:
     return _inputs(draw, op, [shape, index.shape]), {"axis": axis, "index": index}
 
 
+@st.composite
+def _scatter(draw: Any, op: Op) -> Case:
+    """As scatter_add's, with distinct targets: where two writes meet, the last one hides
+    the other, whose derivative is then 0 and not torch's gradient (so not a finite
+    difference's either)."""
+    shape, axis, index = draw(_along_axis())
+    length = min(index.shape[axis], shape[axis])
+    index = np.take(index, range(length), axis=axis)
+    perm = draw(st.permutations(range(shape[axis])))
+    # along the axis, each line of the index takes distinct positions: a permutation's head
+    lines = np.moveaxis(np.zeros(index.shape, np.int64), axis, -1)
+    lines[...] = np.asarray(perm[:length])
+    index = np.moveaxis(lines, -1, axis)
+    return _inputs(draw, op, [shape, index.shape]), {"axis": axis, "index": index}
+
+
 register_kind("gather", _gather)
 register_kind("scatter_add", _scatter_add)
+register_kind("scatter", _scatter)
 
 
 # ---------------------------------------------------------------- linear algebra kinds

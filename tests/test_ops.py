@@ -102,6 +102,7 @@ REFERENCE = {
     "index_put_add": lambda g, index, shape: _scatter_loop(g, index, shape),
     "gather": lambda x, axis, index: _gather_loop(x, axis, index),
     "scatter_add": lambda x, src, axis, index: _scatter_add_loop(x, src, axis, index),
+    "scatter": lambda x, src, axis, index: _scatter_write_loop(x, src, axis, index),
     # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
     "linear": lambda x, w, b: np.einsum("...i,oi->...o", x, w) + b,
@@ -185,6 +186,15 @@ def _scatter_add_loop(x, src, axis, index):
     out = x.copy()
     for pos in np.ndindex(index.shape):
         out[_target(pos, axis, index)] += src[pos]
+    return out
+
+
+def _scatter_write_loop(x, src, axis, index):
+    """torch.scatter by an explicit loop over the index's positions, in order: a repeated
+    target keeps the last write."""
+    out = x.copy()
+    for pos in np.ndindex(index.shape):
+        out[_target(pos, axis, index)] = src[pos]
     return out
 
 

@@ -43,3 +43,25 @@ defop("scatter_add",
        lambda xp, g, out, x, src, *, axis, index: xp.gather(g, axis=axis, index=index)),
       derivative="d scatter_add(x, src) = dx + scatter_add(0, dsrc); vjp: g, gather(g, index)",
       kind="scatter_add", domain=REAL, reads="")
+
+
+def _untouched(x, axis, index):
+    """A constant mask of ``x``'s shape: True where no element of ``index`` writes."""
+    mask = np.ones(x.shape, bool)
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    mask[tuple(grid)] = False
+    return mask
+
+
+defop("scatter",
+      lambda xp, x, src, *, axis, index: xp.scatter(x, src, axis=axis, index=index),
+      # x with src written at index (a repeated target keeps the last write, as numpy's and
+      # torch's CPU scatter): overwritten elements of x get no gradient; every writer gets
+      # the gradient at its target, also when a later write hides it (torch's convention)
+      (lambda xp, g, out, x, src, *, axis, index: xp.where(
+          g, 0, condition=_untouched(x, axis, index)),
+       lambda xp, g, out, x, src, *, axis, index: xp.gather(g, axis=axis, index=index)),
+      derivative="d scatter(x, src) = [untouched] dx + scatter(0, dsrc); vjp: g where "
+                 "untouched, gather(g, index)",
+      kind="scatter", domain=REAL, reads="")

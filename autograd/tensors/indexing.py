@@ -99,11 +99,7 @@ class IndexingMixin:
                 raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
             return self.scatter_reduce(a, idx, src, "sum" if reduce == "add" else "prod")
         a, idx, src_t = _scatter_args("scatter", self, a, idx, src)
-        touched = _touched(self.shape, a, idx)
-        out = Tensor._apply(OPS["scatter_add"], _fill(self, touched, 0), src_t, axis=a, index=idx)
-        exact = self.data.copy()
-        exact[_along(idx, a)] = src_t.data  # numpy: the last of repeated writes wins
-        return _exactly(out, exact)  # repeated targets: torch's gradient, the written value
+        return Tensor._apply(OPS["scatter"], self, src_t, axis=a, index=idx)
 
     def scatter_reduce(self: Tensor, dim: int | None = None, index: ArrayLike | None = None,
                        src: ArrayLike | None = None, reduce: str | None = None, *,
