@@ -4,8 +4,8 @@ saved for its VJP must not have changed since), ``mark_modified`` for changes ma
 the engine, and the rebasing of a node that a recorded in-place op made stand for a new
 value (``rebased``; ``walk`` resolves it through ``Node._inputs_resolver``).
 
-Which inputs an op's rules read (what it saves, in torch's terms) is found in the rules'
-bytecode (``_reads``).
+Which inputs an op's rules read (what it saves, in torch's terms) is declared on the op
+(``Op.reads``, ``Op.reads_out``), and checked against the rules by the test suite.
 """
 
 from __future__ import annotations
@@ -81,6 +81,12 @@ def _check_versions(order: Sequence[Any]) -> None:
     """Raise if a buffer an op saved for its VJP changed after the op used it, or if an op
     used a view whose base a recorded in-place op changed after the view was made (its
     gradient would skip that change)."""
+    clock = _clock
+    for n in order:  # first, one cheap pass: was anything modified since the graph was made?
+        if n._epoch < clock and n.op is not None:
+            break
+    else:  # no: every op of the graph is newer than the last in-place change (a leaf can
+        return  # be older: only an interior view can be stale, through its base)
     for n in order:
         op = n.op
         if op is None or n._epoch >= _clock and all(p._epoch >= _clock or p.op is None
