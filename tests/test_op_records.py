@@ -101,7 +101,7 @@ def _plain(op):
 
 def _forward(op, inputs, attrs):
     if op.saves:
-        return op.numpy(NumpyOps, *inputs, save=True, **attrs)
+        return op.saving(NumpyOps, *inputs, save=True, **attrs)
     return op.forward(NumpyOps, *inputs, **attrs), None
 
 
@@ -148,7 +148,7 @@ def test_fast_path_equals_the_xp_rule(name, data, seed):
     g = None
     for save in ((True, False) if op.saves else (False,)):
         if op.saves:
-            out, saved = op.numpy(NumpyOps, *inputs, save=save, **attrs)
+            out, saved = op.saving(NumpyOps, *inputs, save=save, **attrs)
             assert (saved is None) == (not save) or saved is None
         else:
             out, saved = op.forward(NumpyOps, *inputs, **attrs), None

@@ -6,6 +6,8 @@ first (a ``broadcast_to`` node), so these rules see equal shapes and never unbro
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .registry import REAL, defop
@@ -179,10 +181,18 @@ defop("expm1", lambda xp, x: xp.expm1(x),
       lambda xp, g, out, x: g * (out + 1),  # d (e^x - 1) = e^x
       derivative="d (e^x - 1) = e^x dx",
       value=True, domain=REAL, reads="out")
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x):
+    """``math.erf`` elementwise (numpy has no erf): exact to float64, in the input's dtype."""
+    return np.asarray(_ERF(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+
 defop("erf", lambda xp, x: xp.erf(x),
       lambda xp, g, out, x: g * _TWO_OVER_SQRT_PI * xp.exp(-(x * x)),  # d erf = 2/sqrt(pi) e^(-x^2)
       derivative="d erf(x) = (2 / sqrt(pi)) e^(-x^2) dx",
-      value=True, domain=REAL, reads="x")
+      value=True, domain=REAL, numpy=_erf, reads="x")
 
 # Piecewise constant: the gradient is 0 everywhere (PyTorch's convention, also at the
 # jumps), so the result stays in the graph, as in torch. Tests keep away from the jumps.
@@ -211,12 +221,20 @@ defop("hypot", lambda xp, x, y: xp.hypot(x, y),
        lambda xp, g, out, x, y: g * y / out),
       derivative="d hypot(x, y) = (x dx + y dy) / hypot(x, y)",
       avoid=(0.0,), broadcast=True, value=True, domain=REAL, reads="x y out")
+def _remainder(x, y):
+    """torch.remainder: fmod, moved to the divisor's sign; a zero keeps fmod's sign (-0.0 %
+    3.0 is -0.0, as torch; numpy's remainder gives 0.0)."""
+    m = np.fmod(x, y)
+    return np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m)
+
+
 defop("remainder", lambda xp, x, y: xp.remainder(x, y),
       # x - floor(x/y) y (the sign of y, as Python's %): d/dx = 1, d/dy = -floor(x/y)
       (lambda xp, g, out, x, y: g,
        lambda xp, g, out, x, y: -g * xp.floor(x / y)),
       derivative="d (x mod y) = dx - floor(x / y) dy",
-      kind="division", broadcast=True, value=True, domain=((-3.0, 3.0), (0.3, 3.0)), reads="x y")
+      kind="division", broadcast=True, value=True, domain=((-3.0, 3.0), (0.3, 3.0)),
+      numpy=_remainder, reads="x y")
 defop("fmod", lambda xp, x, y: xp.fmod(x, y),
       # x - trunc(x/y) y (the sign of x, as C's fmod): d/dx = 1, d/dy = -trunc(x/y)
       (lambda xp, g, out, x, y: g,
@@ -230,25 +248,34 @@ defop("floor_divide", lambda xp, x, y: xp.floor_divide(x, y),
        lambda xp, g, out, x, y: g * 0),
       derivative="d floor(x / y) = 0 (piecewise constant)",
       kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)), reads="")
+def _trunc_divide(x, y):
+    return np.trunc(x / y)  # torch's order: trunc(a / b)
+
+
 defop("trunc_divide", lambda xp, x, y: xp.trunc_divide(x, y),
       # trunc(x/y) (torch's div(rounding_mode="trunc")): piecewise constant, gradient 0 in
       # both inputs; a primitive, not (x / y).trunc(), so that y = 0 gives 0, not 0/0
       (lambda xp, g, out, x, y: g * 0,
        lambda xp, g, out, x, y: g * 0),
       derivative="d trunc(x / y) = 0 (piecewise constant)",
-      kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)), reads="")
+      kind="division", broadcast=True, domain=((-3.0, 3.0), (0.3, 3.0)), numpy=_trunc_divide, reads="")
 
 # ---------------------------------------------------------------- activations
 # Most activations are composites in Tensor (silu, gelu, elu, hardtanh...); softplus is a
 # primitive because its stable forms (a log1p branch per sign) would make a composite of
 # two clipped branches and a where, and torch's threshold is a branch of its own.
 
+def _softplus(x, *, beta, threshold):
+    z = x * beta  # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): never overflows, exact for z << 0
+    return np.where(z > threshold, x, (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta)
+
+
 defop("softplus", lambda xp, x, *, beta, threshold: xp.softplus(x, beta=beta, threshold=threshold),
       # d log(1 + e^(bx))/b = sigmoid(bx); 1 where bx > threshold (the output is x there)
       lambda xp, g, out, x, *, beta, threshold: g * xp.where(
           1.0, xp.sigmoid(x * beta), condition=x * beta > threshold),
       derivative="d softplus(x) = sigmoid(beta x) dx (dx where beta x > threshold)",
-      kind="softplus", domain=REAL, reads="x")
+      kind="softplus", domain=REAL, numpy=_softplus, reads="x")
 
 # GELU's tanh form (GPT-2's; torch's approximate="tanh") is a primitive because the composite
 # records 9 nodes and 8 temporaries per call, twice per GPT block, in the hottest part of the
@@ -262,7 +289,7 @@ def _gelu_tanh(xp, x):
     return x * (1 + xp.tanh((x + x * x * x * _GELU_A) * _GELU_C)) * 0.5
 
 
-def _gelu_tanh_numpy(xp, x, *, save):
+def _gelu_tanh_saving(xp, x, *, save):
     # x (1 + tanh(z)) / 2 == x / (1 + exp(-2 z)): numpy's exp is ~3x faster than its tanh,
     # and the sigmoid form keeps full relative precision where tanh(z) is near -1. One
     # array, updated in place, instead of eight temporaries (an array even for 0-d x).
@@ -317,6 +344,6 @@ def _gelu_tanh_fast(xp, g, out, x, *, saved, needs):
 
 
 defop("gelu_tanh", _gelu_tanh, _gelu_tanh_vjp, reads="x",
-      numpy=_gelu_tanh_numpy, saves=True, fast=_gelu_tanh_fast, domain=REAL,
+      saving=_gelu_tanh_saving, fast=_gelu_tanh_fast, domain=REAL,
       derivative="d gelu(x) = ((1 + t) / 2 + x (1 - t^2) c (1 + 3 a x^2) / 2) dx, "
                  "t = tanh(c (x + a x^3))")

@@ -34,11 +34,18 @@ def _matmul_vjp_y(xp, g, out, x, y):
     return xp.matmul(xp.transpose(x, axes=_swap(x.ndim)), g)
 
 
+def _matmul(x, y):
+    if x.ndim > 2 and y.ndim == 2:  # one GEMM over all rows, not one per batch entry
+        rows = int(np.prod(x.shape[:-1]))  # not -1: that fails when a side is 0
+        return np.matmul(x.reshape(rows, x.shape[-1]), y).reshape(*x.shape[:-1], y.shape[-1])
+    return np.matmul(x, y)
+
+
 defop("matmul", lambda xp, x, y: xp.matmul(x, y),
       (lambda xp, g, out, x, y: xp.matmul(g, xp.transpose(y, axes=_swap(y.ndim))),  # dX = G Y^T
        _matmul_vjp_y),
       derivative="d(X @ Y) = dX @ Y + X @ dY; vjp: G Y^T, X^T G",
-      kind="matmul", domain=REAL, reads="x y")
+      kind="matmul", domain=REAL, numpy=_matmul, reads="x y")
 
 
 # ---------------------------------------------------------------- linear
@@ -54,13 +61,19 @@ def _rows(xp, a):
     return a if a.ndim == 2 else xp.reshape(a, shape=(math.prod(a.shape[:-1]), a.shape[-1]))
 
 
+def _linear(x, w, b):
+    y = _matmul(x, w.T)
+    y += b  # y is a new array of the result's dtype: in place
+    return y
+
+
 defop("linear", lambda xp, x, w, b: xp.linear(x, w, b),
       (lambda xp, g, out, x, w, b: xp.matmul(g, w),                            # dx = G W
        lambda xp, g, out, x, w, b: xp.matmul(xp.transpose(_rows(xp, g), axes=(1, 0)),
                                               _rows(xp, x)),                   # dW = G^T X
        lambda xp, g, out, x, w, b: xp.sum(_rows(xp, g), axis=(0,), keepdims=False)),  # db
       derivative="d(X W^T + b) = dX W^T + X dW^T + db; vjp: G W, G^T X, sum of G's rows",
-      kind="linear", domain=REAL, reads="x w")
+      kind="linear", domain=REAL, numpy=_linear, reads="x w")
 
 
 # ---------------------------------------------------------------- einsum
@@ -114,6 +127,11 @@ def _einsum_vjp(xp, g, out, *xs, needs, subscripts):
                  for i, need in enumerate(needs))
 
 
+def _einsum(*xs, subscripts):
+    # optimize: contractions go through tensordot (one GEMM) and a good pairwise order
+    return np.einsum(subscripts, *xs, optimize=len(xs) > 1)
+
+
 defop("einsum", lambda xp, *xs, subscripts: xp.einsum(*xs, subscripts=subscripts),
-      vjp=_einsum_vjp, arity=0, reads="*", kind="einsum", domain=REAL,
+      vjp=_einsum_vjp, arity=0, numpy=_einsum, reads="*", kind="einsum", domain=REAL,
       derivative="d einsum(x1, ..., xn) = sum_i einsum(x1, ..., dxi, ..., xn)")

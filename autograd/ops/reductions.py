@@ -38,13 +38,19 @@ defop("min", lambda xp, x, *, axis, keepdims: xp.min(x, axis=axis, keepdims=keep
       _extreme_vjp, kind="reduce", unique=True, domain=REAL,
       derivative="d min(x) = dx at the min (ties share it evenly)", reads="x out")
 
+def _log_softmax(x, *, axis):
+    m = np.max(x, axis=axis, keepdims=True)
+    s = x - np.where(np.isfinite(m), m, 0)  # shifted: exp() cannot overflow
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+
+
 # ``axis`` is one non-negative int. Fused because the composite costs six nodes per call, and
 # it sits in every classifier's loss.
 defop("log_softmax", lambda xp, x, *, axis: xp.log_softmax(x, axis=axis),
       # d log_softmax(x) = g - softmax(x) * sum(g) along the axis
       lambda xp, g, out, x, *, axis: g - xp.exp(out) * xp.sum(g, axis=(axis,), keepdims=True),
       derivative="d log_softmax(x) = dx - sum(softmax(x) dx); vjp: g - softmax(x) sum(g)",
-      kind="softmax", domain=REAL, reads="out")
+      kind="softmax", domain=REAL, numpy=_log_softmax, reads="out")
 
 # ``axis`` is one non-negative int, ``target`` an integer array of x's shape without that
 # axis (class indices in range). The cross-entropy of softmax(x) at the targets, per
@@ -108,10 +114,21 @@ def _cross_entropy_fast(xp, g, out, x, *, saved, needs, axis, target, divisor):
     return (p,)
 
 
+def _softmax_cross_entropy(x, *, axis, target, divisor):
+    # logsumexp(x) - x[target], from the shifted logits as _log_softmax (one exp pass, no
+    # class-sized log-probabilities kept); summed and divided when reduced
+    m = x.max(axis=axis, keepdims=True)  # methods: numpy's np.max costs a Python frame
+    s = x - m if np.isfinite(m).all() else x - np.where(np.isfinite(m), m, 0)
+    t = s[target_index(target, axis)]
+    np.exp(s, out=s)
+    per = np.log(s.sum(axis=axis)) - t
+    return per if divisor is None else per.sum() / divisor
+
+
 defop("softmax_cross_entropy",
       lambda xp, x, *, axis, target, divisor: xp.softmax_cross_entropy(
           x, axis=axis, target=target, divisor=divisor),
-      _cross_entropy_vjp, reads="x out", fast=_cross_entropy_fast,
+      _cross_entropy_vjp, numpy=_softmax_cross_entropy, reads="x out", fast=_cross_entropy_fast,
       kind="softmax_cross_entropy", domain=REAL,
       derivative="d (logsumexp(x) - x[t]) = sum((softmax(x) - onehot(t)) dx)")
 
@@ -129,7 +146,7 @@ def _normalize(xp, x, *, axis, eps):
     return d * xp.pow(xp.sum(d * d, axis=axis, keepdims=True) * n + eps, exponent=-0.5)
 
 
-def _normalize_numpy(xp, x, *, axis, eps, save):
+def _normalize_saving(xp, x, *, axis, eps, save):
     d = x - x.mean(axis=axis, keepdims=True)
     r = np.sqrt(np.mean(np.square(d), axis=axis, keepdims=True) + eps)
     d *= 1 / r  # in place: d is ours
@@ -163,7 +180,7 @@ def _normalize_fast(xp, g, out, x, *, saved, needs, axis, eps):
 
 
 defop("normalize", _normalize, _normalize_vjp, reads="x out",
-      numpy=_normalize_numpy, saves=True, fast=_normalize_fast,
+      saving=_normalize_saving, fast=_normalize_fast,
       kind="normalize", unique=True, domain=REAL,
       derivative="d (x - mean) / s = (dx - mean(dx) - out mean(out dx)) / s, s = sqrt(var + eps)")
 
@@ -241,8 +258,16 @@ def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
 defop("prod", lambda xp, x, *, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
       _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),),
       derivative="d prod(x) = sum_i (prod of the others) dx_i", reads="x out")
+def _norm(x, *, p, axis, keepdims):
+    if p == 2:
+        return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    if p == 1:
+        return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
+    return np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p)
+
+
 # the vector p-norm (finite p > 0). A primitive because the composite (sum |x|^p)^(1/p)
 # has a 0 * inf = NaN gradient at x = 0, where PyTorch's (and the math's subgradient) is 0.
 defop("norm", lambda xp, x, *, p, axis, keepdims: xp.norm(x, p=p, axis=axis, keepdims=keepdims),
       _norm_vjp, kind="norm", avoid=(0.0,), domain=REAL,
-      derivative="d |x|_p = sum_i sign(x_i) |x_i|^(p-1) / |x|_p^(p-1) dx_i", reads="x out")
+      derivative="d |x|_p = sum_i sign(x_i) |x_i|^(p-1) / |x|_p^(p-1) dx_i", numpy=_norm, reads="x out")

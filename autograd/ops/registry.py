@@ -6,8 +6,8 @@ records its own derivative. An op's VJP is one call per node, ``vjp(xp, g, out, 
 needs, **attrs)``, returning a cotangent per input (None where there is none); a row may
 give one short rule per input instead, ``(xp, g, out, *inputs, **attrs)``. Attributes
 (axis, shape, exponent...) are static: keywords, never graph inputs. The record also
-declares what the rules read, and may carry a numpy forward that saves what backward
-reuses, and a numpy fast path for plain backward.
+declares what the rules read, and may carry the op's numpy kernel, a numpy forward that
+saves what backward reuses, and a numpy fast path for plain backward.
 """
 
 from __future__ import annotations
@@ -82,11 +82,13 @@ class Op:
 
     What the rules read is declared (``reads``: which inputs, ``reads_out``: the output),
     so the version check of in-place ops checks exactly those; tests check the declaration
-    against the rules' code. An op that ``saves`` declares a numpy forward,
-    ``numpy(xp, *inputs, save, **attrs)``, that returns ``(out, saved)``: with ``save``
-    true, what the forward computed and the backward reuses (PyTorch's saved tensors,
-    JAX's residuals), kept on the node (``node.saved``) and freed with it. Any op may
-    declare a numpy fast
+    against the rules' code. ``numpy`` is the op's own numpy kernel, ``numpy(*inputs,
+    **attrs)``: the numpy namespace (``autograd.backends.NumpyOps``) serves it under the
+    op's name, so the forward ``xp.<name>(...)`` and the rules of other ops reach it. An op
+    that ``saves`` declares ``saving(xp, *inputs, save, **attrs) -> (out, saved)``: with
+    ``save`` true, what the forward computed and the backward reuses (PyTorch's saved
+    tensors, JAX's residuals), kept on the node (``node.saved``) and freed with it. Any op
+    may declare a numpy fast
     path for plain backward (``fast(xp, g, out, *inputs, saved, needs, **attrs)``, returning
     the tuple, or None to leave a case to the ``xp`` rule), which the property suite
     checks against the ``xp`` rule, the reference used under create_graph.
@@ -106,8 +108,8 @@ class Op:
     reads_out: bool = True
     declared_reads: bool = False  # False: reads all, by default (the safe side)
     numpy: Callable[..., Any] | None = None
+    saving: Callable[..., Any] | None = None
     fast: Callable[..., Any] | None = None
-    saves: bool = False
     kind: str = "elementwise"
     domain: tuple[tuple[float, float], ...] | None = None
     avoid: tuple[float, ...] = ()
@@ -116,6 +118,11 @@ class Op:
     value: bool = False  # a method of the scalar Value
     once_differentiable: bool = False
     derivative: str = ""  # the rule in words, for learners: "d tanh(x) = (1 - tanh(x)^2) dx"
+
+    @property
+    def saves(self) -> bool:
+        """Return whether the op's numpy forward saves values for its backward."""
+        return self.saving is not None
 
     def reads_input(self, i: int) -> bool:
         """Return whether the VJP reads input ``i`` (what the op saves, in torch's terms)."""
@@ -149,8 +156,8 @@ def defop(
     arity: int | None = None,
     reads: str | None = None,
     numpy: Callable[..., Any] | None = None,
+    saving: Callable[..., Any] | None = None,
     fast: Callable[..., Any] | None = None,
-    saves: bool = False,
     **meta: Any,
 ) -> Op:
     """Declare and register an op; return its ``Op`` record (callable on nodes).
@@ -161,10 +168,11 @@ def defop(
     variadic op, ``arity=0``, and where the inputs' cotangents share work).
     ``reads`` names what the rules read, e.g. ``"x out"`` (``"*"`` for all of a variadic
     op's inputs); left out, the op counts as reading every input and its output.
-    ``fast(xp, g, out, *inputs, saved, needs, **attrs)`` is an optional numpy fast path
-    for plain backward (the ``xp`` rule stays the reference, and serves create_graph);
-    ``saves=True`` with ``numpy(xp, *inputs, save, **attrs) -> (out, saved)`` hands what
-    the forward computed to ``fast`` as ``saved``.
+    ``numpy(*inputs, **attrs)`` is the op's numpy kernel, which the numpy namespace serves
+    as ``xp.<name>``; ``fast(xp, g, out, *inputs, saved, needs, **attrs)`` an optional numpy
+    fast path for plain backward (the ``xp`` rule stays the reference, and serves
+    create_graph); ``saving(xp, *inputs, save, **attrs) -> (out, saved)`` a numpy forward
+    that hands what it computed to ``fast`` as ``saved``.
     """
     if name in OPS:
         raise ValueError(f"defop: an op named {name!r} is already registered")
@@ -183,9 +191,9 @@ def defop(
         vjp = _per_input(rules)
     elif arity is None:
         raise ValueError(f"defop {name!r}: with vjp=..., say how many inputs (arity=, 0 for any)")
-    if saves != (numpy is not None) or saves and fast is None:
-        raise ValueError(f"defop {name!r}: saves=True goes with the numpy forward that returns "
-                         "(out, saved) and the fast path that reads it (numpy=..., fast=...)")
+    if saving is not None and fast is None:
+        raise ValueError(f"defop {name!r}: a forward that saves (saving=...) goes with the fast "
+                         "path that reads what it saved (fast=...)")
     inputs = _input_names(name, forward)
     if inputs is not None and arity and len(inputs) != arity:
         raise ValueError(f"defop {name!r}: the forward takes {len(inputs)} inputs after xp, "
@@ -193,6 +201,21 @@ def defop(
     assert vjp is not None  # given, or made from the per-input rules above
     read, read_out = (None, True) if reads is None else _parse_reads(name, reads, inputs, arity)
     op = Op(name, arity, forward, vjp, rules, read, read_out, reads is not None, numpy=numpy,
-            fast=fast, saves=saves, **meta)
+            saving=saving, fast=fast, **meta)
     OPS[name] = op
+    if numpy is not None:
+        for space in _NUMPY_SPACES:
+            setattr(space, name, numpy)
     return op
+
+
+_NUMPY_SPACES: list[Any] = []
+
+
+def serve_numpy_kernels(space: Any) -> None:
+    """Make ``space`` (the numpy namespace) serve every op's declared numpy kernel under
+    the op's name, now and for ops declared later."""
+    _NUMPY_SPACES.append(space)
+    for op in OPS.values():
+        if op.numpy is not None:
+            setattr(space, op.name, op.numpy)

@@ -49,18 +49,32 @@ def _logcumsumexp_vjp(xp, g, out, x, *, axis):
     return xp.sum(gi * xp.exp(d), axis=(axis + 1,), keepdims=False)
 
 
+def _cumsum(x, *, axis, reverse):
+    if reverse:  # the running sum from the end: the adjoint of the running sum
+        return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
+    return np.cumsum(x, axis=axis)
+
+
 defop("cumsum", lambda xp, x, *, axis, reverse: xp.cumsum(x, axis=axis, reverse=reverse),
       # the adjoint of a running sum is the running sum from the other end
       lambda xp, g, out, x, *, axis, reverse: xp.cumsum(g, axis=axis, reverse=not reverse),
       derivative="d cumsum(x) = cumsum(dx); vjp: the running sum of g from the other end",
-      kind="scan_reverse", domain=REAL, reads="")
+      kind="scan_reverse", domain=REAL, numpy=_cumsum, reads="")
+def _cumprod(x, *, axis):
+    return np.cumprod(x, axis=axis)
+
+
 # avoid 0: out / x, like PyTorch's rule, cancels badly at second order for x ~ 1e-160;
 # exact zeros take the masked path, checked against torch in tests/test_reductions_scans.py
 defop("cumprod", lambda xp, x, *, axis: xp.cumprod(x, axis=axis),
       _cumprod_vjp, kind="scan", avoid=(0.0,), domain=((-1.5, 1.5),),
-      derivative="d cumprod(x)_i = sum_(j<=i) (cumprod(x)_i / x_j) dx_j", reads="x out")
+      derivative="d cumprod(x)_i = sum_(j<=i) (cumprod(x)_i / x_j) dx_j", numpy=_cumprod, reads="x out")
+def _logcumsumexp(x, *, axis):
+    return np.logaddexp.accumulate(x, axis=axis)
+
+
 # a primitive for stability: the forward is numpy's logaddexp.accumulate, exact for any
 # spread of values, where a composite log(cumsum(exp(x - m))) underflows to -inf.
 defop("logcumsumexp", lambda xp, x, *, axis: xp.logcumsumexp(x, axis=axis),
       _logcumsumexp_vjp, kind="scan", domain=REAL,
-      derivative="d logcumsumexp(x)_i = sum_(j<=i) exp(x_j - out_i) dx_j", reads="x out")
+      derivative="d logcumsumexp(x)_i = sum_(j<=i) exp(x_j - out_i) dx_j", numpy=_logcumsumexp, reads="x out")

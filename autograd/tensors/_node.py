@@ -124,7 +124,7 @@ def _saving(op: Op, ts: Sequence[Tensor], attrs: dict[str, Any]) -> Tensor:
     """Apply an op that saves: its numpy forward hands what backward reuses to the node,
     only when a node is recorded."""
     record = _grad_enabled.get() and any(t.requires_grad for t in ts)
-    out, saved = op.numpy(NumpyOps, *[t.data for t in ts], save=bool(record), **attrs)  # type: ignore[misc]
+    out, saved = op.saving(NumpyOps, *[t.data for t in ts], save=bool(record), **attrs)  # type: ignore[misc]
     t = _result(op, out, ts, attrs or NOATTRS)
     if t.op is not None:
         t.saved = saved

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..backends import _along
 from ..ops import OPS
+from ..ops.indexing import _along
 from ._args import ArrayLike, Axis, _axes, _in_range, _index, _one_axis, _shape_args, _spelled
 from ._node import _const, _raw, _tensor
 from .elementwise import where

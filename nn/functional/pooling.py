@@ -106,8 +106,8 @@ def _max_pool(x: Tensor, k: Ints, s: Ints, d: Ints, pads: Pads, sizes: Ints
               ) -> tuple[Tensor, np.ndarray]:
     """Return max pooling's output and its winners' flat (H*W) indices (N, C, OH, OW)."""
     n, c, h, w = x.shape
-    cols = numpy_ops.im2col(x.data, kernel_size=k, stride=s, dilation=d, padding=pads,
-                           fill=-np.inf)  # (N, OH, OW, C, kh, kw)
+    cols = OPS["im2col"].forward(numpy_ops, x.data, kernel_size=k, stride=s, dilation=d,
+                                 padding=pads, fill=-np.inf)  # (N, OH, OW, C, kh, kw)
     rows = np.arange(sizes[0])[:, None] * s[0] - pads[0][0] + np.arange(k[0]) * d[0]  # (OH, kh)
     cols_w = np.arange(sizes[1])[:, None] * s[1] - pads[1][0] + np.arange(k[1]) * d[1]
     inside = (((rows >= 0) & (rows < h))[:, None, :, None]
