@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from torch_compare import like_torch, torch_raises
 
 import nn
 from autograd import Tensor, gradgradcheck
 from nn import functional as F
 from nn.functional.resampling import INTERPOLATE_MODES
+from tests.torch_compare import like_torch, torch_raises
 
 TOL = {"atol": 1e-6, "rtol": 1e-5}  # smooth composites: ~1e4 x the central-difference error
 LINEAR = {3: "linear", 4: "bilinear", 5: "trilinear"}

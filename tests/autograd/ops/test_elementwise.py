@@ -16,7 +16,7 @@ from autograd import Tensor, Value, gradcheck, gradgradcheck
 from autograd.testing import arrays, shapes
 from nn import functional as F
 
-TOL = {"atol": 1e-6, "rtol": 1e-5}  # as tests/test_composites.py
+TOL = {"atol": 1e-6, "rtol": 1e-5}  # as tests/autograd/test_composites.py
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 

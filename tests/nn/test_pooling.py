@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from torch_compare import like_torch, torch_raises
 
 import nn
 from autograd import Tensor, gradgradcheck
 from nn import functional as F
+from tests.torch_compare import like_torch, torch_raises
 
 # second order of compositions of gathers, sums and tanh: smooth, so ~1e4 x the float64
 # central-difference error
