@@ -413,7 +413,7 @@ register_kind("einsum", _einsum)
 @st.composite
 def _cast(draw: Any, op: Op) -> Case:
     # float64 -> float64 (a copy): the suite checks in float64, where finite differences
-    # hold; the casts between float dtypes are checked in tests/test_surface.py
+    # hold; the casts between float dtypes are checked in tests/autograd/test_surface.py
     return _inputs(draw, op, [draw(shapes())]), {"dtype": np.dtype(np.float64)}
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from autograd import OPS, Tensor, gradcheck, gradgradcheck
 from autograd.testing import KINDS, check_vjp, op_cases
+from tests.tolerances import FD
 
 # Independent numpy statements of what each op computes. A new op without one fails
 # test_every_op_is_testable, so no op joins the registry untested.
@@ -258,23 +259,23 @@ def test_forward_matches_numpy(name, data):
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_vjp_along_random_directions(name, data, seed):
     inputs, attrs = data.draw(op_cases(OPS[name]))
-    check_vjp(_apply(name, attrs), inputs, np.random.default_rng(seed))
+    check_vjp(_apply(name, attrs), inputs, np.random.default_rng(seed), **FD)
 
 
 @pytest.mark.parametrize("name", NAMES)
 @given(data=st.data())
 def test_full_jacobian(name, data):
     inputs, attrs = data.draw(op_cases(OPS[name]))
-    # tolerances: tighter than gradcheck's PyTorch defaults, still ~1e4 x the float64
-    # central-difference error on these domains (|f| <= e^3, eps = 1e-6)
-    assert gradcheck(_apply(name, attrs), *inputs, atol=1e-6, rtol=1e-5)
+    # FD (tests/tolerances.py): tighter than gradcheck's PyTorch defaults, still ~1e4 x the
+    # float64 central-difference error on these domains (|f| <= e^3, eps = 1e-6)
+    assert gradcheck(_apply(name, attrs), *inputs, **FD)
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n not in NOT_TWICE_DIFFERENTIABLE])
 @given(data=st.data())
 def test_second_order(name, data):
     inputs, attrs = data.draw(op_cases(OPS[name]))
-    assert gradgradcheck(_apply(name, attrs), *inputs, atol=1e-6, rtol=1e-5)
+    assert gradgradcheck(_apply(name, attrs), *inputs, **FD)
 
 
 # ------------------------------------------------ attention reference

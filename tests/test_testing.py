@@ -10,6 +10,9 @@ import autograd as ag
 from autograd import OPS, GradcheckError, defop
 from autograd.testing import check_vjp, op_cases
 
+# the checkers as a user calls them, with their defaults (check_vjp's equal the shared FD of
+# tests/tolerances.py; gradgradcheck's are PyTorch's): the defaults are part of what is shown
+
 
 def test_user_op_is_drawn_from_its_metadata_and_checked(scratch_ops):
     # log1p(x^2): smooth, defined everywhere; d = 2x / (1 + x^2)

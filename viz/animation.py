@@ -21,7 +21,7 @@ its state on ``<body>`` (``data-mode``, ``data-step``, ``data-total``, ``data-cu
 the drawn id of the highlighted node). With ``trace=1`` it then visits every step of both
 passes and writes what it shows at each (highlighted nodes, lit edges, visible gradient
 and data texts) as JSON into a hidden ``<pre id="trace">``: that is how
-``tests/test_viz_animate.py`` checks it in headless Chromium (``chromium --dump-dom``).
+``tests/viz/test_animate.py`` checks it in headless Chromium (``chromium --dump-dom``).
 
 User text (labels, parameter names, titles) reaches the page only as graphviz-escaped SVG
 text, JSON with ``<``, ``>`` and ``&`` escaped, and ``textContent`` assignments: a label

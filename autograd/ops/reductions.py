@@ -254,7 +254,7 @@ def _norm_vjp(xp, g, out, x, *, p, axis, keepdims):
 
 # avoid 0: out / x, like PyTorch's rule, cancels badly at second order for x ~ 1e-160;
 # exact zeros take the exclusive-cumprod path, checked against torch in
-# tests/test_reductions_scans.py
+# tests/autograd/ops/test_reductions_scans.py
 defop("prod", lambda xp, x, *, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
       _prod_vjp, kind="reduce", avoid=(0.0,), domain=((-1.5, 1.5),),
       derivative="d prod(x) = sum_i (prod of the others) dx_i", reads="x out")

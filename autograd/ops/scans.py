@@ -65,7 +65,7 @@ def _cumprod(x, *, axis):
 
 
 # avoid 0: out / x, like PyTorch's rule, cancels badly at second order for x ~ 1e-160;
-# exact zeros take the masked path, checked against torch in tests/test_reductions_scans.py
+# exact zeros take the masked path, checked against torch in tests/autograd/ops/test_reductions_scans.py
 defop("cumprod", lambda xp, x, *, axis: xp.cumprod(x, axis=axis),
       _cumprod_vjp, kind="scan", avoid=(0.0,), domain=((-1.5, 1.5),),
       derivative="d cumprod(x)_i = sum_(j<=i) (cumprod(x)_i / x_j) dx_j", numpy=_cumprod, reads="x out")

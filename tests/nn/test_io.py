@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_nn_module import Net, assert_same_state
 
 import nn
 from nn.module import IncompatibleKeys
+from tests.nn.test_module import Net, assert_same_state
 
 # ---------------------------------------------------------------- round trips through a file
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from torch_compare import like_torch, torch_raises
 
 import nn
 from autograd import Tensor, gradgradcheck
 from nn import functional as F
 from nn.functional.resampling import INTERPOLATE_MODES
+from tests.tolerances import FD
+from tests.torch_compare import like_torch, torch_raises
 
-TOL = {"atol": 1e-6, "rtol": 1e-5}  # smooth composites: ~1e4 x the central-difference error
 LINEAR = {3: "linear", 4: "bilinear", 5: "trilinear"}
 
 
@@ -88,7 +88,7 @@ def test_pad_float32_and_second_order():
         assert out.dtype == np.float32
     y = np.random.default_rng(1).standard_normal((1, 3, 3))
     for mode in ("constant", "reflect", "replicate", "circular"):
-        assert gradgradcheck(lambda t, m=mode: F.pad(t, (2, 1, -1, 2), m).tanh(), y, **TOL)
+        assert gradgradcheck(lambda t, m=mode: F.pad(t, (2, 1, -1, 2), m).tanh(), y, **FD)
 
 
 @given(st.data(), st.sampled_from(INTERPOLATE_MODES), st.sampled_from([np.float64, np.float32]))
@@ -150,7 +150,7 @@ def test_interpolate_second_order():
                {"size": (4, 3), "mode": "bilinear", "align_corners": True},
                {"scale_factor": 1.5, "mode": "nearest"},
                {"size": (2, 1), "mode": "area"}):
-        assert gradgradcheck(lambda t, kw=kw: F.interpolate(t, **kw).tanh(), x, **TOL)
+        assert gradgradcheck(lambda t, kw=kw: F.interpolate(t, **kw).tanh(), x, **FD)
 
 
 @pytest.mark.parametrize("call, match", [

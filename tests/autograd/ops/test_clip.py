@@ -6,6 +6,7 @@ import pytest
 
 import autograd as ag
 from autograd.gradcheck import gradcheck, gradgradcheck
+from tests.tolerances import FD
 
 X = np.array([-3.0, 0.5, 1.0, 1.5, 2.0, 5.0])
 
@@ -72,8 +73,8 @@ def test_tensor_bounds_min_above_max_send_the_gradient_to_max_only():
 @pytest.mark.parametrize("bounds", [(2.0, 1.0), (0.7, 0.7), (-1.0, 1.0)])
 def test_second_order_with_min_above_max(bounds):
     x = ag.Tensor(np.array([-2.1, 0.3, 0.9, 1.7, 3.2]), requires_grad=True)  # no kinks hit
-    assert gradcheck(lambda t: t.clamp(*bounds) * t, x)
-    assert gradgradcheck(lambda t: t.clamp(*bounds) * t, x)
+    assert gradcheck(lambda t: t.clamp(*bounds) * t, x, **FD)
+    assert gradgradcheck(lambda t: t.clamp(*bounds) * t, x, **FD)
 
 
 @pytest.mark.parametrize("bounds", [(2.0, 1.0), (-1.0, 1.0)])

@@ -166,7 +166,7 @@ def test_gpt_animation_is_collapsed_into_modules():
 
 
 def test_seeing_gradients_example_writes_its_pictures(tmp_path):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run([sys.executable, str(root / "examples" / "seeing_gradients.py"),
                            "--out", str(tmp_path), "--no-frame"], capture_output=True,
                           text=True, cwd=root, timeout=120, check=False,

@@ -16,13 +16,12 @@ import autograd as ag
 import nn.functional as F
 from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.testing import arrays, distinct_arrays, shapes
-
-TOL = {"atol": 1e-6, "rtol": 1e-5}  # ~1e4 x the float64 central-difference error here
+from tests.tolerances import FD
 
 
 def _checks(f, *xs):
-    assert gradcheck(f, *xs, **TOL)
-    assert gradgradcheck(f, *xs, **TOL)
+    assert gradcheck(f, *xs, **FD)
+    assert gradgradcheck(f, *xs, **FD)
 
 
 # ---------------------------------------------------------------- getitem's index checks
@@ -455,4 +454,4 @@ def test_row_lookup_gradient_accumulates_repeats_and_negative_rows(dtype):
     np.add.at(expected, ids, g.astype(np.float64))
     assert W.grad.dtype == dtype
     np.testing.assert_allclose(W.grad, expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
-    assert gradgradcheck(lambda w: w[ids] * w[ids], rng.standard_normal((5, 3)))
+    assert gradgradcheck(lambda w: w[ids] * w[ids], rng.standard_normal((5, 3)), **FD)

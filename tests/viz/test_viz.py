@@ -684,7 +684,7 @@ def test_gradient_flow_pools_many_scalar_parameters_per_module():
 
 
 def test_draw_graph_example_writes_the_drawings(tmp_path):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run([sys.executable, str(root / "examples" / "draw_graph.py"),
                            "--out", str(tmp_path)], capture_output=True, text=True,
                           cwd=root, timeout=120, check=False,

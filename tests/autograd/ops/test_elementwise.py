@@ -15,8 +15,8 @@ import nn
 from autograd import Tensor, Value, gradcheck, gradgradcheck
 from autograd.testing import arrays, shapes
 from nn import functional as F
+from tests.tolerances import FD
 
-TOL = {"atol": 1e-6, "rtol": 1e-5}  # as tests/test_composites.py
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
@@ -67,8 +67,8 @@ def test_composites_forward_and_two_orders(name, data):
     else:
         x = data.draw(arrays(data.draw(shapes()), avoid=avoid))
     np.testing.assert_allclose(f(Tensor(x)).data, ref(x), rtol=1e-12, atol=1e-12)
-    assert gradcheck(f, x, **TOL)
-    assert gradgradcheck(f, x, **TOL)
+    assert gradcheck(f, x, **FD)
+    assert gradgradcheck(f, x, **FD)
 
 
 BINARY = {
@@ -87,8 +87,8 @@ def test_binary_composites(name, data):
     sa, sb = data.draw(st.sampled_from([((2, 3), (2, 3)), ((3,), (2, 3)), ((2, 1), (3,)), ((), (2,))]))
     a, b = data.draw(arrays(sa)), data.draw(arrays(sb))
     np.testing.assert_allclose(f(Tensor(a), Tensor(b)).data, ref(a, b), rtol=1e-12, atol=1e-12)
-    assert gradcheck(f, a, b, **TOL)
-    assert gradgradcheck(f, a, b, **TOL)
+    assert gradcheck(f, a, b, **FD)
+    assert gradgradcheck(f, a, b, **FD)
 
 
 def test_stable_for_large_inputs():

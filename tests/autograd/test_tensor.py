@@ -11,6 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd as ag
 from autograd import Tensor, gradcheck, gradgradcheck
+from tests.tolerances import FD
 
 # ---------------------------------------------------------------- dtypes
 
@@ -178,8 +179,7 @@ BROADCAST_OPS = {
 }
 NUMPY_OPS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
              "maximum": np.maximum, "minimum": np.minimum}
-# ~1e4 x the float64 central-difference error for these inputs (|y| >= 0.5 for div)
-TOL = {"atol": 1e-6, "rtol": 1e-5}
+# the shared FD tolerance holds for these inputs (|y| >= 0.5 for div)
 shapes3 = hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3)
 
 
@@ -207,8 +207,8 @@ def test_broadcast_binary_grads(name, shapes, seed):
     np.testing.assert_allclose(out.data, expected, rtol=1e-15)
     out.backward(gradient=np.ones(out.shape))
     assert a.grad.shape == sx and b.grad.shape == sy  # reduced back to each input's shape
-    assert gradcheck(op, x, y, **TOL)
-    assert gradgradcheck(op, x, y, **TOL)
+    assert gradcheck(op, x, y, **FD)
+    assert gradgradcheck(op, x, y, **FD)
 
 
 @given(shapes=shapes3, seed=st.integers(0, 2**32 - 1))
@@ -218,8 +218,8 @@ def test_broadcast_where_grads(shapes, seed):
     x, y, cond = _draw(rng, sx), _draw(rng, sy), rng.random(sc) > 0.5
     out = ag.where(cond, Tensor(x, requires_grad=True), Tensor(y, requires_grad=True))
     np.testing.assert_array_equal(out.data, np.where(cond, x, y))
-    assert gradcheck(lambda a, b: ag.where(cond, a, b), x, y, **TOL)
-    assert gradgradcheck(lambda a, b: ag.where(cond, a, b), x, y, **TOL)
+    assert gradcheck(lambda a, b: ag.where(cond, a, b), x, y, **FD)
+    assert gradgradcheck(lambda a, b: ag.where(cond, a, b), x, y, **FD)
 
 
 # ---------------------------------------------------------------- reductions
@@ -247,7 +247,7 @@ def test_reduction_forward_and_gradcheck(name, axis, keepdims):
     expected = reference(X3, axis=axis, keepdims=keepdims)
     assert out.shape == np.shape(expected)
     np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-14)
-    assert gradcheck(lambda t: method(t, axis=axis, keepdims=keepdims), X3)
+    assert gradcheck(lambda t: method(t, axis=axis, keepdims=keepdims), X3, **FD)
 
 
 @pytest.mark.parametrize("method, data, axis, expected", [
@@ -383,7 +383,7 @@ def test_getitem_forward_and_grads(name):
     picked = np.arange(X45.size).reshape(X45.shape)[index]
     want = np.bincount(np.ravel(picked), weights=np.ravel(seed), minlength=X45.size)
     np.testing.assert_allclose(x.grad, want.reshape(X45.shape), rtol=1e-15)
-    assert gradcheck(lambda t: t[index], X45)
+    assert gradcheck(lambda t: t[index], X45, **FD)
 
 
 def test_getitem_with_a_comparison_mask():
@@ -407,12 +407,12 @@ def test_concatenate_grads(axis):
     np.testing.assert_array_equal(ts[0].grad, g[:, :3])
     np.testing.assert_array_equal(ts[1].grad, g[:, 3:4])
     np.testing.assert_array_equal(ts[2].grad, g[:, 4:])
-    assert gradcheck(lambda a, b, c: ag.concatenate([a, b, c], axis=axis), *parts)
+    assert gradcheck(lambda a, b, c: ag.concatenate([a, b, c], axis=axis), *parts, **FD)
 
 
 def test_concatenate_axis_0_grads():
     parts = [np.ones((1, 2)), np.zeros((3, 2))]
-    assert gradcheck(lambda a, b: ag.concatenate([a, b], axis=0), *parts)
+    assert gradcheck(lambda a, b: ag.concatenate([a, b], axis=0), *parts, **FD)
 
 
 @pytest.mark.parametrize("axis", [0, 1, 2, -1])
@@ -426,7 +426,7 @@ def test_stack_grads(axis):
     out.backward(gradient=g)
     for i, t in enumerate(ts):
         np.testing.assert_array_equal(t.grad, np.take(g, i, axis=axis))
-    assert gradcheck(lambda a, b, c: ag.stack([a, b, c], axis=axis), *parts)
+    assert gradcheck(lambda a, b, c: ag.stack([a, b, c], axis=axis), *parts, **FD)
 
 
 # ---------------------------------------------------------------- creation helpers

@@ -1,6 +1,6 @@
 """nn.Module and nn.Parameter: registration and dotted names, traversal, zero_grad,
 train/eval, repr, state_dict / load_state_dict (every error path); nn.io's file round
-trips and parameter_summary are in test_nn_io.py."""
+trips and parameter_summary are in test_io.py."""
 
 import subprocess
 import sys
@@ -438,7 +438,7 @@ def test_non_strict_still_refuses_a_shape_mismatch():
 def test_python_dash_c_prints_an_mlp():
     out = subprocess.run([sys.executable, "-c", "import nn; print(nn.MLP(2,[16,16],1))"],
                          capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1]).stdout
+                         cwd=Path(__file__).resolve().parents[2]).stdout
     assert out.splitlines()[0] == "MLP("
     assert "(4): Linear(in_features=16, out_features=1, bias=True)" in out
 

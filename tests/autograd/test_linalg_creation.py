@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 import autograd as ag
 from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.testing import arrays, shapes
+from tests.tolerances import FD
 
-TOL = {"atol": 1e-6, "rtol": 1e-5}
 RNG = np.random.default_rng(7)
 
 
@@ -80,8 +80,8 @@ def test_einsum_forward_and_gradients(eq, shapes_):
     assert out.shape == np.shape(expected)
     np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
     f = lambda *ts: ag.einsum(eq, *ts)  # noqa: E731
-    assert gradcheck(f, *xs, **TOL)
-    assert gradgradcheck(f, *xs, **TOL)
+    assert gradcheck(f, *xs, **FD)
+    assert gradgradcheck(f, *xs, **FD)
 
 
 @pytest.mark.parametrize("eq,shapes_", EINSUM_CASES, ids=[c[0] for c in EINSUM_CASES])
@@ -123,8 +123,8 @@ def test_einsum_random_equations(problem):
     f = lambda *ts: ag.einsum(eq, *ts)  # noqa: E731
     np.testing.assert_allclose(f(*[Tensor(x) for x in xs]).data, np.einsum(eq, *xs),
                                rtol=1e-10, atol=1e-10)
-    assert gradcheck(f, *xs, **TOL)
-    assert gradgradcheck(f, *xs, **TOL)
+    assert gradcheck(f, *xs, **FD)
+    assert gradgradcheck(f, *xs, **FD)
 
 
 @given(data=st.data())
@@ -136,7 +136,7 @@ def test_einsum_random_batch_matmul(data):
     x, y = data.draw(arrays((*bx, n, k))), data.draw(arrays((*by, k, m)))
     out = ag.einsum("...ij,...jk->...ik", Tensor(x), Tensor(y))
     np.testing.assert_allclose(out.data, np.matmul(x, y), rtol=1e-12, atol=1e-12)
-    assert gradcheck(lambda a, b: ag.einsum("...ij,...jk->...ik", a, b), x, y, **TOL)
+    assert gradcheck(lambda a, b: ag.einsum("...ij,...jk->...ik", a, b), x, y, **FD)
 
 
 def test_einsum_empty_dimension():
@@ -192,8 +192,8 @@ def test_products(name, f, ref, shapes_):
     expected = ref(*xs)
     assert out.shape == np.shape(expected)
     np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
-    assert gradcheck(f, *xs, **TOL)
-    assert gradgradcheck(f, *xs, **TOL)
+    assert gradcheck(f, *xs, **FD)
+    assert gradgradcheck(f, *xs, **FD)
 
 
 def test_products_match_torch():
@@ -261,7 +261,7 @@ def test_matmul_every_shape_against_torch(sx, sy):
     np.testing.assert_allclose(ax.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(ay.grad, ty.grad.numpy(), rtol=1e-12, atol=1e-12)
     if x.size and y.size:
-        assert gradgradcheck(ag.matmul, x, y, **TOL)
+        assert gradgradcheck(ag.matmul, x, y, **FD)
 
 
 def test_batched_matmul_is_one_gemm():

@@ -11,6 +11,7 @@ import nn
 import nn.functional as F
 from autograd import Tensor, Value, gradcheck, gradgradcheck
 from nn.losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
+from tests.tolerances import FD
 
 # the reference and the engine evaluate the same function in float64 by different
 # sequences of operations: they differ by rounding only
@@ -77,7 +78,7 @@ def test_mse_hand_value():
 
 def test_mse_gradcheck_and_closed_form_gradient():
     x, y = rng(2).standard_normal(5), rng(3).standard_normal(5)
-    assert gradcheck(lambda a, b: F.mse_loss(a, b), x, y)
+    assert gradcheck(lambda a, b: F.mse_loss(a, b), x, y, **FD)
     t = Tensor(x, requires_grad=True)
     F.mse_loss(t, y).backward()
     np.testing.assert_allclose(t.grad, 2 * (x - y) / 5, **TIGHT)
@@ -147,9 +148,9 @@ def test_bce_gradient_is_sigmoid_minus_target_everywhere():
 def test_bce_gradcheck_and_second_order_at_zero():
     x = np.array([-2.0, 0.0, 0.7, 3.0])
     y = np.array([0.0, 1.0, 0.25, 1.0])
-    assert gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b), x, y)
+    assert gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b), x, y, **FD)
     # the second derivative sigmoid'(x) is smooth, 1/4 at x = 0
-    assert gradgradcheck(lambda a: F.binary_cross_entropy_with_logits(a, y, reduction="sum"), x)
+    assert gradgradcheck(lambda a: F.binary_cross_entropy_with_logits(a, y, reduction="sum"), x, **FD)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -164,7 +165,7 @@ def test_bce_pos_weight(reduction):
                                               pos_weight=np.ones(2))
     plain = F.binary_cross_entropy_with_logits(Tensor(x), y, reduction=reduction)
     np.testing.assert_allclose(ones.data, plain.data, **TIGHT)
-    assert gradcheck(lambda a: F.binary_cross_entropy_with_logits(a, y[:3], pos_weight=pw), x[:3])
+    assert gradcheck(lambda a: F.binary_cross_entropy_with_logits(a, y[:3], pos_weight=pw), x[:3], **FD)
 
 
 # ------------------------------------------------------------------ cross-entropy
@@ -248,12 +249,12 @@ def test_cross_entropy_gradchecks():
     x, t = rng(14).standard_normal((3, 4)), np.array([2, 0, 3])
     q = rng(15).random((3, 4))
     q /= q.sum(axis=1, keepdims=True)
-    assert gradcheck(lambda a: F.cross_entropy(a, t), x)
-    assert gradcheck(lambda a: F.cross_entropy(a, t, reduction="none", label_smoothing=0.2), x)
-    assert gradcheck(lambda a, b: F.cross_entropy(a, b), x, q)  # the target's gradient too
+    assert gradcheck(lambda a: F.cross_entropy(a, t), x, **FD)
+    assert gradcheck(lambda a: F.cross_entropy(a, t, reduction="none", label_smoothing=0.2), x, **FD)
+    assert gradcheck(lambda a, b: F.cross_entropy(a, b), x, q, **FD)  # the target's gradient too
     x3, t3 = rng(16).standard_normal((2, 3, 2)), rng(17).integers(0, 3, (2, 2))
-    assert gradcheck(lambda a: F.cross_entropy(a, t3, reduction="sum"), x3)
-    assert gradcheck(lambda a: F.cross_entropy(a, 1), rng(18).standard_normal(4))
+    assert gradcheck(lambda a: F.cross_entropy(a, t3, reduction="sum"), x3, **FD)
+    assert gradcheck(lambda a: F.cross_entropy(a, 1), rng(18).standard_normal(4), **FD)
 
 
 def test_cross_entropy_masked_logit_does_not_poison_index_targets():
@@ -279,7 +280,7 @@ def test_hinge_matches_definition(reduction):
 def test_hinge_gradcheck_away_from_the_kink():
     s = np.array([2.0, 0.3, -0.5, -3.0, 0.9])  # no y * s == 1, where relu has its kink
     y = np.array([1.0, 1.0, 1.0, -1.0, -1.0])
-    assert gradcheck(lambda a: F.hinge_loss(a, y), s)
+    assert gradcheck(lambda a: F.hinge_loss(a, y), s, **FD)
     t = Tensor(s, requires_grad=True)
     F.hinge_loss(t, y, reduction="sum").backward()
     np.testing.assert_allclose(t.grad, np.where(1 - y * s > 0, -y, 0.0), **TIGHT)
@@ -468,7 +469,7 @@ def test_value_losses_errors():
 def test_cross_entropy_second_order():
     # through the advanced-index pick and log_softmax, under create_graph
     x, t = rng(21).standard_normal((2, 3)), np.array([2, 0])
-    assert gradgradcheck(lambda a: F.cross_entropy(a, t, label_smoothing=0.1), x)
+    assert gradgradcheck(lambda a: F.cross_entropy(a, t, label_smoothing=0.1), x, **FD)
 
 
 # ------------------------------------------------------------------ activation wrappers
@@ -636,8 +637,8 @@ def test_float64_class_weight_with_float32_input_stays_float32():
 def test_class_losses_second_order():
     x, t, w = _index_case((3, 4), 38, ignored=0.3)
     t[0] = 1  # at least one target counts
-    assert gradgradcheck(lambda a: F.cross_entropy(a, t, weight=w, label_smoothing=0.2), x)
-    assert gradgradcheck(lambda a: F.nll_loss(a, t, weight=w), x)
+    assert gradgradcheck(lambda a: F.cross_entropy(a, t, weight=w, label_smoothing=0.2), x, **FD)
+    assert gradgradcheck(lambda a: F.nll_loss(a, t, weight=w), x, **FD)
 
 
 # ------------------------------------------------------------------ binary_cross_entropy vs torch
@@ -669,7 +670,7 @@ def test_binary_cross_entropy_float32_and_second_order():
     p, y = g.uniform(0.1, 0.9, (3, 2)), g.random((3, 2))
     versus_torch("binary_cross_entropy", [p.astype(np.float32), y.astype(np.float32)],
                  grads=(0, 1), tol=SINGLE)
-    assert gradgradcheck(lambda a, b: F.binary_cross_entropy(a, b), p, y)
+    assert gradgradcheck(lambda a, b: F.binary_cross_entropy(a, b), p, y, **FD)
 
 
 # ------------------------------------------------------------------ regression losses vs torch
@@ -708,9 +709,9 @@ def test_regression_losses_second_order_away_from_the_kinks():
     g = rng(45)
     x = g.standard_normal(6)
     y = x + np.array([-2.0, -0.7, -0.2, 0.3, 0.6, 1.8])  # |d| off 0, 0.5 and 1
-    assert gradgradcheck(lambda a: F.smooth_l1_loss(a, y, beta=0.5), x)
-    assert gradgradcheck(lambda a: F.huber_loss(a, y, delta=1.0), x)
-    assert gradcheck(lambda a: F.l1_loss(a, y), x)
+    assert gradgradcheck(lambda a: F.smooth_l1_loss(a, y, beta=0.5), x, **FD)
+    assert gradgradcheck(lambda a: F.huber_loss(a, y, delta=1.0), x, **FD)
+    assert gradcheck(lambda a: F.l1_loss(a, y), x, **FD)
 
 
 # ------------------------------------------------------------------ kl_div vs torch

@@ -9,11 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value, grad, hessian, jacobian, value_and_grad, vjp
+from tests.tolerances import FD
 
 # closed forms evaluated in float64 differ from the engine's only by rounding
 TIGHT = {"rtol": 1e-12, "atol": 1e-12}
 # central differences with step 1e-5: truncation ~1e-10 * |f'''|, rounding ~1e-16/1e-5
-FD = {"rtol": 1e-6, "atol": 1e-7}
+# (tighter than the shared tests/tolerances.py FD, and kept so: these small smooth closed forms meet it)
+FD_STEP_1E5 = {"rtol": 1e-6, "atol": 1e-7}
 
 reals = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
 
@@ -165,7 +167,7 @@ def test_hessian_logsumexp_closed_form_and_fd():
 
     p = gradient(x)
     np.testing.assert_allclose(h, np.diag(p) - np.outer(p, p), **TIGHT)
-    np.testing.assert_allclose(h, central_jacobian(gradient, x), **FD)
+    np.testing.assert_allclose(h, central_jacobian(gradient, x), **FD_STEP_1E5)
 
 
 def test_hessian_sum_tanh_matmul_matches_fd_of_gradient():
@@ -177,7 +179,7 @@ def test_hessian_sum_tanh_matmul_matches_fd_of_gradient():
 
     assert h.shape == (4, 4)
     np.testing.assert_allclose(h, h.T, **TIGHT)
-    np.testing.assert_allclose(h, central_jacobian(gradient, x), **FD)
+    np.testing.assert_allclose(h, central_jacobian(gradient, x), **FD_STEP_1E5)
 
 
 def test_grad_of_grad_tensor():
@@ -373,7 +375,7 @@ def test_grad_of_gradient_norm_node_input():
     expected_value, expected = _grad_norm_fd(W, b, x)
     assert value == pytest.approx(expected_value, rel=1e-12)
     assert g.shape == W.shape
-    np.testing.assert_allclose(g, expected, **FD)
+    np.testing.assert_allclose(g, expected, **FD_STEP_1E5)
 
 
 def _inner_closure(W, b, x):
@@ -395,7 +397,7 @@ def test_grad_of_gradient_norm_raw_inner_input(inner):
         return (gx * gx).sum()
 
     _, expected = _grad_norm_fd(W, b, x)
-    np.testing.assert_allclose(grad(f)(W), expected, **FD)
+    np.testing.assert_allclose(grad(f)(W), expected, **FD_STEP_1E5)
 
 
 def test_grad_closure_over_outer_value():
@@ -454,7 +456,7 @@ def test_linear_is_one_node_and_equals_its_composite_to_second_order():
     assert y.op_name == "linear" and [p.shape for p in y.parents] == [x.shape, w.shape, b.shape]
     np.testing.assert_allclose(y.data, composite(*ts).data, rtol=1e-12, atol=1e-12)
     for f in (fused, composite):
-        assert gradcheck(f, x, w, b) and gradgradcheck(f, x, w, b)
+        assert gradcheck(f, x, w, b, **FD) and gradgradcheck(f, x, w, b, **FD)
 
     def second(f):  # d/d(x, w, b) of |d loss / dw|^2, through create_graph
         ts = [Tensor(a, requires_grad=True) for a in (x, w, b)]

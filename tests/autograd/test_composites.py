@@ -11,9 +11,7 @@ from hypothesis.extra import numpy as hnp
 import autograd as ag
 from autograd import Tensor, Value, gradcheck, gradgradcheck
 from autograd.testing import arrays, check_vjp, shapes
-
-# Tolerances: ~1e4 x the float64 central-difference error for these smooth functions.
-TOL = {"atol": 1e-6, "rtol": 1e-5}
+from tests.tolerances import FD
 
 
 @st.composite
@@ -57,8 +55,8 @@ def test_composite_reductions(name, case, keepdims):
     f = lambda t: REDUCTIONS[name](t, axis, keepdims)  # noqa: E731
     np.testing.assert_allclose(f(Tensor(x)).data, NUMPY[name](x, axis, keepdims), rtol=1e-12,
                                atol=1e-12)
-    assert gradcheck(f, x, **TOL)
-    assert gradgradcheck(f, x, **TOL)
+    assert gradcheck(f, x, **FD)
+    assert gradgradcheck(f, x, **FD)
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
@@ -72,8 +70,8 @@ def test_softmax_family(name, case):
     expected = e / e.sum(axis=axis, keepdims=True)
     out = f(Tensor(x)).data
     np.testing.assert_allclose(out if name == "softmax" else np.exp(out), expected, rtol=1e-12)
-    assert gradcheck(f, x, **TOL)
-    assert gradgradcheck(f, x, **TOL)
+    assert gradcheck(f, x, **FD)
+    assert gradgradcheck(f, x, **FD)
 
 
 MATMUL_SHAPES = [((3,), (3,)), ((3,), (3, 2)), ((2, 3), (3,)), ((2, 3), (3, 4)),
@@ -89,10 +87,10 @@ def test_matmul_shapes(sx, sy):
     assert out.shape == np.shape(x @ y)
     np.testing.assert_allclose(out.data, x @ y, rtol=1e-12, atol=1e-14)  # atol: sums near 0
     np.testing.assert_array_equal(ag.matmul(Tensor(x), Tensor(y)).data, out.data)
-    assert gradcheck(lambda a, b: a @ b, x, y, **TOL)
-    assert gradcheck(ag.matmul, x, y, **TOL)
-    assert gradgradcheck(lambda a, b: a @ b, x, y, **TOL)
-    check_vjp(lambda a, b: a @ b, [x, y], rng)
+    assert gradcheck(lambda a, b: a @ b, x, y, **FD)
+    assert gradcheck(ag.matmul, x, y, **FD)
+    assert gradgradcheck(lambda a, b: a @ b, x, y, **FD)
+    check_vjp(lambda a, b: a @ b, [x, y], rng, **FD)
 
 
 @pytest.mark.parametrize("sx, sw", [((2, 3), (4, 3)), ((2, 5, 3), (4, 3)), ((1, 3), (1, 3))])
@@ -101,8 +99,8 @@ def test_matmul_with_transposed_weight(sx, sw):
     separate branch of the matmul rule), and must still be right and keep W's layout."""
     rng = np.random.default_rng(1)
     x, w = rng.standard_normal(sx), rng.standard_normal(sw)
-    assert gradcheck(lambda a, b: a @ b.T, x, w, **TOL)
-    assert gradgradcheck(lambda a, b: a @ b.T, x, w, **TOL)
+    assert gradcheck(lambda a, b: a @ b.T, x, w, **FD)
+    assert gradgradcheck(lambda a, b: a @ b.T, x, w, **FD)
     W = Tensor(w, requires_grad=True)
     (Tensor(x) @ W.T).sum().backward()
     assert W.grad.shape == w.shape and W.grad.flags.c_contiguous
@@ -125,8 +123,8 @@ SHAPE_METHODS = {
 @pytest.mark.parametrize("name", sorted(SHAPE_METHODS))
 @given(x=shapes().flatmap(lambda s: arrays(s, avoid=(-1.0, 0.0, 1.0))))
 def test_composed_methods(name, x):
-    assert gradcheck(SHAPE_METHODS[name], x, **TOL)
-    assert gradgradcheck(SHAPE_METHODS[name], x, **TOL)
+    assert gradcheck(SHAPE_METHODS[name], x, **FD)
+    assert gradgradcheck(SHAPE_METHODS[name], x, **FD)
 
 
 # ---------------------------------------------------------------- random expression graphs
@@ -168,14 +166,14 @@ def run(program, *inputs):
 def test_random_tensor_graphs(program, data):
     shape = data.draw(shapes(max_dims=2))
     xs = [data.draw(arrays(shape, -1.5, 1.5)) for _ in range(3)]
-    assert gradcheck(lambda *ts: run(program, *ts) * 1.0, *xs, **TOL)
-    assert gradgradcheck(lambda *ts: run(program, *ts) * 1.0, *xs, **TOL)
+    assert gradcheck(lambda *ts: run(program, *ts) * 1.0, *xs, **FD)
+    assert gradgradcheck(lambda *ts: run(program, *ts) * 1.0, *xs, **FD)
 
 
 @given(program=programs(3), xs=st.lists(st.floats(-1.5, 1.5), min_size=3, max_size=3))
 def test_random_value_graphs(program, xs):
     """The same programs on Values, also against the same programs on 0-d Tensors."""
-    assert gradcheck(lambda *vs: run(program, *vs) * 1.0, *xs, **TOL)
+    assert gradcheck(lambda *vs: run(program, *vs) * 1.0, *xs, **FD)
     values = [Value(x) for x in xs]
     tensors = [Tensor(x, requires_grad=True) for x in xs]
     (run(program, *values) * 1.0).backward()

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import autograd as ag
 from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.testing import arrays, distinct_arrays, shapes
+from tests.tolerances import FD
 
-TOL = {"atol": 1e-6, "rtol": 1e-5}
 RNG = np.random.default_rng(0)
 TIES = np.array([[1.0, 3.0, 3.0, 0.0, 3.0], [2.0, 2.0, 1.0, 1.0, 5.0]])
 ZEROS = np.array([[2.0, 0.0, 3.0, 0.0], [2.0, 0.0, 3.0, 4.0], [1.5, -2.0, 0.5, 3.0]])
@@ -204,8 +204,8 @@ COMPOSITES = {
 def test_composite_gradients(name, case, wide):
     x, d = wide if name.startswith("std") else case  # std at one element: sqrt'(0), NaN in torch too
     f = lambda t: COMPOSITES[name](t, d)  # noqa: E731
-    assert gradcheck(f, x, **TOL)
-    assert gradgradcheck(f, x, **TOL)
+    assert gradcheck(f, x, **FD)
+    assert gradgradcheck(f, x, **FD)
 
 
 @given(x=shapes(min_dims=1).flatmap(lambda s: arrays(s, -2.0, 2.0)))
@@ -392,11 +392,11 @@ def with_zeros(draw):
 def test_prod_with_zeros_to_second_order(case):
     x, d = case
     for f in (lambda t: t.prod(d), lambda t: t.prod(), lambda t: t.prod(d, keepdim=True) * t):
-        assert gradcheck(f, x, **TOL) and gradgradcheck(f, x, **TOL)
+        assert gradcheck(f, x, **FD) and gradgradcheck(f, x, **FD)
 
 
 @given(case=with_zeros())
 def test_cumprod_with_zeros_to_second_order(case):
     x, d = case
     f = lambda t: t.cumprod(d)  # noqa: E731
-    assert gradcheck(f, x, **TOL) and gradgradcheck(f, x, **TOL)
+    assert gradcheck(f, x, **FD) and gradgradcheck(f, x, **FD)

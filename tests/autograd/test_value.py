@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from autograd import OPS, Tensor, Value, gradcheck, gradgradcheck, walk
 from autograd.testing import op_cases
+from tests.tolerances import FD
 
 # ---------------------------------------------------------------- micrograd's golden values
 # Both examples and their numbers come from micrograd's test/test_engine.py, where Karpathy
@@ -311,10 +312,9 @@ def test_value_grads_match_finite_differences(name, data):
         return op(*vs, **attrs)
 
     # Python floats make gradcheck build Values, so this is the float (math) path.
-    # Tolerances as in test_ops.py: ~1e4 x the float64 central-difference error on these
-    # domains, far below what a wrong rule gives.
-    assert gradcheck(f, *xs, atol=1e-6, rtol=1e-5)
-    assert gradgradcheck(f, *xs, atol=1e-6, rtol=1e-5)
+    # the shared FD tolerance (tests/tolerances.py), as in test_ops.py
+    assert gradcheck(f, *xs, **FD)
+    assert gradgradcheck(f, *xs, **FD)
 
 
 def test_every_value_op_has_a_finite_difference_test(request):

@@ -7,15 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from torch_compare import like_torch, torch_raises
 
 import nn
 from autograd import Tensor, gradgradcheck
 from nn import functional as F
-
-# second order of compositions of gathers, sums and tanh: smooth, so ~1e4 x the float64
-# central-difference error
-TOL = {"atol": 1e-6, "rtol": 1e-5}
+from tests.tolerances import FD
+from tests.torch_compare import like_torch, torch_raises
 
 
 def _tf():
@@ -147,9 +144,9 @@ def test_empty_batch(fn, kw):
 
 def test_max_pool_second_order():
     x = _distinct((1, 2, 4, 4))
-    assert gradgradcheck(lambda t: F.max_pool2d(t, 2, 1, 1).tanh(), x, **TOL)
-    assert gradgradcheck(lambda t: F.max_pool1d(t, 2, 1).tanh(), _distinct((2, 5)), **TOL)
-    assert gradgradcheck(lambda t: F.adaptive_max_pool2d(t, (3, 2)).tanh(), x, **TOL)
+    assert gradgradcheck(lambda t: F.max_pool2d(t, 2, 1, 1).tanh(), x, **FD)
+    assert gradgradcheck(lambda t: F.max_pool1d(t, 2, 1).tanh(), _distinct((2, 5)), **FD)
+    assert gradgradcheck(lambda t: F.adaptive_max_pool2d(t, (3, 2)).tanh(), x, **FD)
 
 
 # ------------------------------------------------ average pooling
@@ -198,9 +195,9 @@ def test_avg_pool2d_float32_and_unbatched():
 def test_avg_pool2d_second_order():
     x = np.random.default_rng(3).standard_normal((1, 2, 4, 3))
     assert gradgradcheck(lambda t: F.avg_pool2d(t, 2, 1, 1, ceil_mode=True,
-                                                count_include_pad=False).tanh(), x, **TOL)
+                                                count_include_pad=False).tanh(), x, **FD)
     assert gradgradcheck(lambda t: F.avg_pool1d(t, 3, 2, 1, ceil_mode=True).tanh(), x[0, 0],
-                         **TOL)
+                         **FD)
 
 
 # ------------------------------------------------ adaptive pooling
@@ -229,7 +226,7 @@ def test_adaptive_avg_pool_bins_that_do_not_divide():
 
 def test_adaptive_avg_pool_second_order():
     x = np.random.default_rng(5).standard_normal((1, 1, 5, 4))
-    assert gradgradcheck(lambda t: F.adaptive_avg_pool2d(t, (3, None)).tanh(), x, **TOL)
+    assert gradgradcheck(lambda t: F.adaptive_avg_pool2d(t, (3, None)).tanh(), x, **FD)
 
 
 # ------------------------------------------------ unpooling
@@ -253,7 +250,7 @@ def test_max_unpool2d_matches_torch(shape, k, s, p, size):
     if all(len(set(row)) == len(row) for row in flat):  # a repeated index is not smooth:
         # the last writer wins but, as in torch, every writer gets the gradient
         assert gradgradcheck(lambda a: F.max_unpool2d(a, idx.numpy(), k, s, p, size).tanh(),
-                             pooled.numpy(), **TOL)
+                             pooled.numpy(), **FD)
     assert out.ndim == len(shape)
 
 
