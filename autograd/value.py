@@ -89,7 +89,8 @@ def _make(op: Op, parents: tuple[Value, ...], attrs: dict[str, Any]) -> Value:
 
 def _binary(op: Op, a: Value, b: Any) -> Value:
     """``_make`` for the arithmetic operators: the hot path of every scalar model, so
-    ``_init`` is written out here (a call less per node: ~12% of ``a * b``)."""
+    ``_init`` is written out here (a call less per node; ``python -m benchmarks --only
+    scalar_mlp`` measures the scalar path)."""
     if not isinstance(b, Value):
         b = _constant(b, op)
     try:

@@ -1,7 +1,7 @@
 """Pieces of the tiny GPT step, timed alone in one process, interleaved: the optimizer step
 (in place against computed aside, and the snapshot that makes it all-or-nothing), the
 cross-entropy (the fused op against the composite and against numpy by hand) and the
-attention op (its rules sharing P against each recomputing it), and the whole GPT step
+attention op (P saved by its forward against recomputed in backward), and the whole GPT step
 that way against the numpy floor.
 
 Each round runs every piece ``--steps`` times; the table gives the median over rounds and
@@ -84,9 +84,21 @@ def loss_pieces() -> dict[str, Callable[[], None]]:
             "cross-entropy, composite (log_softmax + gather)": composite}
 
 
+def _keeping(attention: object, keep: bool, run: Callable[[], None]) -> Callable[[], None]:
+    """``run`` with the attention forward saving P for backward (its default) or not."""
+    def timed() -> None:
+        limit = attention.KEEP_LIMIT  # type: ignore[attr-defined]
+        attention.KEEP_LIMIT = limit if keep else -1  # type: ignore[attr-defined]
+        try:
+            run()
+        finally:
+            attention.KEEP_LIMIT = limit  # type: ignore[attr-defined]
+    return timed
+
+
 def attention_pieces() -> dict[str, Callable[[], None]]:
     """F.scaled_dot_product_attention forward + backward at the GPT's shapes ((16, 4, 64, 16)
-    float32, causal): the three rules sharing P (the default) against each computing it."""
+    float32, causal): P saved by the forward (the default) against recomputed in backward."""
     import nn.functional as F
     from autograd import Tensor
 
@@ -95,42 +107,26 @@ def attention_pieces() -> dict[str, Callable[[], None]]:
     arrays = [rng.standard_normal((16, 4, 64, 16)).astype(np.float32) for _ in range(3)]
     g = rng.standard_normal((16, 4, 64, 16)).astype(np.float32)
 
-    def step(share: bool) -> Callable[[], None]:
-        def run() -> None:
-            attention._SHARE = share
-            try:
-                q, k, v = (Tensor(a, requires_grad=True) for a in arrays)
-                F.scaled_dot_product_attention(q, k, v, is_causal=True).backward(g)
-            finally:
-                attention._SHARE = True
-        return run
+    def run() -> None:
+        q, k, v = (Tensor(a, requires_grad=True) for a in arrays)
+        F.scaled_dot_product_attention(q, k, v, is_causal=True).backward(g)
 
-    return {"attention fwd+bwd, each rule recomputes P": step(False),
-            "attention fwd+bwd, the rules share P (the default)": step(True)}
+    return {"attention fwd+bwd, backward recomputes P": _keeping(attention, False, run),
+            "attention fwd+bwd, P saved by the forward (the default)": _keeping(attention, True, run)}
 
 
 def gpt_pieces() -> dict[str, Callable[[], None]]:
-    """The whole gpt_floor step: the numpy floor, and ours with the attention rules sharing
-    P and recomputing it (a model and optimizer each)."""
+    """The whole gpt_floor step: the numpy floor, and ours with attention's P saved by the
+    forward and recomputed in backward (a model and optimizer each)."""
     from benchmarks import gpt_floor, gpt_step
 
     attention = importlib.import_module("autograd.ops.attention")  # the module, not the op
     floor = gpt_floor.setup_numpy({})
-
-    def ours(share: bool) -> Callable[[], None]:
-        step = gpt_step.setup_ours({})
-
-        def run() -> None:
-            attention._SHARE = share
-            try:
-                step()
-            finally:
-                attention._SHARE = True
-        return run
-
     return {"GPT step, numpy floor": floor,
-            "GPT step, ours, each attention rule recomputes P": ours(False),
-            "GPT step, ours, the attention rules share P (the default)": ours(True)}
+            "GPT step, ours, attention's backward recomputes P":
+                _keeping(attention, False, gpt_step.setup_ours({})),
+            "GPT step, ours, attention's P saved by the forward (the default)":
+                _keeping(attention, True, gpt_step.setup_ours({}))}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,11 +22,10 @@ records up to seven nodes and keeps four (..., L, S) intermediates alive until b
 the primitive records one node and keeps q, k, v, its output and P (saved by the forward
 for backward while it has at most ``KEEP_LIMIT`` elements; above that backward recomputes
 P from q and k). Its VJP is one call for the node, so the three cotangents share P and
-the score cotangent. Forward + backward took about half the
-composite's time before either change (causal, B=8, H=4, T=64, D=16, float32: 4.1 vs 9.0
-ms warm, both measured in one process). Written in ``xp`` ops, the rules record their own
-derivatives under ``create_graph``, and every order is checked by the property
-suite.
+the score cotangent (``python -m benchmarks.pieces --only attention`` times the saved P
+against the recomputed one, ``--only gpt`` in the whole step). Written in ``xp`` ops, the
+rules record their own derivatives under ``create_graph``, and every order is checked by
+the property suite.
 """
 
 from __future__ import annotations
@@ -105,9 +104,9 @@ def _dscores(xp, g, out, v, p, dropout):
 
 
 # P saved by the numpy forward for the fast backward: recomputing it is a matmul, a max,
-# an exp and a sum over (..., L, S), ~1.8 ms of the tiny GPT's ~50 ms step per layer. Saved
-# only while P has at most KEEP_LIMIT elements (beyond that memory matters more than the
-# pass, and the backward recomputes it).
+# an exp and a sum over (..., L, S) per layer of the GPT step (``benchmarks.pieces``).
+# Saved only while P has at most KEEP_LIMIT elements (beyond that memory matters more than
+# the pass, and the backward recomputes it).
 KEEP_LIMIT = 1 << 22
 
 
