@@ -347,49 +347,52 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
             args = (parents[0].data,) if n == 1 else (parents[0].data, parents[1].data) if (
                 n == 2) else [p.data for p in parents]
             out = node.data
-        rules = op.rules
-        if rules is None or op.fast is not None and fast:  # one call for the whole node
-            needs = tuple(p.requires_grad for p in parents)
-            try:
-                cts = None
-                if op.fast is not None and fast:  # None: the fast path declines this case
-                    cts = op.fast(xp, g, out, *args, saved=node.saved if op.saves else None,
-                                  needs=needs, **attrs)
-                if cts is None:
-                    cts = op.vjp(xp, g, out, *args, needs=needs, **attrs)
-            except (ArithmeticError, ValueError) as e:
-                cts = recover(e, op.vjp, g, out, *args, needs=needs, **attrs)
-            if len(cts) != n:
-                raise RuntimeError(f"backward: the vjp of {op.name!r} returned {len(cts)} "
-                                   f"cotangents for {n} inputs; return one per input (None "
-                                   "where there is none)")
-            for i, p in enumerate(parents):
-                ct = cts[i]
-                if ct is None or not p.requires_grad:
-                    continue
-                if check is not None:
-                    ct = check(ct, p, op, i)
-                if anomaly:
-                    check_cotangent(node, i, g, ct)
-                p._ct = ct if p._ct is None else p._ct + ct
-            continue
-        pair = n == 2 and not attrs  # the arithmetic operators: a plain call, no * or **
-        if pair:  # (the scalar MLP's backward: ``python -m benchmarks --only scalar_mlp``)
-            x, y = args  # type: ignore[misc]  # n == 2: two of them
+        rules, cts = op.rules, None
+        if rules is None or fast and op.fast is not None:  # one call for the whole node
+            cts = _node_vjp(node, op, g, out, args, attrs, xp, fast, recover)
+        else:
+            pair = n == 2 and not attrs  # the arithmetic operators: a plain call, no * or **
+            if pair:  # (the scalar MLP's backward: ``python -m benchmarks --only scalar_mlp``)
+                x, y = args  # type: ignore[misc]  # n == 2: two of them
         for i, p in enumerate(parents):
-            if p.requires_grad:
-                rule = rules[i]
+            if not p.requires_grad:
+                continue
+            if cts is None:  # one rule per input (the sugar), called directly: no tuple
+                rule = rules[i]  # type: ignore[index]  # rules is set when cts is not
                 try:
                     ct = rule(xp, g, out, x, y) if pair else rule(xp, g, out, *args, **attrs)
                 except (ArithmeticError, ValueError) as e:
                     ct = recover(e, rule, g, out, *args, **attrs)
-                if ct is None:
-                    continue
-                if check is not None:
-                    ct = check(ct, p, op, i)
-                if anomaly:
-                    check_cotangent(node, i, g, ct)
-                p._ct = ct if p._ct is None else p._ct + ct
+            else:
+                ct = cts[i]
+            if ct is None:
+                continue
+            if check is not None:
+                ct = check(ct, p, op, i)
+            if anomaly:
+                check_cotangent(node, i, g, ct)
+            p._ct = ct if p._ct is None else p._ct + ct
+
+
+def _node_vjp(node: Node, op: Op, g: Any, out: Any, args: Sequence[Any], attrs: dict[str, Any],
+              xp: Any, fast: bool, recover: Callable[..., Any]) -> Sequence[Any]:
+    """The cotangents of all of ``node``'s inputs from one call: the op's numpy fast path
+    where it has one (in plain backward) and takes the case, else its VJP."""
+    needs = tuple(p.requires_grad for p in node.parents)
+    try:
+        cts = None
+        if fast and op.fast is not None:  # None: the fast path declines this case
+            cts = op.fast(xp, g, out, *args, saved=node.saved if op.saves else None,
+                          needs=needs, **attrs)
+        if cts is None:
+            cts = op.vjp(xp, g, out, *args, needs=needs, **attrs)
+    except (ArithmeticError, ValueError) as e:
+        cts = recover(e, op.vjp, g, out, *args, needs=needs, **attrs)
+    if len(cts) != len(needs):
+        raise RuntimeError(f"backward: the vjp of {op.name!r} returned {len(cts)} cotangents "
+                           f"for {len(needs)} inputs; return one per input (None where there "
+                           "is none)")
+    return cts
 
 
 def _run_hooks(node: Node, table: dict[int, Any], g: Any, create_graph: bool) -> Any:

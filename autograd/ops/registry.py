@@ -48,7 +48,7 @@ def _per_input(rules: tuple[Rule, ...]) -> Rule:
     return vjp
 
 
-def _input_names(name: str, forward: Callable[..., Any]) -> tuple[str, ...] | None:
+def _input_names(forward: Callable[..., Any]) -> tuple[str, ...] | None:
     """The names of the forward's inputs (after ``xp``); None for a variadic forward."""
     params = list(inspect.signature(forward).parameters.values())[1:]
     if any(p.kind is p.VAR_POSITIONAL for p in params):
@@ -56,7 +56,7 @@ def _input_names(name: str, forward: Callable[..., Any]) -> tuple[str, ...] | No
     return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
-def _parse_reads(name: str, reads: str, inputs: tuple[str, ...] | None, arity: int
+def _parse_reads(name: str, reads: str, inputs: tuple[str, ...] | None
                  ) -> tuple[tuple[bool, ...] | None, bool]:
     """``reads="x out"`` -> (which inputs, whether the output); for a variadic op the one
     input name stands for all of them (None: all)."""
@@ -194,12 +194,12 @@ def defop(
     if saving is not None and fast is None:
         raise ValueError(f"defop {name!r}: a forward that saves (saving=...) goes with the fast "
                          "path that reads what it saved (fast=...)")
-    inputs = _input_names(name, forward)
+    inputs = _input_names(forward)
     if inputs is not None and arity and len(inputs) != arity:
         raise ValueError(f"defop {name!r}: the forward takes {len(inputs)} inputs after xp, "
                          f"but the op has {arity}")
     assert vjp is not None  # given, or made from the per-input rules above
-    read, read_out = (None, True) if reads is None else _parse_reads(name, reads, inputs, arity)
+    read, read_out = (None, True) if reads is None else _parse_reads(name, reads, inputs)
     op = Op(name, arity, forward, vjp, rules, read, read_out, reads is not None, numpy=numpy,
             saving=saving, fast=fast, **meta)
     OPS[name] = op
