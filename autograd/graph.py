@@ -73,13 +73,14 @@ class Node(Operand):
       to resolve, so that a walk does no work per node for it.
     - ``_frees_graph``: whether backward releases the graph unless ``retain_graph``.
     - ``_fast_rules``: whether plain backward uses an op's numpy fast path (``op.fast``),
-      handed the node's ``saved`` (what an op that ``saves`` kept from its forward).
+      handed the node's ``saved`` (what an op that ``saves`` kept from its forward): a
+      slot of such a node type only (Tensor's), so that a Value stays as small as it was.
     - ``_retain`` (per node): this node's cotangent ends in its ``.grad`` (leaves, every
       Value, a Tensor after ``retain_grad()``).
     """
 
     __slots__ = ("data", "grad", "parents", "op", "attrs", "label", "requires_grad",
-                 "_retain", "_ct", "saved", "__weakref__")
+                 "_retain", "_ct", "__weakref__")
     data: Any
     grad: Any
     parents: tuple[Node, ...]
@@ -89,7 +90,7 @@ class Node(Operand):
     requires_grad: bool
     _retain: bool
     _ct: Any  # the cotangent pending during a backward pass
-    saved: Any  # what the forward of an op that saves kept for backward (set only then)
+    saved: Any  # what an op that saves kept for backward (a slot of Tensor's; see above)
 
     xp: Any
     _check_cotangent: Callable[[Any, Node, Op, int], Any] | None = None
@@ -263,7 +264,8 @@ def backprop(
         for root, seed in zip(roots, seeds):
             root._ct = seed if root._ct is None else root._ct + seed
         with enable_grad() if create_graph else nullcontext(), np.errstate(all="ignore"):
-            _propagate(order, wanted, GraphOps if create_graph else cls.xp, cls, create_graph)
+            _propagate(order, wanted, GraphOps if create_graph else cls.xp, cls, create_graph,
+                       inputs is None and cls._frees_graph and not retain_graph)
         if inputs is not None:
             result = [n._ct for n in inputs]
             for n in inputs:
@@ -284,15 +286,12 @@ def _commit(cls: type[Node], order: Sequence[Node], seeds: Sequence[Any], free: 
     grads = [n.grad for n in nodes]
     freed = [n for n in order if n.parents] if free else []
     parents = [n.parents for n in freed]
-    saved = [(n, n.saved) for n in freed if n.op.saves]  # type: ignore[union-attr]
 
     def undo() -> None:
         for n, g in zip(nodes, grads):
             n.grad = g
         for n, ps in zip(freed, parents):
             n.parents = ps
-        for n, kept in saved:
-            n.saved = kept
 
     with all_or_nothing(undo):
         cls._deposit(nodes, seeds)
@@ -315,7 +314,7 @@ def _refuse(cls: type[Node], order: Sequence[Node], create_graph: bool) -> None:
 
 
 def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: type[Node],
-               create_graph: bool) -> None:
+               create_graph: bool, frees: bool) -> None:
     """Hand each node's cotangent, in reverse topological order, to its op's VJP rules and
     add what they return into the inputs' slots. A cotangent that is a result stays in its
     slot: that of a node in ``wanted``, or without ``wanted`` of a node whose cotangent
@@ -347,9 +346,9 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
             args = (parents[0].data,) if n == 1 else (parents[0].data, parents[1].data) if (
                 n == 2) else [p.data for p in parents]
             out = node.data
-        rules, cts = op.rules, None
-        if rules is None or fast and op.fast is not None:  # one call for the whole node
-            cts = _node_vjp(node, op, g, out, args, attrs, xp, fast, recover)
+        rules, cts = (op.direct if fast else op.rules), None
+        if rules is None:  # one call for the whole node
+            cts = _node_vjp(node, op, g, out, args, attrs, xp, fast, frees, recover)
         else:
             pair = n == 2 and not attrs  # the arithmetic operators: a plain call, no * or **
             if pair:  # (the scalar MLP's backward: ``python -m benchmarks --only scalar_mlp``)
@@ -375,15 +374,21 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
 
 
 def _node_vjp(node: Node, op: Op, g: Any, out: Any, args: Sequence[Any], attrs: dict[str, Any],
-              xp: Any, fast: bool, recover: Callable[..., Any]) -> Sequence[Any]:
+              xp: Any, fast: bool, frees: bool, recover: Callable[..., Any]) -> Sequence[Any]:
     """The cotangents of all of ``node``'s inputs from one call: the op's numpy fast path
-    where it has one (in plain backward) and takes the case, else its VJP."""
+    where it has one (in plain backward) and takes the case, else its VJP. What the forward
+    saved is dropped here when the pass frees the graph (should the pass fail, a later one
+    recomputes it: the fast paths take ``saved=None``)."""
     needs = tuple(p.requires_grad for p in node.parents)
     try:
         cts = None
         if fast and op.fast is not None:  # None: the fast path declines this case
-            cts = op.fast(xp, g, out, *args, saved=node.saved if op.saves else None,
-                          needs=needs, **attrs)
+            saved = None
+            if op.saves:
+                saved = node.saved
+                if frees:
+                    node.saved = None
+            cts = op.fast(xp, g, out, *args, saved=saved, needs=needs, **attrs)
         if cts is None:
             cts = op.vjp(xp, g, out, *args, needs=needs, **attrs)
     except (ArithmeticError, ValueError) as e:

@@ -116,5 +116,3 @@ def skeletonize(order: Sequence[Any]) -> None:
                           "dtype": a.dtype, "label": n.label, "requires_grad": n.requires_grad,
                           "grad": n.grad if n._retain else None}
         n.parents = freed
-        if n.op.saves:  # what the forward kept for this backward goes with the graph
-            n.saved = None

@@ -110,6 +110,9 @@ class Op:
     numpy: Callable[..., Any] | None = None
     saving: Callable[..., Any] | None = None
     fast: Callable[..., Any] | None = None
+    saves: bool = False  # saving is given (a field, not a property: read on every forward)
+    direct: tuple[Rule, ...] | None = None  # the rules plain backward calls one by one: the
+    # per-input rules of an op without a fast path (else None: one call per node)
     kind: str = "elementwise"
     domain: tuple[tuple[float, float], ...] | None = None
     avoid: tuple[float, ...] = ()
@@ -118,11 +121,6 @@ class Op:
     value: bool = False  # a method of the scalar Value
     once_differentiable: bool = False
     derivative: str = ""  # the rule in words, for learners: "d tanh(x) = (1 - tanh(x)^2) dx"
-
-    @property
-    def saves(self) -> bool:
-        """Return whether the op's numpy forward saves values for its backward."""
-        return self.saving is not None
 
     def reads_input(self, i: int) -> bool:
         """Return whether the VJP reads input ``i`` (what the op saves, in torch's terms)."""
@@ -201,7 +199,8 @@ def defop(
     assert vjp is not None  # given, or made from the per-input rules above
     read, read_out = (None, True) if reads is None else _parse_reads(name, reads, inputs)
     op = Op(name, arity, forward, vjp, rules, read, read_out, reads is not None, numpy=numpy,
-            saving=saving, fast=fast, **meta)
+            saving=saving, fast=fast, saves=saving is not None,
+            direct=rules if fast is None else None, **meta)
     OPS[name] = op
     if numpy is not None:
         for space in _NUMPY_SPACES:

@@ -1,8 +1,9 @@
 """Scans: cumulative sums and products and logcumsumexp.
 
 Each VJP is written in ops (a reversed cumsum for cumsum), so higher order comes free.
-Running extremes, sort, argsort, topk and median are composites in ``tensor.py``: indices
-computed on the data, values picked by a getitem, whose VJP scatters the gradient back.
+Running extremes, sort, argsort, topk and median are composites in
+``autograd/tensors/scans.py``: indices computed on the data, values picked by a getitem,
+whose VJP scatters the gradient back.
 """
 
 from __future__ import annotations

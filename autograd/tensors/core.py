@@ -41,7 +41,7 @@ class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixi
     >>> w.grad                                # d/dw sum(w^2) = 2 w
     array([ 2., -4.])"""
 
-    __slots__ = ("_epoch",)
+    __slots__ = ("_epoch", "saved")  # saved: what an op that saves kept for backward
     __hash__ = object.__hash__  # == is elementwise; hashing stays by identity
     xp = NumpyOps
     _frees_graph = True
