@@ -380,9 +380,18 @@ def _scatter(draw: Any, op: Op) -> Case:
     return _inputs(draw, op, [shape, index.shape]), {"axis": axis, "index": index}
 
 
+@st.composite
+def _scatter_reduce(draw: Any, op: Op) -> Case:
+    """As scatter_add's, with the extreme to take and whether x takes part."""
+    case, attrs = draw(_scatter_add(op))
+    return case, {**attrs, "reduce": draw(st.sampled_from(("amax", "amin"))),
+                  "include_self": draw(st.booleans())}
+
+
 register_kind("gather", _gather)
 register_kind("scatter_add", _scatter_add)
 register_kind("scatter", _scatter)
+register_kind("scatter_reduce", _scatter_reduce)
 
 
 # ---------------------------------------------------------------- linear algebra kinds

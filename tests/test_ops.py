@@ -104,6 +104,7 @@ REFERENCE = {
     "gather": lambda x, axis, index: _gather_loop(x, axis, index),
     "scatter_add": lambda x, src, axis, index: _scatter_add_loop(x, src, axis, index),
     "scatter": lambda x, src, axis, index: _scatter_write_loop(x, src, axis, index),
+    "scatter_reduce": lambda x, src, **attrs: _scatter_extreme_loop(x, src, **attrs),
     # ------------------------------------------------ linear algebra
     "matmul": lambda x, y: np.einsum("...ij,...jk->...ik", x, y),
     "linear": lambda x, w, b: np.einsum("...i,oi->...o", x, w) + b,
@@ -196,6 +197,19 @@ def _scatter_write_loop(x, src, axis, index):
     out = x.copy()
     for pos in np.ndindex(index.shape):
         out[_target(pos, axis, index)] = src[pos]
+    return out
+
+
+def _scatter_extreme_loop(x, src, axis, index, reduce, include_self):
+    """torch.scatter_reduce's amax/amin by an explicit loop: each target's extreme over the
+    src elements sent to it, and over its own value when include_self."""
+    pick = max if reduce == "amax" else min
+    sent = {}
+    for pos in np.ndindex(index.shape):
+        sent.setdefault(_target(pos, axis, index), []).append(src[pos])
+    out = x.copy()
+    for t, vals in sent.items():
+        out[t] = pick(vals + ([x[t]] if include_self else []))
     return out
 
 

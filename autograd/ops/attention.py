@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .registry import REAL, Operand, defop
+from .registry import REAL, defop, values
 
 
 def _swap(ndim: int) -> tuple[int, ...]:
@@ -70,11 +70,6 @@ def _causal_bias(L: int, S: int, dtype: np.dtype) -> np.ndarray:
     return bias
 
 
-def _values(x: Any) -> Any:
-    """The array of a node (its data, a constant here), or the array itself."""
-    return x.data if isinstance(x, Operand) else x  # type: ignore[attr-defined]  # every node has .data
-
-
 def probabilities(xp: Any, q: Any, k: Any, *, scale: float, mask: Any, is_causal: bool) -> Any:
     """Return ``softmax(q k^T * scale + bias)`` over the key axis, written in ``xp`` ops:
     ``exp(s - m) / sum(exp(s - m))`` with the row maximum ``m`` as a constant (the softmax
@@ -86,7 +81,7 @@ def probabilities(xp: Any, q: Any, k: Any, *, scale: float, mask: Any, is_causal
     if bias is not None:
         s = s + bias
     axis = s.ndim - 1
-    e = xp.exp(s - np.max(_values(s), axis=axis, keepdims=True))
+    e = xp.exp(s - np.max(values(s), axis=axis, keepdims=True))
     p = e / xp.sum(e, axis=(axis,), keepdims=True)
     return p if alive is None else p * alive
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import REAL, defop
+from .registry import REAL, defop, values
 
 defop("getitem", lambda xp, x, *, index: xp.getitem(x, index=index),
       # picked elements get their gradient back; repeated picks add up
@@ -119,3 +119,47 @@ defop("scatter",
       derivative="d scatter(x, src) = [untouched] dx + scatter(0, dsrc); vjp: g where "
                  "untouched, gather(g, index)",
       kind="scatter", domain=REAL, numpy=_scatter, reads="")
+
+
+# scatter_reduce's "amax" and "amin" (its sum, mean and prod are composites of scatter_add):
+# each target ``[index[i][j]][j]`` (for axis 0) holds the extreme of the src elements sent
+# to it, and of its own value when ``include_self``. The gradient is shared evenly among the
+# elements equal to the extreme, as torch shares it, which counts a tied x in the share even
+# without include_self (then x's own part is dropped). The weights are constants read from
+# the data: the op is piecewise linear, so every higher derivative is 0.
+
+
+def _scatter_extreme(x, src, *, axis, index, reduce, include_self):
+    ufunc = np.maximum if reduce == "amax" else np.minimum
+    out, at = np.array(x, copy=True), _along(index, axis)
+    if not include_self:  # start each target from one of the src elements sent to it
+        out[at] = src
+    ufunc.at(out, at, src)
+    return out
+
+
+def _extreme_weights(x, src, out, axis, index, include_self):
+    """The share of the gradient of each element of x and of src (raw data: constants)."""
+    x, src, out = values(x), values(src), values(out)
+    at = _along(index, axis)
+    x_ties, src_ties = x == out, src == out[at]
+    n = x_ties.astype(out.dtype)
+    np.add.at(n, at, src_ties)
+    n = np.where(n == 0, 1, n)
+    w_x = (x_ties & (include_self | _untouched(x, axis, index))) / n
+    return w_x.astype(out.dtype), (src_ties / n[at]).astype(out.dtype)
+
+
+defop("scatter_reduce",
+      lambda xp, x, src, *, axis, index, reduce, include_self: xp.scatter_reduce(
+          x, src, axis=axis, index=index, reduce=reduce, include_self=include_self),
+      # d extreme = the tied elements' d, shared evenly (torch's convention)
+      (lambda xp, g, out, x, src, *, axis, index, reduce, include_self:
+           g * _extreme_weights(x, src, out, axis, index, include_self)[0],
+       lambda xp, g, out, x, src, *, axis, index, reduce, include_self:
+           xp.gather(g, axis=axis, index=index)
+           * _extreme_weights(x, src, out, axis, index, include_self)[1]),
+      derivative="d max(x_t, src_j -> t) = the tied elements' d, shared evenly; vjp: g times "
+                 "each element's share (gather(g) for src)",
+      kind="scatter_reduce", unique=True, domain=REAL, numpy=_scatter_extreme, reads="x src out")
+

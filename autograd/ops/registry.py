@@ -38,6 +38,12 @@ class Operand:
         raise NotImplementedError(f"{cls.__name__} does not say how to apply an op")
 
 
+def values(x: Any) -> Any:
+    """The array (or float) of a node, or ``x`` itself: for a rule that reads data as a
+    constant (a mask, tie weights, a row maximum), also when run on graph nodes."""
+    return x.data if isinstance(x, Operand) else x  # type: ignore[attr-defined]  # nodes have .data
+
+
 def _per_input(rules: tuple[Rule, ...]) -> Rule:
     """The one-call VJP of an op declared with one rule per input (the sugar)."""
 

@@ -141,21 +141,8 @@ class IndexingMixin:
                                        axis=a, index=idx)
                 out = out * _fill(placed, ~hit.reshape(self.shape), 1)
             return out
-        # amax/amin: the extreme written as a tie-weighted sum of the elements equal to it
-        exact = _scatter_reduce_data(self.data, src_t.data, a, idx, reduce, keep)
-        at = _along(idx, a)
-        # torch counts a tied self in the share even when include_self=False (then its own
-        # part is dropped): matched here, so gradients agree with torch's
-        self_ties = self.data == exact
-        src_ties = src_t.data == exact[at]
-        n = self_ties.astype(self.dtype)
-        np.add.at(n, at, src_ties)
-        n = np.where(n == 0, 1, n)
-        w_self, w_src = (self_ties & (keep | ~touched)) / n, src_ties / n[at]
-        # the others are zeroed before weighting, so an infinite one cannot make inf * 0
-        out = Tensor._apply(OPS["scatter_add"], _fill(self, w_self == 0, 0) * w_self,
-                            _fill(src_t, w_src == 0, 0) * w_src, axis=a, index=idx)
-        return _exactly(out, exact)  # the tie sum may round; the extreme does not
+        return Tensor._apply(OPS["scatter_reduce"], self, src_t, axis=a, index=idx, reduce=reduce,
+                             include_self=keep)  # amax, amin: a primitive (ties share evenly)
 
     def index_select(self: Tensor, dim: int | None = None, index: ArrayLike | None = None, *,
                      axis: int | None = None) -> Tensor:
@@ -531,18 +518,6 @@ def _scatter_reduce_data(x: np.ndarray, src: np.ndarray, axis: int, idx: np.ndar
         out.reshape(-1)[_flat_targets(x.shape, axis, idx).reshape(-1)] = src.reshape(-1)
     ufunc.at(out, at, src)
     return out
-
-
-def _exactly(out: Tensor, exact: np.ndarray) -> Tensor:
-    """Return ``out`` with the values ``exact``: a constant correction where they differ,
-    so the gradient stays ``out``'s."""
-    with np.errstate(invalid="ignore"):
-        diff = np.where(exact == out.data, 0, exact - out.data).astype(out.dtype)
-    if not np.any(diff):
-        return out
-    bad = ~np.isfinite(diff)  # an infinity summed in: no finite correction, take the value
-    out = out + np.where(bad, 0, diff)
-    return Tensor._apply(OPS["where"], Tensor(exact), out, condition=bad) if bad.any() else out
 
 
 def _fill(t: Tensor, mask: np.ndarray, value: Any) -> Tensor:
