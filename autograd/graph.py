@@ -384,8 +384,8 @@ def _node_vjp(node: Node, op: Op, g: Any, out: Any, args: Sequence[Any], attrs: 
         cts = None
         if fast and op.fast is not None:  # None: the fast path declines this case
             saved = None
-            if op.saves:
-                saved = node.saved
+            if op.saves:  # (a node made without the saving forward has nothing saved)
+                saved = getattr(node, "saved", None)
                 if frees:
                     node.saved = None
             cts = op.fast(xp, g, out, *args, saved=saved, needs=needs, **attrs)
