@@ -104,3 +104,21 @@ def test_numpy_gpt_floor_matches_the_engine_in_float64():
                                            err_msg=name)
     assert np.abs(net.g["position_embedding.weight"][6:]).max() == 0
     assert np.abs(net.g["blocks.0.attn.query.weight"]).max() > 1e-6  # not trivially zero
+
+
+def test_ab_times_two_trees_pair_by_pair():
+    # this tree against itself, one pair, a short sample: a table row with a ratio; nothing
+    # about time is asserted beyond the numbers being there
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.ab", str(ROOT), "--only", "small_ops", "--pairs", "1",
+         "--seconds", "0.05"], cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    row = next(line for line in proc.stdout.splitlines() if line.startswith("| small_ops |"))
+    other, this, ratio = (float(c) for c in row.strip("| \n").split(" | ")[1:])
+    assert other > 0 and this > 0 and ratio > 0
+
+
+def test_ab_refuses_an_unknown_workload():
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.ab", str(ROOT), "--only", "nope"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "nope" in proc.stderr
