@@ -26,14 +26,28 @@ def sigmoid(x: Any) -> Any:
     return x.sigmoid()
 
 
-def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """Return the softmax of ``x`` along ``axis`` (stable for large inputs)."""
-    return _tensor_input(x, "softmax").softmax(axis)
+def _normalized(x: Any, name: str, dim: int | None, axis: int | None, dtype: Any) -> Tensor:
+    t = _tensor_input(x, name)
+    if dim is not None and axis is not None:
+        raise TypeError(f"{name}: give the axis once, as dim= (torch) or axis= (numpy), not both")
+    return t if dtype is None else t.to(dtype)  # torch casts before the op: no overflow
 
 
-def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """Return the log of the softmax of ``x`` along ``axis`` (stable for large inputs)."""
-    return _tensor_input(x, "log_softmax").log_softmax(axis)
+def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,
+            dtype: Any = None) -> Tensor:
+    """Return the softmax of ``input`` along ``dim`` (torch's name; ``axis=`` too), stable
+    for large inputs, after casting to ``dtype`` if given. Left out, the axis is the last
+    one (torch's own implicit choice, deprecated there, differs for 3-d and 4-d input)."""
+    t = _normalized(input, "softmax", dim, axis, dtype)
+    return t.softmax(axis, dim=dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,
+                dtype: Any = None) -> Tensor:
+    """Return the log of the softmax of ``input`` along ``dim`` (``axis=`` too), stable for
+    large inputs, after casting to ``dtype`` if given; left out, the last axis."""
+    t = _normalized(input, "log_softmax", dim, axis, dtype)
+    return t.log_softmax(axis, dim=dim)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:

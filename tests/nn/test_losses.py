@@ -486,6 +486,24 @@ def test_activation_wrappers():
     assert F.relu(Value(-2.0)).data == 0.0 and F.tanh(Value(0.5)).data == pytest.approx(np.tanh(0.5))
 
 
+def test_softmax_takes_torchs_dim_positionally_and_by_name_and_dtype():
+    torch = pytest.importorskip("torch")
+    x = rng(23).standard_normal((2, 3, 4)).astype(np.float32)
+    for f, g in ((F.softmax, torch.nn.functional.softmax),
+                 (F.log_softmax, torch.nn.functional.log_softmax)):
+        for dim in (0, 1, -1):
+            want = g(torch.from_numpy(x), dim=dim).numpy()
+            np.testing.assert_allclose(f(Tensor(x), dim=dim).data, want, rtol=1e-6, atol=1e-7)
+            np.testing.assert_allclose(f(Tensor(x), dim).data, want, rtol=1e-6, atol=1e-7)
+            np.testing.assert_allclose(f(Tensor(x), axis=dim).data, want, rtol=1e-6, atol=1e-7)
+        out = f(Tensor(x), dim=1, dtype=np.float64)
+        assert out.dtype == np.float64  # cast first, as torch's dtype= does
+        np.testing.assert_allclose(out.data, g(torch.from_numpy(x), dim=1, dtype=torch.float64).numpy(),
+                                   rtol=1e-12, atol=1e-12)
+        with pytest.raises(TypeError, match="not both"):
+            f(Tensor(x), dim=0, axis=0)
+
+
 # ------------------------------------------------------------------ against torch
 # values and gradients of every loss against torch's, for every reduction, class weights,
 # ignore_index (all targets ignored too), label smoothing, N-D inputs and float32
