@@ -108,6 +108,18 @@ def _result(x: Any, create: bool) -> Any:
     return x if create else _raw(x)
 
 
+def _function(name: str, f: Any) -> None:
+    """Refuse, with the way forward, a first argument that is not a function (torch's
+    ``autograd.grad(outputs, inputs)`` habit: here ``grad(f)`` returns f's gradient)."""
+    if not callable(f):
+        raise TypeError(
+            f"{name}: expected the function to differentiate, got {type(f).__name__}; "
+            f"autograd.{name}(f) returns a function giving f's gradient (as JAX's). For the "
+            "gradient of a result with respect to tensors, as torch.autograd.grad(outputs, "
+            "inputs), call outputs.backward() and read each input's .grad, or "
+            "autograd.backprop([outputs], [seed], inputs=[...]), which leaves .grad alone")
+
+
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
     """Return a function giving ``(f(*args), gradient of f)`` with respect to ``argnums``.
 
@@ -115,6 +127,7 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
     >>> value_and_grad(lambda a, b: a * b, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
     """
+    _function("value_and_grad", f)
     single = isinstance(argnums, int)
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
@@ -137,6 +150,7 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
     >>> grad(lambda x: x ** 3)(2.0), grad(grad(lambda x: x ** 3))(2.0)   # 3 x^2, 6 x
     (12.0, 12.0)
     """
+    _function("grad", f)
     vg = value_and_grad(f, argnums)
 
     @functools.wraps(f)
@@ -148,6 +162,7 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
 
 def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """Return ``(f(*primals), pullback)``; ``pullback(v)`` gives the tuple of v^T J per primal."""
+    _function("vjp", f)
     out, nodes, create = _trace(f, primals, {}, range(len(primals)), "vjp")
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
@@ -164,6 +179,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
 def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
     """Return a function computing the Jacobian of ``f`` with respect to argument ``argnums``:
     an array of shape ``out.shape + input.shape`` (a float for scalar-to-scalar)."""
+    _function("jacobian", f)
     if not isinstance(argnums, int):
         raise TypeError("jacobian: argnums must be one int")
 

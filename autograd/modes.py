@@ -84,15 +84,33 @@ class _Mode:
         return type(self)()
 
 
-class no_grad(_Mode):
-    """Context manager and decorator: operations inside record no graph."""
+class _BareDecorator(_Mode):
+    """A mode that also decorates without parentheses (``@no_grad`` as ``@no_grad()``), as
+    torch's do."""
+
+    def __new__(cls, fn: Any = None) -> Any:
+        if fn is None:
+            return super().__new__(cls)
+        if not callable(fn):
+            raise TypeError(f"{cls.__name__}: takes no arguments (use it as `with "
+                            f"autograd.{cls.__name__}():` or as a decorator), got {type(fn).__name__}")
+        return cls()(fn)
+
+    def __init__(self, fn: Any = None) -> None:
+        super().__init__()
+
+
+class no_grad(_BareDecorator):
+    """Context manager and decorator (with or without parentheses): operations inside
+    record no graph."""
 
     def _modes(self) -> tuple[bool, bool]:
         return False, _anomaly.get()
 
 
-class enable_grad(_Mode):
-    """Context manager and decorator: record the graph again, e.g. inside ``no_grad``."""
+class enable_grad(_BareDecorator):
+    """Context manager and decorator (with or without parentheses): record the graph again,
+    e.g. inside ``no_grad``."""
 
     def _modes(self) -> tuple[bool, bool]:
         return True, _anomaly.get()

@@ -50,6 +50,11 @@ class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixi
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
                  label: str = "") -> None:
+        if type(requires_grad) is not bool and requires_grad not in (True, False):
+            raise TypeError(
+                f"Tensor: requires_grad must be a bool, got {type(requires_grad).__name__} "
+                f"{requires_grad!r}; Tensor(data) takes the data (torch's Tensor(2, 3) makes an "
+                "uninitialised 2x3 tensor: use autograd.empty(2, 3) or autograd.zeros(2, 3))")
         arr = _array(data, dtype, "Tensor")
         if requires_grad and arr.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating point tensors can require grad, got dtype "

@@ -257,3 +257,43 @@ def test_value_backward_gradient_must_be_a_number():
     assert v.grad == 0.0 and y.grad == 0.0
     y.backward()
     assert v.grad == 3.0
+
+
+# ---------------------------------------------------------------- torch habits that point the way
+
+
+def test_no_grad_and_enable_grad_decorate_without_parentheses_as_torchs():
+    import autograd as ag
+
+    @ag.no_grad
+    def double(x):
+        return x * 2
+
+    @ag.enable_grad
+    def triple(x):
+        return x * 3
+
+    x = ag.tensor([1.0], requires_grad=True)
+    assert not double(x).requires_grad and double.__name__ == "double"
+    with ag.no_grad():
+        assert triple(x).requires_grad
+    with pytest.raises(TypeError, match="takes no arguments"):
+        ag.no_grad(3)
+
+
+def test_grad_of_a_tensor_says_what_to_do_instead():
+    import autograd as ag
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    for fn in (ag.grad, ag.value_and_grad, ag.jacobian):
+        with pytest.raises(TypeError, match=r"expected the function to differentiate.*backward\(\)"):
+            fn((x * x).sum(), [x])
+    assert x.grad is None
+
+
+def test_tensor_with_a_shape_says_how_to_make_one():
+    import autograd as ag
+
+    with pytest.raises(TypeError, match=r"requires_grad must be a bool.*autograd.empty\(2, 3\)"):
+        ag.Tensor(2, 3)
+    assert ag.Tensor(2.0, requires_grad=np.bool_(True)).requires_grad
