@@ -64,7 +64,7 @@ def attention_bias(mask: Any, is_causal: bool, shape: tuple[int, ...], dtype: An
 @lru_cache(maxsize=16)
 def _causal_bias(L: int, S: int, dtype: np.dtype) -> np.ndarray:
     """The causal bias (0 on and below the diagonal, -inf above), built once per shape:
-    each of the three rules and the forward asks for it. Read-only, as it is shared."""
+    the forward and the VJP (its P, recomputed) ask for it. Read-only, as it is shared."""
     bias = np.where(np.tri(L, S, dtype=bool), 0.0, -np.inf).astype(dtype)
     bias.flags.writeable = False
     return bias
