@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +42,7 @@ _NAME = {"RNN_TANH": "RNN", "RNN_RELU": "RNN", "LSTM": "LSTM", "GRU": "GRU"}
 
 # (gi, gh, h, c) -> (h', c'): one time step, given the input's and the state's projections
 # gi = W_ih x + b_ih and gh = W_hh h + b_hh, of shape (N, gates * hidden_size)
-Step = Callable[[Tensor, Tensor, Tensor, Optional[Tensor]], tuple[Tensor, Optional[Tensor]]]
+Step = Callable[[Tensor, Tensor, Tensor, "Tensor | None"], "tuple[Tensor, Tensor | None]"]
 
 
 def _tanh_step(gi: Tensor, gh: Tensor, h: Tensor, c: Tensor | None) -> tuple[Tensor, None]:
@@ -156,7 +156,8 @@ class RNNBase(_Recurrent):
         for layer in range(self.num_layers):
             for direction in range(self._directions):
                 layer_in = self.input_size if layer == 0 else out * self._directions
-                shapes = {"weight_ih": (gates, layer_in), "weight_hh": (gates, out)}
+                shapes: dict[str, tuple[int, ...]] = {"weight_ih": (gates, layer_in),
+                                                      "weight_hh": (gates, out)}
                 if self.bias:
                     shapes.update(bias_ih=(gates,), bias_hh=(gates,))
                 if self.proj_size:
@@ -184,6 +185,7 @@ class RNNBase(_Recurrent):
         registration order, from the layer's generator; return None."""
         stdv = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
+            assert isinstance(p, Tensor)  # no Values in a recurrent layer
             init.uniform_(p, -stdv, stdv, generator=self._rng)
 
     def flatten_parameters(self) -> None:
@@ -433,6 +435,7 @@ class RNNCellBase(_Recurrent):
         registration order, from the cell's generator; return None."""
         stdv = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
+            assert isinstance(p, Tensor)  # no Values in a recurrent layer
             init.uniform_(p, -stdv, stdv, generator=self._rng)
 
     def _cell(self, input: Any, states: Sequence[Any] | None, names: Sequence[str]
@@ -468,8 +471,9 @@ class RNNCellBase(_Recurrent):
         s = f"{self.input_size}, {self.hidden_size}"
         if not self.bias:
             s += ", bias=False"
-        if getattr(self, "nonlinearity", "tanh") != "tanh":
-            s += f", nonlinearity={self.nonlinearity}"
+        nonlinearity = getattr(self, "nonlinearity", "tanh")
+        if nonlinearity != "tanh":
+            s += f", nonlinearity={nonlinearity}"
         return s
 
 
