@@ -124,23 +124,23 @@ def test_matches_torch_outputs_weights_and_every_gradient(case):
     out_o, w_o = ours(*mine, **extra)
     out_t, w_t = theirs(*yours, **extra_t)
     assert out_o.shape == tuple(out_t.shape)
-    np.testing.assert_allclose(out_o.data, out_t.detach().numpy(), rtol=TOL, atol=TOL)
+    np.testing.assert_allclose(np.asarray(out_o), out_t.detach().numpy(), rtol=TOL, atol=TOL)
     assert (w_o is None) == (w_t is None)
     loss_o = (out_o * Tensor(r := rng.standard_normal(out_o.shape))).sum()
     loss_t = (out_t * torch.tensor(r)).sum()
     if w_t is not None:
         assert w_o.shape == tuple(w_t.shape)
-        np.testing.assert_allclose(w_o.data, w_t.detach().numpy(), rtol=TOL, atol=TOL)
+        np.testing.assert_allclose(np.asarray(w_o), w_t.detach().numpy(), rtol=TOL, atol=TOL)
         r = rng.standard_normal(w_o.shape)
         loss_o, loss_t = loss_o + (w_o * Tensor(r)).sum(), loss_t + (w_t * torch.tensor(r)).sum()
     loss_o.backward()
     loss_t.backward()
     for i in range(1 if self_attn else 3):
-        np.testing.assert_allclose(mine[i].grad, yours[i].grad.numpy(), rtol=TOL, atol=TOL,
+        np.testing.assert_allclose(np.asarray(mine[i].grad), yours[i].grad.numpy(), rtol=TOL, atol=TOL,
                                    err_msg=f"gradient of input {i}")
     named = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
-        np.testing.assert_allclose(p.grad, named[name].grad.numpy(), rtol=TOL, atol=TOL,
+        np.testing.assert_allclose(np.asarray(p.grad), named[name].grad.numpy(), rtol=TOL, atol=TOL,
                                    err_msg=f"gradient of {name}")
 
 
@@ -157,8 +157,8 @@ def test_fully_masked_rows_are_nan_with_weights_and_zero_without_as_torch():
         out_o, _ = ours(x, x, x, attn_mask=mask, need_weights=need)
         xt = torch.tensor(x)
         out_t, _ = theirs(xt, xt, xt, attn_mask=torch.tensor(mask), need_weights=need)
-        np.testing.assert_allclose(out_o.data, out_t.detach().numpy(), rtol=TOL, atol=TOL)
-        assert np.isnan(out_o.data[1]).all() == need
+        np.testing.assert_allclose(np.asarray(out_o), out_t.detach().numpy(), rtol=TOL, atol=TOL)
+        assert np.isnan(np.asarray(out_o)[1]).all() == need
 
 
 def test_eval_without_grad_matches_torchs_fast_path():
@@ -172,8 +172,8 @@ def test_eval_without_grad_matches_torchs_fast_path():
         xt = torch.tensor(x)
         out_t, w_t = theirs(xt, xt, xt, key_padding_mask=torch.tensor(pad))
         out_o, w_o = ours(x, x, x, key_padding_mask=pad)  # arrays: one array, one tensor
-    np.testing.assert_allclose(out_o.data, out_t.numpy(), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(w_o.data, w_t.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(out_o), out_t.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(w_o), w_t.numpy(), rtol=1e-9, atol=1e-12)
 
 
 def test_functional_form_with_static_keys_matches_torch():
@@ -191,9 +191,9 @@ def test_functional_form_with_static_keys_matches_torch():
         out_t, w_t = tf.multi_head_attention_forward(
             *(torch.tensor(a) if isinstance(a, np.ndarray) else a for a in args),
             need_weights=need, static_k=torch.tensor(static_k), static_v=torch.tensor(static_v))
-        np.testing.assert_allclose(out_o.data, out_t.numpy(), rtol=TOL, atol=TOL)
+        np.testing.assert_allclose(np.asarray(out_o), out_t.numpy(), rtol=TOL, atol=TOL)
         if need:
-            np.testing.assert_allclose(w_o.data, w_t.numpy(), rtol=TOL, atol=TOL)
+            np.testing.assert_allclose(np.asarray(w_o), w_t.numpy(), rtol=TOL, atol=TOL)
 
 
 @pytest.mark.parametrize("need_weights", [True, False])
@@ -207,7 +207,7 @@ def test_dropout_one_in_training_matches_torch_and_is_off_in_eval(need_weights):
         out_o, _ = ours(x, x, x, need_weights=need_weights)
         xt = torch.tensor(x)
         out_t, _ = theirs(xt, xt, xt, need_weights=need_weights)
-        np.testing.assert_allclose(out_o.data, out_t.detach().numpy(), rtol=TOL, atol=TOL)
+        np.testing.assert_allclose(np.asarray(out_o), out_t.detach().numpy(), rtol=TOL, atol=TOL)
 
 
 def test_dropout_is_seeded_and_scales_the_kept_weights():
@@ -216,13 +216,13 @@ def test_dropout_is_seeded_and_scales_the_kept_weights():
     x = np.random.default_rng(6).standard_normal((5, 3, E))
     (out_a, w_a), (out_b, w_b) = a(x, x, x, average_attn_weights=False), b(
         x, x, x, average_attn_weights=False)
-    np.testing.assert_array_equal(out_a.data, out_b.data)
-    np.testing.assert_array_equal(w_a.data, w_b.data)
+    np.testing.assert_array_equal(np.asarray(out_a), np.asarray(out_b))
+    np.testing.assert_array_equal(np.asarray(w_a), np.asarray(w_b))
     a.eval()
     _, w_eval = a(x, x, x, average_attn_weights=False)
-    kept = w_a.data != 0
+    kept = np.asarray(w_a) != 0
     assert 0 < kept.mean() < 1
-    np.testing.assert_allclose(w_a.data[kept], 2 * w_eval.data[kept], rtol=1e-14)
+    np.testing.assert_allclose(np.asarray(w_a)[kept], 2 * np.asarray(w_eval)[kept], rtol=1e-14)
 
 
 def test_init_is_torchs():
@@ -351,8 +351,8 @@ def test_a_float_mask_that_requires_grad_gets_torchs_gradient():
     assert w_o is None and w_t is None
     out_o.sum().backward()
     out_t.sum().backward()
-    np.testing.assert_allclose(out_o.data, out_t.detach().numpy(), rtol=TOL, atol=TOL)
-    np.testing.assert_allclose(mo.grad, mt.grad.numpy(), rtol=TOL, atol=TOL)
+    np.testing.assert_allclose(np.asarray(out_o), out_t.detach().numpy(), rtol=TOL, atol=TOL)
+    np.testing.assert_allclose(np.asarray(mo.grad), mt.grad.numpy(), rtol=TOL, atol=TOL)
 
 
 def test_no_warning_for_matching_masks():

@@ -107,11 +107,11 @@ def test_module_matches_torch_outputs_states_and_every_gradient(mode, config):
     out_o, out_t = call(ours, mine), call(theirs, yours)
     (h_o, c_o), (h_t, c_t) = states_of(out_o, mode), states_of(out_t, mode)
     assert out_o[0].shape == tuple(out_t[0].shape) and h_o.shape == tuple(h_t.shape)
-    assert_close(out_o[0].data, out_t[0], "output")
-    assert_close(h_o.data, h_t, "h_n")
+    assert_close(out_o[0], out_t[0], "output")
+    assert_close(h_o, h_t, "h_n")
     if c_o is not None:
         assert c_o.shape == tuple(c_t.shape)
-        assert_close(c_o.data, c_t, "c_n")
+        assert_close(c_o, c_t, "c_n")
     # a loss that weighs every output and final state differently
     loss_o, loss_t = 0, 0
     for o, t in [(out_o[0], out_t[0]), (h_o, h_t)] + ([(c_o, c_t)] if c_o is not None else []):
@@ -152,7 +152,7 @@ def test_cell_matches_torch(name, kw, with_hx, batched):
     loss_o, loss_t = 0, 0
     for o, t in zip(outs_o, outs_t):
         assert o.shape == tuple(t.shape)
-        assert_close(o.data, t, "output")
+        assert_close(o, t, "output")
         r = rng.standard_normal(o.shape)
         loss_o = loss_o + (o * Tensor(r)).sum()
         loss_t = loss_t + (t * torch.tensor(r)).sum()
@@ -191,27 +191,30 @@ def test_dropout_between_layers_in_training_matches_torch(p):
         ours.train(train), theirs.train(train)
         out_o, h_o = ours(x)
         out_t, h_t = theirs(torch.tensor(x))
-        assert_close(out_o.data, out_t, f"output, training={train}")
-        assert_close(h_o.data, h_t, f"h_n, training={train}")
+        assert_close(out_o, out_t, f"output, training={train}")
+        assert_close(h_o, h_t, f"h_n, training={train}")
 
 
 def test_dropout_is_seeded_between_layers_only_and_off_in_eval():
     x = np.random.default_rng(5).standard_normal((6, 3, 2))
     a, b = nn.LSTM(2, 8, 2, dropout=0.5, rng=7), nn.LSTM(2, 8, 2, dropout=0.5, rng=7)
-    out_a, out_b = a(x)[0].data, b(x)[0].data
+    out_a, out_b = np.asarray(a(x)[0]), np.asarray(b(x)[0])
     np.testing.assert_array_equal(out_a, out_b)  # one seed, the same masks
-    assert not np.allclose(a(x)[0].data, out_a)  # a fresh mask each call
+    assert not np.allclose(np.asarray(a(x)[0]), out_a)  # a fresh mask each call
     a.eval()
     reference = nn.LSTM(2, 8, 2, rng=0)
     reference.load_state_dict(a.state_dict())
-    np.testing.assert_array_equal(a(x)[0].data, reference(x)[0].data)  # eval: no dropout
+    # eval: no dropout
+    np.testing.assert_array_equal(np.asarray(a(x)[0]), np.asarray(reference(x)[0]))
     # dropout acts on the first layer's output: the first layer's final state is untouched
     a.train()
-    np.testing.assert_allclose(a(x)[1][0].data[0], reference(x)[1][0].data[0], rtol=1e-15)
+    np.testing.assert_allclose(np.asarray(a(x)[1][0])[0], np.asarray(reference(x)[1][0])[0],
+                               rtol=1e-15)
     with pytest.warns(UserWarning, match="num_layers greater than 1"):
         one = nn.RNN(2, 3, dropout=0.5, rng=0)
     plain = nn.RNN(2, 3, rng=0)
-    np.testing.assert_array_equal(one(x)[0].data, plain(x)[0].data)  # no layer to drop after
+    # no layer to drop after
+    np.testing.assert_array_equal(np.asarray(one(x)[0]), np.asarray(plain(x)[0]))
 
 
 def test_tiny_sequence_model_trains_as_torch_step_by_step():
