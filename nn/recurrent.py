@@ -90,7 +90,12 @@ class _Recurrent(Module):
     """What the sequence layers and the cells share: reading an input or a state as a
     Tensor of the parameters' dtype, with errors that name the layer."""
 
-    _dtype: np.dtype
+    @property
+    def _dtype(self) -> np.dtype:
+        """The parameters' dtype, read from the first weight (so that after ``to()``, or
+        ``float()``/``double()``, inputs are read in the new one)."""
+        return np.dtype(self.__dict__["weight_ih" if "weight_ih" in self.__dict__
+                                      else "weight_ih_l0"].dtype)
 
     def _who(self) -> str:
         return f"{type(self).__name__}({self.extra_repr()})"
@@ -147,7 +152,7 @@ class RNNBase(_Recurrent):
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
                           "non-zero dropout expects num_layers greater than 1, but got "
                           f"dropout={dropout} and num_layers={num_layers}", stacklevel=3)
-        self._dtype = float_dtype(dtype, who)
+        dt = float_dtype(dtype, who)
         self._rng = generator(rng, who)
         gates = _GATES[mode] * self.hidden_size
         out = self.proj_size or self.hidden_size  # the width of h
@@ -165,7 +170,7 @@ class RNNBase(_Recurrent):
                 names = []
                 for kind, shape in shapes.items():
                     name = f"{kind}_l{layer}{'_reverse' if direction else ''}"
-                    setattr(self, name, Parameter(np.zeros(shape), dtype=self._dtype))
+                    setattr(self, name, Parameter(np.zeros(shape), dtype=dt))
                     names.append(name)
                 self._flat_weights_names += names
                 self._all_weights.append(names)
@@ -421,13 +426,13 @@ class RNNCellBase(_Recurrent):
         self.input_size = integer(input_size, who, "input_size", minimum=1)
         self.hidden_size = integer(hidden_size, who, "hidden_size", minimum=1)
         self.bias = _bool(bias, who, "bias")
-        self._dtype = float_dtype(dtype, who)
+        dt = float_dtype(dtype, who)
         self._rng = generator(rng, who)
         rows = integer(num_chunks, who, "num_chunks", minimum=1) * self.hidden_size
-        self.weight_ih = Parameter(np.zeros((rows, self.input_size)), dtype=self._dtype)
-        self.weight_hh = Parameter(np.zeros((rows, self.hidden_size)), dtype=self._dtype)
-        self.bias_ih = Parameter(np.zeros(rows), dtype=self._dtype) if self.bias else None
-        self.bias_hh = Parameter(np.zeros(rows), dtype=self._dtype) if self.bias else None
+        self.weight_ih = Parameter(np.zeros((rows, self.input_size)), dtype=dt)
+        self.weight_hh = Parameter(np.zeros((rows, self.hidden_size)), dtype=dt)
+        self.bias_ih = Parameter(np.zeros(rows), dtype=dt) if self.bias else None
+        self.bias_hh = Parameter(np.zeros(rows), dtype=dt) if self.bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

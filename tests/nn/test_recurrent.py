@@ -405,10 +405,18 @@ def test_init_is_uniform_within_one_over_sqrt_hidden_and_seeded():
     lstm.flatten_parameters()  # torch's cuDNN call: nothing to do, and no error
 
 
-def test_float32_layer_computes_in_float32():
+def test_float32_layer_computes_in_float32_also_after_a_cast():
     lstm = nn.LSTM(3, 4, dtype=np.float32, rng=0)
     out, (h, c) = lstm(np.ones((2, 3)))
     assert out.dtype == h.dtype == c.dtype == np.float32
+    for layer in (nn.GRU(3, 4, 2, rng=0).float(), nn.RNNCell(3, 4, rng=0).to(np.float32)):
+        out = layer(np.ones((2, 3)))
+        assert (out[0] if isinstance(out, tuple) else out).dtype == np.float32
+        with pytest.raises(ag.DtypeError, match="float64.*float32"):
+            layer(Tensor(np.ones((2, 3))))
+    mha = nn.MultiheadAttention(4, 2, rng=0).float()
+    out, w = mha(np.ones((3, 4)), np.ones((3, 4)), np.ones((3, 4)))
+    assert out.dtype == w.dtype == np.float32
 
 
 def test_string_of_positional_arguments_is_torchs():
