@@ -188,10 +188,7 @@ class RNNBase(_Recurrent):
     def reset_parameters(self) -> None:
         """Draw every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), in
         registration order, from the layer's generator; return None."""
-        stdv = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            assert isinstance(p, Tensor)  # no Values in a recurrent layer
-            init.uniform_(p, -stdv, stdv, generator=self._rng)
+        _reset_uniform(self)
 
     def flatten_parameters(self) -> None:
         """Do nothing (torch's packs the weights for cuDNN; there is no cuDNN here), so code
@@ -438,10 +435,7 @@ class RNNCellBase(_Recurrent):
     def reset_parameters(self) -> None:
         """Draw every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), in
         registration order, from the cell's generator; return None."""
-        stdv = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            assert isinstance(p, Tensor)  # no Values in a recurrent layer
-            init.uniform_(p, -stdv, stdv, generator=self._rng)
+        _reset_uniform(self)
 
     def _cell(self, input: Any, states: Sequence[Any] | None, names: Sequence[str]
               ) -> tuple[list[Tensor], bool]:
@@ -535,3 +529,12 @@ class LSTMCell(RNNCellBase):
                             f"{type(hx).__name__}")
         (h, c), _ = self._cell(input, hx, ["hx[0]", "hx[1]"])
         return h, c
+
+
+def _reset_uniform(module: Any) -> None:
+    """torch's recurrent init: every parameter from U(-1/sqrt(hidden), 1/sqrt(hidden)), in
+    registration order, from the module's generator."""
+    stdv = 1.0 / math.sqrt(module.hidden_size)
+    for p in module.parameters():
+        assert isinstance(p, Tensor)  # no Values in a recurrent layer
+        init.uniform_(p, -stdv, stdv, generator=module._rng)
