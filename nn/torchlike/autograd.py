@@ -152,7 +152,8 @@ def grad(outputs: TensorOrTensors, inputs: TensorOrTensors | Mapping[str, Tensor
                                "behavior.")
     seen: set[int] = set()
     result = tuple(_as_tensor(ct, seen) if ct is not None else
-                   _ag.zeros_like(x) if materialize_grads else None for x, ct in zip(ins, cts))
+                   _ag.zeros_like(x).requires_grad_(create_graph) if materialize_grads else None
+                   for x, ct in zip(ins, cts))
     if not retain:
         release_graph(list(outs))
     return dict(zip(names, result)) if names is not None else result
@@ -387,7 +388,7 @@ def _vectors(v: Any, like: tuple[Tensor, ...], fn: str, of: str) -> tuple[Tensor
     """``v`` checked against ``like`` (one Tensor each, the same shapes)."""
     if v is None:
         if len(like) != 1 or like[0].numel() != 1:
-            raise RuntimeError(f"The vector v can only be None if the {of} is a single Tensor "
+            raise RuntimeError(f"The vector v can only be None if the {of} a single Tensor "
                                "with a single element.")
         return (_ag.ones_like(like[0]),)
     _, vs = _as_tuple(v, "v", fn)
@@ -430,7 +431,7 @@ def jvp(func: Callable[..., Any], inputs: TensorOrTensors, v: Any = None,
     in_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
     with enable_grad():
         ins = _fresh(ins, create_graph)
-        vs = _vectors(v, ins, "jvp", "input to the user-provided function")
+        vs = _vectors(v, ins, "jvp", "input to the user-provided function is")
         out_tuple, outs = _call(func, ins, "jvp")
         us = [_ag.zeros_like(o).requires_grad_() for o in outs]
         back = _pullback(outs, ins, us, True)  # J^T u, linear in u
@@ -517,7 +518,7 @@ def hessian(func: Callable[..., Any], inputs: TensorOrTensors, create_graph: boo
         return out.reshape(())
 
     def gradient(*xs: Tensor) -> tuple[Tensor, ...]:
-        return jacobian(scalar, xs, create_graph=True, strict=strict)  # type: ignore[no-any-return]
+        return jacobian(scalar, xs, create_graph=True, strict=strict)
 
     rows = jacobian(gradient, ins, create_graph=create_graph, strict=strict,
                     vectorize=vectorize, strategy=outer_jacobian_strategy)
@@ -541,7 +542,7 @@ def vhp(func: Callable[..., Any], inputs: TensorOrTensors, v: Any = None,
     in_tuple, ins = _as_tuple(inputs, "inputs", "vhp")
     with enable_grad():
         ins = _fresh(ins, create_graph)
-        vs = _vectors(v, ins, "vhp", "input to the user-provided function")
+        vs = _vectors(v, ins, "vhp", "input to the user-provided function is")
         out = _scalar_output(func, ins, "vhp")
         jac = _pullback([out], ins, [np.ones(out.shape)], True)
         reached = [(g, w) for g, w in zip(jac, vs) if g is not None and g.requires_grad]
@@ -558,7 +559,7 @@ def hvp(func: Callable[..., Any], inputs: TensorOrTensors, v: Any = None,
     in_tuple, ins = _as_tuple(inputs, "inputs", "hvp")
     with enable_grad():
         ins = _fresh(ins, create_graph)
-        vs = _vectors(v, ins, "hvp", "input to the user-provided function")
+        vs = _vectors(v, ins, "hvp", "input to the user-provided function is")
         out = _scalar_output(func, ins, "hvp")
         jac = _pullback([out], ins, [np.ones(out.shape)], True)
         us = [_ag.zeros_like(x).requires_grad_() for x in ins]

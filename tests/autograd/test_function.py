@@ -172,30 +172,29 @@ def test_two_outputs_backward_runs_once_with_both_gradients_as_torch():
     assert ours == theirs == [(False, False)]  # one call, both gradients
 
 
-def test_an_unused_output_gets_zeros_or_none_as_in_torch():
+@pytest.mark.parametrize("materialize", [True, False])
+def test_an_unused_output_gets_zeros_or_none_as_in_torch(materialize):
     torch = _torch()
-    for materialize in (True, False):
-        arr = np.array([0.5, 1.5])
-        x, tx = _pair(arr)
-        ours, theirs = [], []
+    x, tx = _pair(np.array([0.5, 1.5]))
+    ours, theirs = [], []
 
-        def build(base, calls):
-            F = sin_and_square(base, calls)
+    def build(base, calls):
+        F = sin_and_square(base, calls)
 
-            class G(F):
-                @staticmethod
-                def forward(ctx, x):
-                    ctx.set_materialize_grads(materialize)
-                    return F.forward(ctx, x)
+        class G(F):
+            @staticmethod
+            def forward(ctx, t):
+                ctx.set_materialize_grads(materialize)
+                return F.forward(ctx, t)
 
-            return G
+        return G
 
-        a, _ = build(Function, ours).apply(x)
-        ta, _ = build(torch.autograd.Function, theirs).apply(tx)
-        a.sum().backward()
-        ta.sum().backward()
-        close(x.grad, tx.grad)
-        assert ours == theirs == [(False, not materialize)]
+    a, _ = build(Function, ours).apply(x)
+    ta, _ = build(torch.autograd.Function, theirs).apply(tx)
+    a.sum().backward()
+    ta.sum().backward()
+    close(x.grad, tx.grad)
+    assert ours == theirs == [(False, not materialize)]
 
 
 def test_non_tensor_arguments_pass_through_and_needs_input_grad_matches_torch():
@@ -469,32 +468,33 @@ def test_the_saved_output_makes_no_reference_cycle():
             gc.enable()
 
 
-def test_a_freeing_backward_releases_what_was_saved():
+@pytest.mark.parametrize("lib", ["ours", "torch"])
+def test_a_freeing_backward_releases_what_was_saved(lib):
     torch = _torch()
-    for base in (Function, torch.autograd.Function):
-        kept = []
+    base = Function if lib == "ours" else torch.autograd.Function
+    kept = []
 
-        class Keep(base):
-            @staticmethod
-            def forward(ctx, x):
-                ctx.save_for_backward(x)
-                kept.append(ctx)
-                return x * 2
+    class Keep(base):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            kept.append(ctx)
+            return x * 2
 
-            @staticmethod
-            def backward(ctx, g):
-                (x,) = ctx.saved_tensors  # torch refuses a second pass when it reads them
-                return g * 2
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors  # torch refuses a second pass when it reads them
+            return g * 2
 
-        x = (Tensor if base is Function else torch.tensor)(np.array([1.0]), requires_grad=True)
-        y = Keep.apply(x)
-        y.sum().backward(retain_graph=True)
-        assert len(kept[0].saved_tensors) == 1  # retained: still there
+    x = (Tensor if lib == "ours" else torch.tensor)(np.array([1.0]), requires_grad=True)
+    y = Keep.apply(x)
+    y.sum().backward(retain_graph=True)
+    assert len(kept[0].saved_tensors) == 1  # retained: still there
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        _ = kept[0].saved_tensors
+    with pytest.raises(RuntimeError, match="second time|already freed"):
         y.sum().backward()
-        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
-            kept[0].saved_tensors
-        with pytest.raises(RuntimeError, match="second time|already freed"):
-            y.sum().backward()
 
 
 def test_an_in_place_change_of_a_saved_tensor_is_caught_an_unsaved_one_is_not():
