@@ -30,6 +30,7 @@ from .creation import (
     zeros_like,
 )
 from .debugging import AnomalyError, RemovableHandle
+from .defaults import get_default_dtype, set_default_dtype
 from .devices import device
 from .function import Function, FunctionCtx, once_differentiable
 from .functional import grad, hessian, jacobian, value_and_grad, vjp

@@ -4,9 +4,9 @@ their ``*_like``), ``eye``, ``arange``, ``linspace``, ``logspace``, and the rand
 random stream they draw from (``manual_seed``, ``seed``, ``initial_seed``,
 ``default_generator``) is in ``autograd.random``.
 
-Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``. The default
-floating point dtype is numpy's float64 (torch's is float32): floats are float64 unless
-``dtype=`` says otherwise. Each also takes torch's ``device=`` (the CPU only) and
+Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``. Floats are
+the default floating point dtype (``autograd.get_default_dtype()``: float64 unless set;
+torch's is float32) unless ``dtype=`` says otherwise. Each also takes torch's ``device=`` (the CPU only) and
 ``pin_memory=``. Random draws take ``rng``, a seed or a
 ``numpy.random.Generator`` (used as is, never touching the global stream); with
 ``rng=None`` they draw from the one project-wide Generator, which ``manual_seed(n)`` reseeds
@@ -22,6 +22,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from .defaults import float_dtype, get_default_dtype
 from .devices import check_device
 from .graph import NOATTRS
 from .random import generator
@@ -68,7 +69,7 @@ def _leaf(name: str, data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _float_dtype(name: str, dtype: Any) -> np.dtype:
-    dt = np.dtype(np.float64 if dtype is None else dtype)
+    dt = float_dtype(dtype)
     if dt.kind != "f":
         raise TypeError(f"{name}: draws floating point numbers, dtype {dt} is not floating "
                         "point")
@@ -80,7 +81,7 @@ def _or(dtype: Any, default: Any) -> Any:
 
 
 def _fill_dtype(value: Any, who: str) -> Any:
-    """torch's dtype for a Python fill value: bool, int64, or the default float (float64)."""
+    """torch's dtype for a Python fill value: bool, int64, or the default float dtype."""
     if not isinstance(value, (numbers.Real, np.bool_)):
         raise TypeError(f"{who}: fill_value must be a real number or a bool, got "
                         f"{type(value).__name__}")
@@ -90,7 +91,7 @@ def _fill_dtype(value: Any, who: str) -> Any:
         return np.int64
     if isinstance(value, np.generic):
         return value.dtype
-    return np.float64
+    return get_default_dtype()
 
 
 # ---------------------------------------------------------------- from data
@@ -99,7 +100,7 @@ def _fill_dtype(value: Any, who: str) -> Any:
 @_on_device
 def tensor(data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """Return a new leaf Tensor holding a copy of ``data`` (numpy's default dtypes:
-    float64 for Python floats, int64 for ints)."""
+    the default float dtype for Python floats, int64 for ints)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
@@ -118,28 +119,28 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 @_on_device
-def zeros(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+def zeros(*shape: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return a tensor of zeros."""
-    return _leaf("zeros", np.zeros(_size("zeros", shape), dtype), requires_grad)
+    return _leaf("zeros", np.zeros(_size("zeros", shape), float_dtype(dtype)), requires_grad)
 
 
 @_on_device
-def ones(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+def ones(*shape: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ones."""
-    return _leaf("ones", np.ones(_size("ones", shape), dtype), requires_grad)
+    return _leaf("ones", np.ones(_size("ones", shape), float_dtype(dtype)), requires_grad)
 
 
 @_on_device
-def empty(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+def empty(*shape: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``shape`` whose contents are unspecified (zeros here)."""
-    return _leaf("empty", np.zeros(_size("empty", shape), dtype), requires_grad)
+    return _leaf("empty", np.zeros(_size("empty", shape), float_dtype(dtype)), requires_grad)
 
 
 @_on_device
 def full(size: int | Sequence[int], fill_value: Any, dtype: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``size`` filled with ``fill_value``; without ``dtype`` it is
-    torch's inference: bool for a bool, int64 for an int, float64 for a float."""
+    torch's inference: bool for a bool, int64 for an int, the default float dtype for a float."""
     shape = _size("full", tuple(size) if isinstance(size, (tuple, list)) else (size,))
     inferred = _fill_dtype(fill_value, "full")
     dt = inferred if dtype is None else dtype
@@ -183,13 +184,13 @@ def full_like(t: ArrayLike, fill_value: Any, dtype: Any = None,
 
 
 @_on_device
-def eye(n: int, m: int | None = None, dtype: Any = np.float64,
+def eye(n: int, m: int | None = None, dtype: Any = None,
         requires_grad: bool = False) -> Tensor:
     """Return the ``n`` x ``m`` (default square) identity matrix."""
     for k in (n,) if m is None else (n, m):
         if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 0:
             raise ValueError(f"eye: n and m must be integers >= 0, got n={n!r}, m={m!r}")
-    return _leaf("eye", np.eye(int(n), None if m is None else int(m), dtype=dtype),
+    return _leaf("eye", np.eye(int(n), None if m is None else int(m), dtype=float_dtype(dtype)),
                  requires_grad)
 
 
@@ -202,7 +203,7 @@ def arange(start: float = 0, end: float | None = None, step: float = 1, dtype: A
     """Return ``[start, start + step, ...)`` up to ``end`` (``arange(n)`` is ``0..n-1``).
 
     Without ``dtype`` it is torch's inference: int64 when start, end and step are all
-    integers, else float64 (this project's default float). ``stop=`` is numpy's spelling
+    integers, else the default float dtype. ``stop=`` is numpy's spelling
     of ``end``."""
     if stop is not None:
         if end is not None:
@@ -221,7 +222,7 @@ def arange(start: float = 0, end: float | None = None, step: float = 1, dtype: A
         raise ValueError(f"arange: the bounds start={start}, end={end} are inconsistent with "
                          f"the sign of step={step}")
     if dtype is None:
-        dtype = np.int64 if all(isinstance(v, numbers.Integral) for v in bounds) else np.float64
+        dtype = np.int64 if all(isinstance(v, numbers.Integral) for v in bounds) else get_default_dtype()
     return _leaf("arange", np.arange(start, end, step, dtype=dtype), requires_grad)
 
 
@@ -235,24 +236,24 @@ def _steps(name: str, steps: Any) -> int:
 def linspace(start: float, end: float, steps: int, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     """Return ``steps`` evenly spaced values from ``start`` to ``end``, both included
-    (float64 unless ``dtype``; an integer dtype truncates toward zero, as torch)."""
+    (the default float dtype unless ``dtype``; an integer dtype truncates toward zero, as torch)."""
     data = np.linspace(float(start), float(end), _steps("linspace", steps))
-    return _leaf("linspace", data.astype(np.float64 if dtype is None else dtype), requires_grad)
+    return _leaf("linspace", data.astype(float_dtype(dtype)), requires_grad)
 
 
 @_on_device
 def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
-    """Return ``base ** linspace(start, end, steps)`` (float64 unless ``dtype``)."""
+    """Return ``base ** linspace(start, end, steps)`` (the default float dtype unless ``dtype``)."""
     exps = np.linspace(float(start), float(end), _steps("logspace", steps))
-    return _leaf("logspace", (float(base) ** exps).astype(_or(dtype, np.float64)), requires_grad)
+    return _leaf("logspace", (float(base) ** exps).astype(float_dtype(dtype)), requires_grad)
 
 
 # ---------------------------------------------------------------- random draws
 
 
 @_on_device
-def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
+def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Return standard normal samples; ``rng`` is a seed or a ``numpy.random.Generator``
     (None: the global stream, see ``manual_seed``)."""
@@ -262,7 +263,7 @@ def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any 
 
 
 @_on_device
-def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
+def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Return uniform samples in [0, 1); ``rng`` is a seed or a ``numpy.random.Generator``
     (None: the global stream, see ``manual_seed``)."""
@@ -317,7 +318,7 @@ def randint(low: int = 0, high: int | Sequence[int] | None = None,
 
 @_on_device
 def normal(mean: ArrayLike = 0.0, std: ArrayLike = 1.0, size: Sequence[int] | None = None, *,
-           rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
+           rng: int | np.random.Generator | None = None, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
     """Return normal samples of mean ``mean`` and standard deviation ``std``: floats with
     ``size``, or tensors/arrays (broadcast together) giving the shape."""

@@ -10,7 +10,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import DtypeError, Tensor, Value
+from autograd import DtypeError, Tensor, Value, get_default_dtype
 from autograd.extend import generator  # noqa: F401  # the one rule for rng=, re-exported for nn
 
 RNG = Union[int, np.random.Generator, None]
@@ -118,9 +118,10 @@ def check_ignore_index(x: Any, who: str) -> int:
 
 
 def float_dtype(dtype: Any, who: str) -> np.dtype:
-    """Return ``dtype`` as a floating point numpy dtype, or raise TypeError naming ``who``."""
+    """Return ``dtype`` as a floating point numpy dtype (None: the default float dtype), or
+    raise TypeError naming ``who``."""
     try:
-        dt = np.dtype(dtype)
+        dt = get_default_dtype() if dtype is None else np.dtype(dtype)
     except TypeError:
         dt = None
     if dt is None or dt.kind != "f":

@@ -49,7 +49,7 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
                  add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
                  vdim: int | None = None, batch_first: bool = False, *, rng: RNG = None,
-                 dtype: Any = np.float64) -> None:
+                 dtype: Any = None) -> None:
         super().__init__()
         who = "MultiheadAttention"
         self.embed_dim = integer(embed_dim, who, "embed_dim", minimum=1)

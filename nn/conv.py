@@ -115,7 +115,7 @@ class _Conv(_ConvNd):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
                  stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 rng: RNG = None, dtype: Any = np.float64) -> None:
+                 rng: RNG = None, dtype: Any = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, 0, rng, dtype)
 
@@ -168,7 +168,7 @@ class _ConvTranspose(_ConvNd):
                  stride: IntOrTuple = 1, padding: IntOrTuple = 0,
                  output_padding: IntOrTuple = 0, groups: int = 1, bias: bool = True,
                  dilation: IntOrTuple = 1, padding_mode: str = "zeros", rng: RNG = None,
-                 dtype: Any = np.float64) -> None:
+                 dtype: Any = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, output_padding, rng, dtype)
 

@@ -33,7 +33,7 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, rng: RNG = None,
-                 dtype: Any = np.float64) -> None:
+                 dtype: Any = None) -> None:
         super().__init__()
         self.in_features = integer(in_features, "Linear", "in_features")
         self.out_features = integer(out_features, "Linear", "out_features")
@@ -84,7 +84,7 @@ class MLP(Sequential):
     The output layer is linear; ``hidden_sizes`` is a list of widths (or one int)."""
 
     def __init__(self, in_features: int, hidden_sizes: Sequence[int] | int, out_features: int,
-                 activation: str = "relu", rng: RNG = None, dtype: Any = np.float64) -> None:
+                 activation: str = "relu", rng: RNG = None, dtype: Any = None) -> None:
         one_of(activation, sorted(ACTIVATIONS), "MLP", "activation")
         hidden = [hidden_sizes] if isinstance(hidden_sizes, (int, np.integer)) else list(hidden_sizes)
         sizes = [in_features, *hidden, out_features]

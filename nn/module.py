@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TypeVar, Union
 
 import numpy as np
 
-from autograd import RemovableHandle, Tensor, Value
+from autograd import RemovableHandle, Tensor, Value, get_default_dtype
 from autograd.extend import all_or_nothing, check_device, is_device
 
 from ._validate import float_dtype
@@ -36,13 +36,16 @@ from .hooks import ModuleHooks, call_with_hooks
 
 
 class Parameter(Tensor):
-    """A Tensor that a Module registers as trainable: ``requires_grad=True``, float64 data
-    (a copy) unless ``dtype`` is given."""
+    """A Tensor that a Module registers as trainable: ``requires_grad=True``, a copy of
+    ``data`` in ``dtype``; without ``dtype`` a Tensor keeps its dtype (as torch's) and other
+    data (arrays, lists) takes the default float dtype (``autograd.get_default_dtype()``)."""
 
     __slots__ = ()
 
     def __init__(self, data: Any, dtype: Any = None) -> None:
-        super().__init__(data, requires_grad=True, dtype=np.float64 if dtype is None else dtype)
+        if dtype is None and not isinstance(data, Tensor):
+            dtype = get_default_dtype()
+        super().__init__(data, requires_grad=True, dtype=dtype)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -100,7 +100,7 @@ class _BatchNorm(_Affine):
     num_batches_tracked: Tensor | None
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, dtype: Any = np.float64,
+                 affine: bool = True, track_running_stats: bool = True, dtype: Any = None,
                  *, bias: bool = True) -> None:
         super().__init__()
         who = type(self).__name__
@@ -194,7 +194,7 @@ class GroupNorm(_Affine):
     in training and in eval."""
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, dtype: Any = np.float64, *, bias: bool = True) -> None:
+                 affine: bool = True, dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_groups = integer(num_groups, "GroupNorm", "num_groups", minimum=1)
         self.num_channels = integer(num_channels, "GroupNorm", "num_channels")
@@ -226,7 +226,7 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True,
-                 dtype: Any = np.float64) -> None:
+                 dtype: Any = None) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(
             normalized_shape)

@@ -127,7 +127,7 @@ class RNNBase(_Recurrent):
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, *, rng: RNG = None,
-                 dtype: Any = np.float64) -> None:
+                 dtype: Any = None) -> None:
         super().__init__()
         one_of(mode, sorted(_GATES), "RNNBase", "mode")
         who = _NAME[mode]
@@ -323,7 +323,7 @@ class RNN(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
                  dropout: float = 0.0, bidirectional: bool = False, *, rng: RNG = None,
-                 dtype: Any = np.float64, **kwargs: Any) -> None:
+                 dtype: Any = None, **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError("RNN: proj_size argument is only supported for LSTM, not RNN or GRU")
         if kwargs:
@@ -352,7 +352,7 @@ class GRU(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, *, rng: RNG = None, dtype: Any = np.float64,
+                 bidirectional: bool = False, *, rng: RNG = None, dtype: Any = None,
                  **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError("GRU: proj_size argument is only supported for LSTM, not RNN or GRU")
@@ -381,7 +381,7 @@ class LSTM(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, *, rng: RNG = None,
-                 dtype: Any = np.float64) -> None:
+                 dtype: Any = None) -> None:
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, proj_size, rng=rng, dtype=dtype)
 
@@ -417,7 +417,7 @@ class RNNCellBase(_Recurrent):
     _mode = "RNN_TANH"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, *,
-                 rng: RNG = None, dtype: Any = np.float64) -> None:
+                 rng: RNG = None, dtype: Any = None) -> None:
         super().__init__()
         who = type(self).__name__
         self.input_size = integer(input_size, who, "input_size", minimum=1)
@@ -482,7 +482,7 @@ class RNNCell(RNNCellBase):
     zeros); returns h' of hx's shape."""
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh", *, rng: RNG = None, dtype: Any = np.float64
+                 nonlinearity: str = "tanh", *, rng: RNG = None, dtype: Any = None
                  ) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNNCell: Unknown nonlinearity: {nonlinearity!r}; select from "
@@ -503,7 +503,7 @@ class GRUCell(RNNCellBase):
     _mode = "GRU"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
-                 rng: RNG = None, dtype: Any = np.float64) -> None:
+                 rng: RNG = None, dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, 3, rng=rng, dtype=dtype)
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
@@ -519,7 +519,7 @@ class LSTMCell(RNNCellBase):
     _mode = "LSTM"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
-                 rng: RNG = None, dtype: Any = np.float64) -> None:
+                 rng: RNG = None, dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, 4, rng=rng, dtype=dtype)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:

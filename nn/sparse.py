@@ -20,7 +20,7 @@ class Embedding(Module):
     embedding_dim), drawn from N(0, 1) as in PyTorch."""
 
     def __init__(self, num_embeddings: int, embedding_dim: int, rng: RNG = None,
-                 dtype: Any = np.float64) -> None:
+                 dtype: Any = None) -> None:
         super().__init__()
         self.num_embeddings = integer(num_embeddings, "Embedding", "num_embeddings", minimum=1)
         self.embedding_dim = integer(embedding_dim, "Embedding", "embedding_dim")

@@ -53,3 +53,24 @@ def fresh_shared_constants():
 
     for name in ("autograd.value", "autograd.tensors._node"):
         sys.modules[name].CONSTANTS.clear()
+
+
+@pytest.fixture(autouse=True)
+def engine_default_dtype():
+    """Each test starts with the engine's default dtype, float64: importing nn.torchlike
+    (which test modules do when they are collected) makes it torch's float32 process-wide.
+    A test of torch's default asks for it with ``torch_default_dtype``."""
+    import autograd
+
+    autograd.set_default_dtype("float64")
+    yield
+    autograd.set_default_dtype("float64")
+
+
+@pytest.fixture
+def torch_default_dtype():
+    """float32 as the default dtype, as after ``import nn.torchlike`` in a fresh process."""
+    import autograd
+
+    autograd.set_default_dtype("float32")
+    yield

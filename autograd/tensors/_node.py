@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import versions
+from .. import defaults, versions
 from ..backends import NumpyOps
 from ..constants import SharedConstants
 from ..debugging import check_new_node
@@ -57,6 +57,9 @@ def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{what}: data of dtype {arr.dtype} is not numeric (from "
                         f"{type(data).__name__}); use bool, integer or floating point data")
+    if (dtype is None and arr.dtype.kind == "f" and arr.dtype != defaults._default
+            and not isinstance(data, (np.ndarray, np.generic))):
+        return arr.astype(defaults._default)  # Python floats: the default dtype, as torch's
     return arr
 
 
@@ -64,8 +67,8 @@ def _const(x: Any, like: Tensor) -> Tensor:
     """Wrap a non-Tensor operand as a constant, with torch's promotion for Python scalars:
     a scalar no higher in category (bool < int < float) than ``like`` takes ``like``'s dtype
     (``int32_t * 2`` is int32, ``float32_t * 2.5`` float32); a higher one gives the default
-    dtype of its category: float64 for a float (numpy's default float; torch's is float32,
-    so ``0.7 ** int32_t`` is float64 here), int64 for an int with a bool tensor."""
+    dtype of its category: the default float dtype for a float (``defaults``: float64 unless
+    set, so ``0.7 ** int32_t`` is float64 here), int64 for an int with a bool tensor."""
     if type(x) in (int, float, bool):
         key = (x, type(x), like._data.dtype)
         if x:  # shared (0.0 == -0.0 as keys: zeros are made per use, for their sign)
@@ -79,8 +82,9 @@ def _const(x: Any, like: Tensor) -> Tensor:
                 raise OverflowError(f"Tensor operand: the Python int {x} does not fit the "
                                     f"tensor's dtype {like._data.dtype}; cast first (t.long(), "
                                     "t.double())") from None
-        else:
-            arr = np.asarray(x, dtype=np.float64 if type(x) is float else np.int64)
+        else:  # not shared: the default float dtype may change between uses
+            return _result(None, np.asarray(x, dtype=defaults._default if type(x) is float
+                                            else np.int64), (), NOATTRS)
         if x:
             arr.flags.writeable = False  # shared: an in-place op on it is refused
             t = _result(None, arr, (), NOATTRS)
@@ -161,7 +165,21 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
         out = op.forward(NumpyOps, ad, bd)
     except (TypeError, ValueError) as e:  # numpy's own message, prefixed and explained
         raise _dtype_error(op.name, ad, bd, e) from None
+    if out.dtype is _F64 and ad.dtype is not _F64 and bd.dtype is not _F64:
+        out = _torch_promotion(out, ad.dtype, bd.dtype)
     return _result(op, out, (a, b), NOATTRS)
+
+
+_F64 = np.dtype(np.float64)
+
+
+def _torch_promotion(out: np.ndarray, *dtypes: np.dtype) -> np.ndarray:
+    """Cast a float64 result that numpy promoted to what torch gives: the widest floating
+    operand's dtype (an int64 tensor times a float32 one is float32), or the default float
+    dtype when no operand is floating (int / int)."""
+    floats = [d for d in dtypes if d.kind == "f"]
+    dt = max(floats, key=lambda d: d.itemsize) if floats else defaults._default
+    return out if dt == out.dtype else out.astype(dt)
 
 
 def _dtype_error(name: str, x: np.ndarray, y: np.ndarray, e: Exception) -> Exception:

@@ -14,10 +14,13 @@ devices (only the CPU: ``torch.cuda.is_available()`` is False), ``torch.autograd
 ``Function`` and torch's ``grad``, ``torch.amp``. The module is not named ``torch``, so it can
 never be imported as torch by accident.
 
-The default dtype is float64, the engine's (torch's is float32): the engine is built to be
-checked against finite differences, where float32 is too coarse, and with float64 on both sides
-its numbers match torch's to ~1e-12. ``x.float()`` and ``dtype=torch.float32`` give float32
-wherever a program asks for it; ``torch.get_default_dtype()`` says float64.
+Importing it makes float32 the default dtype (``set_default_dtype``), as torch's: a torch
+program's float32 data (``ToTensor``, ``.float()``, numpy float32 arrays) must meet float32
+layers, or it stops at the first matmul; with torch's default on both sides its numbers
+match torch's to float32 round-off. The engine's own default is float64 (it is built to be
+checked against finite differences); the default is process-wide, as torch's, so a program
+that imports both gets float32 until it calls ``torch.set_default_dtype(torch.float64)``,
+which makes its numbers match torch's (run with the same default) to ~1e-12.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import nn.optim
 import nn.optim.lr_scheduler
 import nn.utils
 from autograd import *  # noqa: F403  # the engine's Tensor surface: tensor, zeros, no_grad...
-from autograd import Tensor, Value, device, from_numpy, tensor, zeros  # noqa: F401
+from autograd import Tensor, Value, device, from_numpy, set_default_dtype, tensor, zeros  # noqa: F401
 
 from . import accelerator, amp, autograd, backends, cuda, func, utils  # noqa: F401  # torch.cuda...
 
@@ -59,22 +62,6 @@ complex64 = cfloat = _np.dtype("complex64")
 complex128 = cdouble = _np.dtype("complex128")
 finfo, iinfo = _np.finfo, _np.iinfo
 inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e
-
-
-def get_default_dtype() -> _np.dtype:
-    """Return float64: the floating point dtype creation functions use here (see the module
-    docstring for why it is not torch's float32)."""
-    return float64
-
-
-def set_default_dtype(d: _Any) -> None:
-    """Accept float64, the engine's default; any other dtype raises (the engine has no
-    switchable default: pass ``dtype=`` or call ``.float()`` where float32 is wanted)."""
-    if _np.dtype(d) != float64:
-        raise NotImplementedError(
-            f"set_default_dtype: this engine's default floating point dtype is float64 and does "
-            f"not switch; create float32 tensors with dtype=torch.float32 or .float() (asked "
-            f"for {_np.dtype(d)})")
 
 
 def is_tensor(obj: _Any) -> _builtins.bool:
@@ -200,3 +187,7 @@ def __getattr__(name: str) -> _Any:
                              "bfloat16; use torch.float32 or torch.float16")
     raise AttributeError(f"module 'nn.torchlike' has no attribute {name!r}: this engine does not "
                          f"provide torch.{name} (the README's torch section lists what it has)")
+
+
+# last, so that a failed import leaves the engine's default as it was
+set_default_dtype(float32)  # torch's default (the module docstring says why)
