@@ -126,7 +126,7 @@ def full(size: int | Sequence[int], fill_value: Any, dtype: Any = None,
 
 
 def _like(name: str, t: ArrayLike) -> np.ndarray:
-    return t.data if isinstance(t, Tensor) else _array(t, None, name, copy=False)
+    return t._data if isinstance(t, Tensor) else _array(t, None, name, copy=False)
 
 
 def zeros_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -83,27 +83,27 @@ class IncompatibleKeys(NamedTuple):
 
 def zero_grads(params: Iterable[Any], set_to_none: bool = True) -> None:
     """Reset each parameter's gradient and return None: a Value's to 0.0; a Tensor's to
-    None, or with ``set_to_none=False`` to zeros (in place when it is an array; a
-    gradient Tensor left by ``backward(create_graph=True)`` is replaced by a zero array,
-    dropping its graph, as PyTorch detaches it). A None gradient stays None."""
+    None, or with ``set_to_none=False`` to zeros (in place, so the ``.grad`` Tensor stays
+    the same object; a gradient left by ``backward(create_graph=True)`` is replaced by
+    zeros, dropping its graph, as PyTorch detaches it). A None gradient stays None."""
     for p in params:
         if isinstance(p, Value):
             p.grad = 0.0
         elif set_to_none or p.grad is None:
             p.grad = None
-        elif isinstance(p.grad, np.ndarray):
-            p.grad[...] = 0
+        elif not p._grad.parents and p._grad._data.flags.writeable:
+            p._grad._data[...] = 0
         else:
-            p.grad = np.zeros_like(p.data)
+            p.grad = np.zeros_like(p._data)
 
 
 def _copy_into(p: Value | Tensor, arr: Any) -> None:
     """Write ``arr`` into ``p``'s data: in place for a Tensor (views and holders of the
     array see it), a float for a Value."""
     if isinstance(p, Value):
-        p.data = float(arr)
+        p._data = float(arr)
     else:
-        p.data[...] = arr
+        p._data[...] = arr
 
 
 _C = TypeVar("_C", bound="_ModuleCasts")
@@ -434,9 +434,9 @@ class Module(_ModuleCasts):
                 if id(t) in seen or t.dtype.kind != "f":
                     continue
                 seen.add(id(t))
-                t.data = t.data.astype(dt)
-                if isinstance(t.grad, np.ndarray):
-                    t.grad = t.grad.astype(dt)
+                t._data = t._data.astype(dt)
+                if t._grad is not None:
+                    t.grad = t._grad._data.astype(dt)
         return self
 
     # ------------------------------------------------------------ calling
@@ -507,7 +507,7 @@ class Module(_ModuleCasts):
         parameter appears under each of its names, as in PyTorch."""
         out: OrderedDict[str, np.ndarray] = OrderedDict()
         for name, p in self._named_state():
-            out[name] = np.array(p.data, dtype=np.float64) if isinstance(p, Value) else p.data.copy()
+            out[name] = np.array(p._data, dtype=np.float64) if isinstance(p, Value) else p._data.copy()
         return out
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
@@ -533,7 +533,7 @@ class Module(_ModuleCasts):
             if name not in state:
                 continue
             raw = state[name]
-            raw = raw.data if isinstance(raw, (Tensor, Value)) else raw
+            raw = raw._data if isinstance(raw, (Tensor, Value)) else raw
             try:
                 arr = np.asarray(raw)
             except (TypeError, ValueError) as e:
@@ -569,13 +569,13 @@ class Module(_ModuleCasts):
         def undo() -> None:  # by plain assignments: nothing here that the loop calls
             for q, old in reversed(done):
                 if isinstance(q, Value):
-                    q.data = old
-                elif not np.array_equal(q.data, old, equal_nan=q.data.dtype.kind == "f"):
-                    q.data[...] = old
+                    q._data = old
+                elif not np.array_equal(q._data, old, equal_nan=q._data.dtype.kind == "f"):
+                    q._data[...] = old
 
         with all_or_nothing(undo):
             for p, arr in updates:
-                done.append((p, p.data if isinstance(p, Value) else p.data.copy()))
+                done.append((p, p._data if isinstance(p, Value) else p._data.copy()))
                 _copy_into(p, arr)
         return IncompatibleKeys(missing, unexpected)
 

@@ -121,7 +121,7 @@ def _mask(attn_mask: Any, is_causal: Any, q: Tensor, full: tuple[int, ...]) -> n
             raise ValueError(f"{_FN}: attn_mask requires grad, but the mask is a constant here "
                              "(torch would give a float mask a gradient); pass "
                              "attn_mask.detach(), or add a learned bias to the scores yourself")
-        m = attn_mask.data
+        m = attn_mask._data
     else:
         m = np.asarray(attn_mask)
     if m.dtype != bool and m.dtype != q.dtype:
