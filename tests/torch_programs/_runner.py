@@ -242,7 +242,7 @@ def install(lib_name: str) -> Adapter:
     """Import the library, wrap its random sources as the module docstring says, and return
     its adapter."""
     is_torch = lib_name == "torch"
-    lib = importlib.import_module(lib_name)
+    lib: Any = importlib.import_module(lib_name)
     ad = Adapter(lib, is_torch)
 
     def sub(name: str) -> Any:
@@ -447,7 +447,7 @@ class Layers:
             # an inherited __init__ (from a base the package does not export) is wrapped in
             # the subclass; a wrapper inside a wrapper is not outermost, so records once
             if isinstance(cls, type) and issubclass(cls, base) and cls is not base:
-                cls.__init__ = self._wrapped(cls.__init__)
+                cls.__init__ = self._wrapped(cls.__init__)  # type: ignore[misc]
 
     def _wrapped(self, init: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(init)
