@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (its root is put on PYTHONPATH)
-PROGRAMS = Path(__file__).resolve().parent
+PROGRAM_DIR = Path(__file__).resolve().parent
 TARGET = "nn.torchlike"
 
 _IMPORT = re.compile(r"^(?P<indent>\s*)import\s+(?P<names>[^#(]+?)\s*(?P<comment>#.*)?$")
@@ -167,7 +167,7 @@ class Run:
         exc = next((ln for ln in reversed(lines) if not ln.startswith(" ")), "exit status non-zero")
         where = ""
         for j, ln in enumerate(lines):
-            if ln.strip().startswith('File "') and str(PROGRAMS) in ln and "_runner.py" not in ln:
+            if ln.strip().startswith('File "') and str(PROGRAM_DIR) in ln and "_runner.py" not in ln:
                 code = lines[j + 1].strip() if j + 1 < len(lines) else ""
                 lineno = re.search(r"line (\d+)", ln)
                 where = f" [at line {lineno[1] if lineno else '?'}: {code}]"
@@ -235,7 +235,7 @@ def run_both(name: str, dtype: str, rtol: float, atol: float = 0.0, target: str 
     (``target="torch"`` with ``scramble`` runs torch twice, the second with its own
     generator reseeded before each layer: the harness's check of itself; ``second="record"``
     then skips the copying of weights, to see the difference that makes.)"""
-    program = PROGRAMS / f"{name}.py"
+    program = PROGRAM_DIR / f"{name}.py"
     with tempfile.TemporaryDirectory(prefix=f"torchprog-{name}-") as tmp:
         work = Path(tmp)
         theirs = run(program, "torch", dtype, work, "record")
