@@ -6,7 +6,8 @@ random stream they draw from (``manual_seed``, ``seed``, ``initial_seed``,
 
 Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``. The default
 floating point dtype is numpy's float64 (torch's is float32): floats are float64 unless
-``dtype=`` says otherwise. Random draws take ``rng``, a seed or a
+``dtype=`` says otherwise. Each also takes torch's ``device=`` (the CPU only) and
+``pin_memory=``. Random draws take ``rng``, a seed or a
 ``numpy.random.Generator`` (used as is, never touching the global stream); with
 ``rng=None`` they draw from the one project-wide Generator, which ``manual_seed(n)`` reseeds
 in place, so that every random creation, nn initialiser and Dropout mask is reproducible.
@@ -14,19 +15,34 @@ in place, so that every random creation, nn initialiser and Dropout mask is repr
 
 from __future__ import annotations
 
+import functools
 import numbers
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from .devices import check_device
 from .graph import NOATTRS
 from .random import generator
 from .tensors import Tensor
 from .tensors._args import ArrayLike, _shape_args
 from .tensors._node import _array, _result
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 # ---------------------------------------------------------------- helpers
+
+
+def _on_device(fn: F) -> F:
+    """Let the creation function ``fn`` take torch's ``device=`` (only the CPU: another
+    device raises, naming ``fn``) and ``pin_memory=`` (meaningless without an accelerator)."""
+    @functools.wraps(fn)
+    def create(*args: Any, device: Any = None, pin_memory: bool = False, **kwargs: Any) -> Any:
+        if device is not None:
+            check_device(device, fn.__name__)
+        return fn(*args, **kwargs)
+    return cast(F, create)
 
 
 def _size(name: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
@@ -80,6 +96,7 @@ def _fill_dtype(value: Any, who: str) -> Any:
 # ---------------------------------------------------------------- from data
 
 
+@_on_device
 def tensor(data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """Return a new leaf Tensor holding a copy of ``data`` (numpy's default dtypes:
     float64 for Python floats, int64 for ints)."""
@@ -100,21 +117,25 @@ def from_numpy(array: np.ndarray) -> Tensor:
 # ---------------------------------------------------------------- constant fills
 
 
+@_on_device
 def zeros(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of zeros."""
     return _leaf("zeros", np.zeros(_size("zeros", shape), dtype), requires_grad)
 
 
+@_on_device
 def ones(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ones."""
     return _leaf("ones", np.ones(_size("ones", shape), dtype), requires_grad)
 
 
+@_on_device
 def empty(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``shape`` whose contents are unspecified (zeros here)."""
     return _leaf("empty", np.zeros(_size("empty", shape), dtype), requires_grad)
 
 
+@_on_device
 def full(size: int | Sequence[int], fill_value: Any, dtype: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``size`` filled with ``fill_value``; without ``dtype`` it is
@@ -129,23 +150,27 @@ def _like(name: str, t: ArrayLike) -> np.ndarray:
     return t._data if isinstance(t, Tensor) else _array(t, None, name, copy=False)
 
 
+@_on_device
 def zeros_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return zeros of ``t``'s shape and (unless ``dtype``) dtype."""
     d = _like("zeros_like", t)
     return _leaf("zeros_like", np.zeros(d.shape, _or(dtype, d.dtype)), requires_grad)
 
 
+@_on_device
 def ones_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return ones of ``t``'s shape and (unless ``dtype``) dtype."""
     d = _like("ones_like", t)
     return _leaf("ones_like", np.ones(d.shape, _or(dtype, d.dtype)), requires_grad)
 
 
+@_on_device
 def empty_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``t``'s shape and dtype, contents unspecified (zeros here)."""
     return zeros_like(t, dtype, requires_grad)
 
 
+@_on_device
 def full_like(t: ArrayLike, fill_value: Any, dtype: Any = None,
               requires_grad: bool = False) -> Tensor:
     """Return ``fill_value`` in ``t``'s shape and (unless ``dtype``) ``t``'s dtype, so a
@@ -157,6 +182,7 @@ def full_like(t: ArrayLike, fill_value: Any, dtype: Any = None,
     return _leaf("full_like", np.full(d.shape, value, dtype=dt), requires_grad)
 
 
+@_on_device
 def eye(n: int, m: int | None = None, dtype: Any = np.float64,
         requires_grad: bool = False) -> Tensor:
     """Return the ``n`` x ``m`` (default square) identity matrix."""
@@ -170,6 +196,7 @@ def eye(n: int, m: int | None = None, dtype: Any = np.float64,
 # ---------------------------------------------------------------- ranges
 
 
+@_on_device
 def arange(start: float = 0, end: float | None = None, step: float = 1, dtype: Any = None,
            requires_grad: bool = False, *, stop: float | None = None) -> Tensor:
     """Return ``[start, start + step, ...)`` up to ``end`` (``arange(n)`` is ``0..n-1``).
@@ -204,6 +231,7 @@ def _steps(name: str, steps: Any) -> int:
     return int(steps)
 
 
+@_on_device
 def linspace(start: float, end: float, steps: int, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     """Return ``steps`` evenly spaced values from ``start`` to ``end``, both included
@@ -212,6 +240,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
     return _leaf("linspace", data.astype(np.float64 if dtype is None else dtype), requires_grad)
 
 
+@_on_device
 def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     """Return ``base ** linspace(start, end, steps)`` (float64 unless ``dtype``)."""
@@ -222,6 +251,7 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
 # ---------------------------------------------------------------- random draws
 
 
+@_on_device
 def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
           requires_grad: bool = False) -> Tensor:
     """Return standard normal samples; ``rng`` is a seed or a ``numpy.random.Generator``
@@ -231,6 +261,7 @@ def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any 
     return _leaf("randn", data, requires_grad)
 
 
+@_on_device
 def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
          requires_grad: bool = False) -> Tensor:
     """Return uniform samples in [0, 1); ``rng`` is a seed or a ``numpy.random.Generator``
@@ -240,6 +271,7 @@ def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any =
     return _leaf("rand", data, requires_grad)
 
 
+@_on_device
 def randn_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator | None = None,
                requires_grad: bool = False) -> Tensor:
     """Return standard normal samples of ``t``'s shape and (floating) dtype."""
@@ -248,6 +280,7 @@ def randn_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator |
                  requires_grad=requires_grad)
 
 
+@_on_device
 def rand_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator | None = None,
               requires_grad: bool = False) -> Tensor:
     """Return uniform samples in [0, 1) of ``t``'s shape and (floating) dtype."""
@@ -256,6 +289,7 @@ def rand_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator | 
                 requires_grad=requires_grad)
 
 
+@_on_device
 def randint(low: int = 0, high: int | Sequence[int] | None = None,
             size: Sequence[int] | None = None, *, dtype: Any = np.int64,
             rng: int | np.random.Generator | None = None, requires_grad: bool = False) -> Tensor:
@@ -281,6 +315,7 @@ def randint(low: int = 0, high: int | Sequence[int] | None = None,
     return _leaf("randint", data, requires_grad)
 
 
+@_on_device
 def normal(mean: ArrayLike = 0.0, std: ArrayLike = 1.0, size: Sequence[int] | None = None, *,
            rng: int | np.random.Generator | None = None, dtype: Any = np.float64,
            requires_grad: bool = False) -> Tensor:

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, TypeVar, Union
 import numpy as np
 
 from autograd import RemovableHandle, Tensor, Value
-from autograd.extend import all_or_nothing
+from autograd.extend import all_or_nothing, check_device, is_device
 
 from ._validate import float_dtype
 from .hooks import ModuleHooks, call_with_hooks
@@ -396,6 +396,15 @@ class Module(_ModuleCasts):
         """Switch to evaluation mode (``train(False)``); return self."""
         return self.train(False)
 
+    def cpu(self: _M) -> _M:
+        """Return self: parameters and buffers are numpy arrays in memory already."""
+        return self
+
+    def cuda(self: _M, device: Any = None) -> _M:
+        """Raise: there is no CUDA here (the message says what to write instead)."""
+        check_device("cuda" if device is None else device, f"{type(self).__name__}.cuda")
+        return self
+
     def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
         """Set ``requires_grad`` on every parameter (freeze or unfreeze); return self."""
         if not isinstance(requires_grad, bool):
@@ -419,14 +428,28 @@ class Module(_ModuleCasts):
         fn(self)
         return self
 
-    def to(self: _M, dtype: Any) -> _M:
+    def to(self: _M, *args: Any, device: Any = None, dtype: Any = None,
+           non_blocking: bool = False, memory_format: Any = None) -> _M:
         """Cast every floating point parameter and buffer (and gradient) to ``dtype`` in
-        place; return self. Parameters keep their identity, so an optimizer holding them
-        still trains them; Values, integer buffers (``num_batches_tracked``) and integer
-        parameters are left as they are, as in torch. "cpu" changes nothing."""
-        if isinstance(dtype, str) and dtype == "cpu":
+        place; return self: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(tensor)`` or by keyword, as torch's. Parameters keep their identity, so an
+        optimizer holding them still trains them; Values, integer buffers
+        (``num_batches_tracked``) and integer parameters are left as they are, as in torch.
+        The only device is the CPU: "cpu" changes nothing, another device raises."""
+        who = f"{type(self).__name__}.to"
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif is_device(a):
+                device = a
+            elif dtype is None:
+                dtype = a
+            else:
+                raise TypeError(f"{who}: takes a dtype, a device or a Tensor, got {args!r}")
+        check_device(device, who)
+        if dtype is None:
             return self
-        dt = float_dtype(dtype, f"{type(self).__name__}.to")
+        dt = float_dtype(dtype, who)
         seen: set[int] = set()
         for _, m in self.named_modules():
             tensors = [p for _, p in m._own_parameters() if isinstance(p, Tensor)]

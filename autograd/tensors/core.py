@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import versions
+from .. import devices, versions
 from ..backends import NumpyOps
 from ..graph import NOATTRS, Node, backprop
 from ..ops import Op
@@ -236,13 +236,25 @@ class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixi
                              f"tensor of shape {self.shape}; use .T or reshape first")
         return self.swapaxes(-2, -1)
 
-    def to(self, dtype: Any = None, *, copy: bool = False) -> Tensor:
-        """Return the tensor cast to ``dtype`` (a numpy dtype, float/int/bool, a name such as
-        "float32", or a Tensor whose dtype to take); self when it already has it (unless
-        ``copy``). "cpu" is accepted and changes nothing: there is only the CPU here.
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False,
+           copy: bool = False, memory_format: Any = None) -> Tensor:
+        """Return the tensor cast to a dtype and/or moved to a device, as torch's ``to``:
+        ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (its dtype) or by
+        keyword; self when nothing changes (unless ``copy``). A dtype is a numpy dtype,
+        float/int/bool or a name ("float32"); the only device is the CPU (another raises).
         The cast is differentiable (the gradient is cast back); an integer or bool result
         does not require grad."""
-        if isinstance(dtype, str) and dtype == "cpu":
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif devices.is_device(a):
+                device = a
+            elif dtype is None:
+                dtype = a
+            else:
+                raise TypeError(f"to: takes a dtype, a device or a Tensor, got {args!r}")
+        devices.check_device(device, "to")
+        if dtype is None:
             return self.clone() if copy else self
         dt = _dtype(dtype, "to")
         if dt == self._data.dtype:
@@ -250,6 +262,20 @@ class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixi
         if dt.kind != "f":  # not differentiable: a constant
             return _result(None, self._data.astype(dt), (), NOATTRS)
         return self._unary("cast", dtype=dt)
+
+    device = property(lambda self: devices.CPU, doc="Where the data lives: the CPU, always.")
+    is_cuda = property(lambda self: False, doc="False: there is no CUDA here.")
+    is_cpu = property(lambda self: True, doc="True: the data is a numpy array in memory.")
+
+    def cpu(self) -> Tensor:
+        """Return self: the data is already on the CPU."""
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """Raise: there is no CUDA here (the message says what to write instead)."""
+        devices.check_device("cuda" if device is None else device if isinstance(
+            device, (str, devices.device)) else f"cuda:{device}", "cuda")
+        return self
 
     def clone(self) -> Tensor:
         """Return a copy of the data in the graph (gradient passes through unchanged)."""
