@@ -7,7 +7,8 @@ LIB is ``torch`` (the program as written) or a torch-layout package such as
 MODE is ``record`` (write the built-in layers' initial weights to INITS: the torch run) or
 ``replay`` (read them).
 DTYPE (``float32`` or ``float64``) is set as both libraries' default dtype before the
-program runs. Only the program writes to stdout; a failure prints its traceback to stderr
+program runs, where the library accepts it (one whose default does not switch keeps its own,
+and the run says so on stderr). Only the program writes to stdout; a failure prints its traceback to stderr
 and exits 1.
 
 How the two runs draw the same numbers (torch's generator differs from this engine's, and
@@ -500,10 +501,16 @@ def main(argv: list[str]) -> int:
     np.random.seed(SEED)
     ad = install(lib_name)
     lib = ad.lib
+    if ad.own_seed is not None:  # torch seeds itself from the clock: its layers' weights would vary
+        ad.own_seed(int(os.environ.get("TORCH_PROGRAMS_OWN_SEED", SEED)))
     if ad.is_torch:
         lib.set_num_threads(1)  # the machine's cores are shared; one thread is also repeatable
     if hasattr(lib, "set_default_dtype"):
-        lib.set_default_dtype(getattr(lib, dtype, np.dtype(dtype)))
+        try:
+            lib.set_default_dtype(getattr(lib, dtype, np.dtype(dtype)))
+        except Exception as e:  # a package whose default does not switch keeps its own
+            print(f"harness: {lib_name}.set_default_dtype({dtype}) refused, its default stays: {e}",
+                  file=sys.stderr)
     layers = Layers(ad, Path(inits), record=mode == "record")
     lib_nn = importlib.import_module(f"{lib_name}.nn")
     layers.wrap_all(lib_nn)

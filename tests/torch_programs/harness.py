@@ -147,6 +147,18 @@ def compare(expected: str, actual: str, rtol: float, atol: float = 0.0) -> Compa
     return Comparison(not first, max_rel, first, count)
 
 
+def failure_key(failure: str) -> str:
+    """Where a first failure happened, without its message: the exception's type and the
+    program's line (``ValueError@42``), or the differing output line (``output@7``); a
+    reworded error message keeps its key."""
+    m = re.match(r"line (\d+): torch printed", failure)
+    if m:
+        return f"output@{m[1]}"
+    kind = failure.split(":", 1)[0].strip()
+    at = re.search(r"\[at line (\d+):", failure)
+    return f"{kind}@{at[1] if at else '?'}"
+
+
 @dataclass
 class Run:
     """One process's run of a program: its output, its error (the traceback's exception

@@ -33,11 +33,13 @@ class Program:
 PROGRAMS = [
     Program("polynomial_autograd", "float32", F32_RTOL, F32_WHY),
     Program("polynomial_nn", "float64", F64_RTOL, F64_WHY),
-    # the even coefficients' gradients cancel by symmetry (x is symmetric about 0), and RMSprop
-    # divides each gradient by its root-mean-square: round-off moves them, by ~1e-8 here
-    Program("polynomial_optim", "float64", F64_RTOL,
-            F64_WHY + "; the x^0 and x^2 coefficients are round-off amplified by RMSprop", atol=1e-6,
-            slow=True),
+    # chaotic by the tutorial's own settings: from the harness's initial weights (torch seeded
+    # with 0) RMSprop's step on the x^3 coefficient overshoots and its gradient flips sign each
+    # step, which multiplies a round-off difference by ~10 every 10 steps (1e-14 at step 130,
+    # 1e-9 at step 160; a difference of 1.9e-3 in the printed losses at the end, measured)
+    Program("polynomial_optim", "float64", 1e-2,
+            "float64; RMSprop's oscillation on the x^3 coefficient amplifies round-off (measured "
+            "1.9e-3)", slow=True),
     Program("polynomial_module", "float64", F64_RTOL, F64_WHY),
     # a and c end near 1e-11: the sum of gradients that cancel by symmetry, float32 noise
     Program("polynomial_custom_function", "float32", F32_RTOL,
