@@ -167,3 +167,9 @@ def test_a_failure_is_keyed_by_where_it_happened_not_by_its_wording():
     assert key("AttributeError: reworded [at line 13: torch.f(x)]") == "AttributeError@13"
     assert key("KeyError: 'y' [at line 13: torch.f(x)]") != key("AttributeError: [at line 13: f]")
     assert key("line 7: torch printed 'a', this 'b'") == "output@7"
+
+
+def test_the_comparison_counts_every_differing_line():
+    got = harness.compare("a 1\nb 2\nc 3\n", "a 1\nB 2\nc 4\n", rtol=0)
+    assert not got.equal and (got.lines_differing, got.lines) == (2, 3)
+    assert got.first.startswith("line 2:")

@@ -29,7 +29,8 @@ neither can be asked to produce the other's stream):
    is handed to the library's function). Python's ``random`` is seeded with 0 at start.
 2. **Dropout**: ``F.dropout`` and ``nn.Dropout.forward`` (and ``dropout2d``/``Dropout2d``)
    multiply by a mask from the stream (keep where ``u < 1 - p``, scaled by ``1/(1 - p)``)
-   in training mode, after calling the library's own for the checks. Dropout drawn inside
+   in training mode, after calling the library's own for the checks (the module's own
+   forward, not F.dropout, which a package may lack). Dropout drawn inside
    torch's C++ kernels (LSTM's between-layer dropout, attention's dropout_p) cannot be
    reached: the programs do not use it.
 3. **DataLoader shuffling**: ``RandomSampler.__iter__`` yields the stream's permutation.
@@ -378,6 +379,13 @@ def install(lib_name: str) -> Adapter:
                                                bounded(lambda s, a, k: math.sqrt(3) * xavier_std(s, a, k))))
         _wrap(init, "xavier_normal_", init_fn("init.xavier_normal_", scaled(xavier_std)))
 
+    def masked(input: Any, p: float, channelwise: bool) -> Any:
+        shape = _shape(input)
+        mask_shape = shape[:2] + (1,) * (len(shape) - 2) if channelwise else shape
+        STREAM.log("dropout2d" if channelwise else "dropout", mask_shape)
+        keep = (STREAM.rng.random(mask_shape) < 1 - p) / (1 - p)
+        return input * ad.const(np.broadcast_to(keep, shape), input)
+
     def dropout_make(channelwise: bool) -> Callable[..., Callable[..., Any]]:
         def make(original: Callable[..., Any]) -> Callable[..., Any]:
             def drawing(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Any:
@@ -385,11 +393,7 @@ def install(lib_name: str) -> Adapter:
                     result = original(input, p, training, inplace)
                 if not training or p == 0:
                     return result
-                shape = _shape(input)
-                mask_shape = shape[:2] + (1,) * (len(shape) - 2) if channelwise else shape
-                STREAM.log("dropout2d" if channelwise else "dropout", mask_shape)
-                keep = (STREAM.rng.random(mask_shape) < 1 - p) / (1 - p)
-                return input * ad.const(np.broadcast_to(keep, shape), input)
+                return masked(input, p, channelwise)
             return drawing
         return make
 
@@ -397,12 +401,24 @@ def install(lib_name: str) -> Adapter:
         _wrap(F, "dropout", dropout_make(False))
         _wrap(F, "dropout2d", dropout_make(True))
     if lib_nn is not None:
-        for cls_name, fn_name in (("Dropout", "dropout"), ("Dropout2d", "dropout2d")):
+        # the modules' own forward runs first (its checks), then the mask is the stream's;
+        # not through F.dropout, which a package may not have
+        for cls_name, channelwise in (("Dropout", False), ("Dropout2d", True)):
             cls = getattr(lib_nn, cls_name, None)
-            if cls is not None and F is not None and hasattr(F, fn_name):
-                def forward(self: Any, input: Any, _fn: str = fn_name) -> Any:
-                    return getattr(F, _fn)(input, self.p, self.training, getattr(self, "inplace", False))
-                cls.forward = forward
+            if cls is None:
+                continue
+
+            def module_make(original: Callable[..., Any], channelwise: bool = channelwise
+                            ) -> Callable[..., Any]:
+                def forward(self: Any, input: Any) -> Any:
+                    with STREAM.suspended():
+                        result = original(self, input)
+                    if not self.training or self.p == 0:
+                        return result
+                    return masked(input, self.p, channelwise)
+                return forward
+
+            _wrap(cls, "forward", module_make)
 
     if data is not None and getattr(data, "RandomSampler", None) is not None:
         def sampler_iter(self: Any) -> Iterator[int]:

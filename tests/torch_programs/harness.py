@@ -108,12 +108,15 @@ def _unit(token: str) -> float:
 @dataclass
 class Comparison:
     """What ``compare`` found: whether the outputs agree, the largest relative difference
-    of their numbers, and the first disagreement (line numbers from 1)."""
+    of the numbers on lines whose text agrees, the first disagreement (line numbers from 1),
+    how many numbers were compared, and how many of how many lines differ."""
 
     equal: bool
     max_rel: float
     first: str = ""
     count: int = 0
+    lines_differing: int = 0
+    lines: int = 0
 
 
 def compare(expected: str, actual: str, rtol: float, atol: float = 0.0) -> Comparison:
@@ -121,30 +124,34 @@ def compare(expected: str, actual: str, rtol: float, atol: float = 0.0) -> Compa
     numbers that are rounding noise around zero)."""
     e_lines, a_lines = expected.splitlines(), actual.splitlines()
     max_rel, count = 0.0, 0
-    first = ""
+    problems: list[str] = []  # one per differing line
     for i in range(max(len(e_lines), len(a_lines))):
         e = e_lines[i] if i < len(e_lines) else "<no line>"
         a = a_lines[i] if i < len(a_lines) else "<no line>"
         e_nums, e_text = numbers_and_text(e)
         a_nums, a_text = numbers_and_text(a)
+        where = f"line {i + 1}: torch printed {e!r}, this {a!r}"
         if e_text != a_text or len(e_nums) != len(a_nums):
-            first = first or f"line {i + 1}: torch printed {e!r}, this {a!r}"
+            problems.append(where)
             continue
+        problem = ""
         for x, y in zip(e_nums, a_nums):
             count += 1
             fx, fy = float(x), float(y)
             if math.isnan(fx) or math.isnan(fy) or math.isinf(fx) or math.isinf(fy):
-                if x != y:
-                    first = first or f"line {i + 1}: torch printed {e!r}, this {a!r}"
+                problem = problem or (where if x != y else "")
                 continue
             diff = abs(fx - fy)
             scale = max(abs(fx), abs(fy))
             if scale:
                 max_rel = max(max_rel, diff / scale)
             if diff > atol + rtol * scale + max(_unit(x), _unit(y)) * (1 + 1e-9):
-                first = first or (f"line {i + 1}: torch printed {e!r}, this {a!r} "
-                                  f"({x} vs {y}, beyond rtol {rtol:g})")
-    return Comparison(not first, max_rel, first, count)
+                problem = problem or f"{where} ({x} vs {y}, beyond rtol {rtol:g})"
+        if problem:
+            problems.append(problem)
+    lines = max(len(e_lines), len(a_lines))
+    return Comparison(not problems, max_rel, problems[0] if problems else "", count,
+                      len(problems), lines)
 
 
 def failure_key(failure: str) -> str:

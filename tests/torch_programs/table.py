@@ -4,8 +4,9 @@
 
 Columns: program, whether it ran import-only and printed what torch printed, its first
 failure (the exception line and the program's line, or the first differing output line),
-the largest relative difference of the numbers the two runs printed, and the seconds of
-each run. ``--gaps`` also prints the GAPS dictionary for tests/test_torch_programs.py.
+how many output lines differ (if it ran to the end), the largest relative difference of the
+numbers on the lines whose text agrees, and the seconds of each run. ``--gaps`` also prints
+the GAPS dictionary for tests/test_torch_programs.py.
 """
 
 from __future__ import annotations
@@ -24,14 +25,17 @@ def main() -> None:
     parser.add_argument("--gaps", action="store_true", help="print GAPS for the test file")
     args = parser.parse_args()
     programs = [BY_NAME[n] for n in args.names] if args.names else PROGRAMS
-    print("| program | ran import-only | first failure | max rel. diff | s (torch / this) |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| program | ran import-only | first failure | lines differing | max rel. diff | "
+          "s (torch / this) |")
+    print("| --- | --- | --- | --- | --- | --- |")
     gaps = {}
     for p in programs:
         o = harness.run_both(p.name, p.dtype, p.rtol, p.atol, args.target)
         rel = f"{o.comparison.max_rel:.1e} ({p.dtype})" if o.comparison else "-"
         failure = o.first_failure.replace("|", "\\|")
-        print(f"| {p.name} | {'yes' if o.passed else 'no'} | {failure or '-'} | {rel} | "
+        c = o.comparison
+        lines = f"{c.lines_differing}/{c.lines}" if c else "(raised)"
+        print(f"| {p.name} | {'yes' if o.passed else 'no'} | {failure or '-'} | {lines} | {rel} | "
               f"{o.theirs.seconds:.1f} / {o.ours.seconds:.1f} |", flush=True)
         if not o.passed:
             gaps[p.name] = o.first_failure
