@@ -1,7 +1,6 @@
 """Hypothesis profiles: "ci" (the default: small, reproducible) and "dev" (more examples).
 
-Pick one with the HYPOTHESIS_PROFILE environment variable. Tests marked slow run only with
-``--runslow`` (or RUN_SLOW=1).
+Pick one with the HYPOTHESIS_PROFILE environment variable.
 
 Also the one clean-up for tests that register throw-away ops with ``defop``, and a guard
 that fails any test leaving the op registry changed.
@@ -54,22 +53,3 @@ def fresh_shared_constants():
 
     for name in ("autograd.value", "autograd.tensors._node"):
         sys.modules[name].CONSTANTS.clear()
-
-
-def pytest_addoption(parser):
-    parser.addoption("--runslow", action="store_true", default=False,
-                     help="also run the tests marked slow (RUN_SLOW=1 does the same)")
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes more than a few seconds; skipped unless "
-                                       "--runslow or RUN_SLOW=1")
-
-
-def pytest_collection_modifyitems(config, items):
-    if config.getoption("--runslow") or os.environ.get("RUN_SLOW") == "1":
-        return
-    skip = pytest.mark.skip(reason="slow: run with --runslow or RUN_SLOW=1")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)

@@ -8,7 +8,8 @@ test fails (XPASS) the day the gap closes: then delete its entry in GAPS. Its te
 when it fails somewhere else than GAPS says (another exception type or program line, another
 output line: ``harness.failure_key``), so that GAPS stays the list of where each program
 stops. The table of all of them, with GAPS to paste: ``python -m tests.torch_programs.table
---gaps``.
+--gaps``. Most programs are marked slow (a few seconds each, mostly torch's own start-up):
+``-m "not slow"`` runs the four fast ones and the harness's checks in ~20 s.
 """
 
 import os
