@@ -2,6 +2,7 @@
 share one op table and one backward pass, with higher-order gradients, a functional API
 and gradient checking."""
 
+import sys
 import types
 
 __version__ = "0.2.0"  # the one source: pyproject.toml, nn and viz read it
@@ -96,14 +97,15 @@ def __getattr__(name: str) -> object:
         raise AttributeError(
             f"module 'autograd' has no attribute {name!r}: dtypes here are numpy's (torch.{name} "
             f"is numpy.{_TORCH_DTYPES[name]}: pass dtype=np.{_TORCH_DTYPES[name]} or "
-            f"'{_TORCH_DTYPES[name].rstrip('_')}'); `import nn.torchlike as torch` gives torch's names")
+            f"'{_TORCH_DTYPES[name].rstrip('_')}'); `import nn.torchlike as torch` gives torch's names",
+            obj=sys.modules[__name__])  # obj= given: no "Did you mean" guess from Python
     if name in ("nn", "optim", "utils", "cuda"):
         where = {"nn": "`import nn`", "optim": "`import nn.optim as optim`",
                  "utils": "`import nn.data` (torch.utils.data)", "cuda": "nothing: there is no CUDA"}
         raise AttributeError(
             f"module 'autograd' has no attribute {name!r}: the engine is the package autograd; "
             f"for torch.{name} use {where[name]}, or `import nn.torchlike as torch` for torch's "
-            "whole layout")
+            "whole layout", obj=sys.modules[__name__])
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, Value
+from autograd.extend import check_device
 
 from . import init
 from ._validate import RNG, check, float_dtype, generator, integer, is_real
@@ -49,7 +50,8 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
                  add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
                  vdim: int | None = None, batch_first: bool = False, *, rng: RNG = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         who = "MultiheadAttention"
         self.embed_dim = integer(embed_dim, who, "embed_dim", minimum=1)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd import DtypeError, ShapeError, Tensor, Value
+from autograd.extend import check_device
 
 from . import init
 from ._validate import RNG, check, generator, int_tuple, integer, one_of
@@ -115,7 +116,8 @@ class _Conv(_ConvNd):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
                  stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 rng: RNG = None, dtype: Any = None) -> None:
+                 rng: RNG = None, dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, 0, rng, dtype)
 
@@ -168,7 +170,8 @@ class _ConvTranspose(_ConvNd):
                  stride: IntOrTuple = 1, padding: IntOrTuple = 0,
                  output_padding: IntOrTuple = 0, groups: int = 1, bias: bool = True,
                  dilation: IntOrTuple = 1, padding_mode: str = "zeros", rng: RNG = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, output_padding, rng, dtype)
 

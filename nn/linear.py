@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, Value
+from autograd.extend import check_device
 
 from . import init
 from ._validate import RNG, check_dtype, generator, integer, one_of, tensor_input
@@ -33,7 +34,8 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, rng: RNG = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.in_features = integer(in_features, "Linear", "in_features")
         self.out_features = integer(out_features, "Linear", "out_features")
@@ -84,7 +86,8 @@ class MLP(Sequential):
     The output layer is linear; ``hidden_sizes`` is a list of widths (or one int)."""
 
     def __init__(self, in_features: int, hidden_sizes: Sequence[int] | int, out_features: int,
-                 activation: str = "relu", rng: RNG = None, dtype: Any = None) -> None:
+                 activation: str = "relu", rng: RNG = None, dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         one_of(activation, sorted(ACTIVATIONS), "MLP", "activation")
         hidden = [hidden_sizes] if isinstance(hidden_sizes, (int, np.integer)) else list(hidden_sizes)
         sizes = [in_features, *hidden, out_features]

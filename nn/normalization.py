@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.extend import check_device
 
 from . import init
 from ._validate import check_dtype, float_dtype, integer, is_real, nonnegative, positive, tensor_input
@@ -100,8 +101,9 @@ class _BatchNorm(_Affine):
     num_batches_tracked: Tensor | None
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, dtype: Any = None,
+                 affine: bool = True, track_running_stats: bool = True, dtype: Any = None, device: Any = None,
                  *, bias: bool = True) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         who = type(self).__name__
         self.num_features = integer(num_features, who, "num_features")
@@ -194,7 +196,8 @@ class GroupNorm(_Affine):
     in training and in eval."""
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, dtype: Any = None, *, bias: bool = True) -> None:
+                 affine: bool = True, dtype: Any = None, device: Any = None, *, bias: bool = True) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.num_groups = integer(num_groups, "GroupNorm", "num_groups", minimum=1)
         self.num_channels = integer(num_channels, "GroupNorm", "num_channels")
@@ -226,7 +229,8 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(
             normalized_shape)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd import DtypeError, ShapeError, Tensor, Value, cat, stack
+from autograd.extend import check_device
 
 from . import init
 from ._validate import RNG, check, float_dtype, generator, integer, is_real, one_of
@@ -127,7 +128,8 @@ class RNNBase(_Recurrent):
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, *, rng: RNG = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         one_of(mode, sorted(_GATES), "RNNBase", "mode")
         who = _NAME[mode]
@@ -323,7 +325,8 @@ class RNN(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
                  dropout: float = 0.0, bidirectional: bool = False, *, rng: RNG = None,
-                 dtype: Any = None, **kwargs: Any) -> None:
+                 dtype: Any = None, device: Any = None, **kwargs: Any) -> None:
+        check_device(device, type(self).__name__)
         if "proj_size" in kwargs:
             raise ValueError("RNN: proj_size argument is only supported for LSTM, not RNN or GRU")
         if kwargs:
@@ -352,8 +355,9 @@ class GRU(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, *, rng: RNG = None, dtype: Any = None,
+                 bidirectional: bool = False, *, rng: RNG = None, dtype: Any = None, device: Any = None,
                  **kwargs: Any) -> None:
+        check_device(device, type(self).__name__)
         if "proj_size" in kwargs:
             raise ValueError("GRU: proj_size argument is only supported for LSTM, not RNN or GRU")
         if kwargs:
@@ -381,7 +385,8 @@ class LSTM(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, *, rng: RNG = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, proj_size, rng=rng, dtype=dtype)
 
@@ -417,7 +422,8 @@ class RNNCellBase(_Recurrent):
     _mode = "RNN_TANH"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, *,
-                 rng: RNG = None, dtype: Any = None) -> None:
+                 rng: RNG = None, dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         who = type(self).__name__
         self.input_size = integer(input_size, who, "input_size", minimum=1)
@@ -482,8 +488,9 @@ class RNNCell(RNNCellBase):
     zeros); returns h' of hx's shape."""
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh", *, rng: RNG = None, dtype: Any = None
+                 nonlinearity: str = "tanh", *, rng: RNG = None, dtype: Any = None, device: Any = None
                  ) -> None:
+        check_device(device, type(self).__name__)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNNCell: Unknown nonlinearity: {nonlinearity!r}; select from "
                              "'tanh' or 'relu'")
@@ -503,7 +510,8 @@ class GRUCell(RNNCellBase):
     _mode = "GRU"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
-                 rng: RNG = None, dtype: Any = None) -> None:
+                 rng: RNG = None, dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__(input_size, hidden_size, bias, 3, rng=rng, dtype=dtype)
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
@@ -519,7 +527,8 @@ class LSTMCell(RNNCellBase):
     _mode = "LSTM"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
-                 rng: RNG = None, dtype: Any = None) -> None:
+                 rng: RNG = None, dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__(input_size, hidden_size, bias, 4, rng=rng, dtype=dtype)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:

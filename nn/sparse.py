@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.extend import check_device
 
 from . import init
 from ._validate import RNG, generator, integer
@@ -20,7 +21,8 @@ class Embedding(Module):
     embedding_dim), drawn from N(0, 1) as in PyTorch."""
 
     def __init__(self, num_embeddings: int, embedding_dim: int, rng: RNG = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, device: Any = None) -> None:
+        check_device(device, type(self).__name__)
         super().__init__()
         self.num_embeddings = integer(num_embeddings, "Embedding", "num_embeddings", minimum=1)
         self.embedding_dim = integer(embedding_dim, "Embedding", "embedding_dim")

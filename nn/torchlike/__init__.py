@@ -44,6 +44,7 @@ from autograd import *  # noqa: F403  # the engine's Tensor surface: tensor, zer
 from autograd import Tensor, Value, device, from_numpy, set_default_dtype, tensor, zeros  # noqa: F401
 
 from . import accelerator, amp, autograd, backends, cuda, func, utils  # noqa: F401  # torch.cuda...
+from .serialization import load, save  # noqa: F401  # torch.save, torch.load
 
 optim = nn.optim
 autocast = amp.autocast
@@ -182,11 +183,14 @@ _alias("utils.data", nn.data)
 
 def __getattr__(name: str) -> _Any:
     """Say what is missing in torch's terms, rather than Python's closest-name guess."""
+    # obj= given: Python then adds no "Did you mean" guess from this module's other names
+    here = _sys.modules[__name__]
     if name == "bfloat16":
         raise AttributeError("module 'nn.torchlike' has no attribute 'bfloat16': numpy has no "
-                             "bfloat16; use torch.float32 or torch.float16")
+                             "bfloat16; use torch.float32 or torch.float16", obj=here)
     raise AttributeError(f"module 'nn.torchlike' has no attribute {name!r}: this engine does not "
-                         f"provide torch.{name} (the README's torch section lists what it has)")
+                         f"provide torch.{name} (the README's torch section lists what it has)",
+                         obj=here)
 
 
 # last, so that a failed import leaves the engine's default as it was

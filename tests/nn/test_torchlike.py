@@ -2,6 +2,9 @@
 dtype aliases and devices over the project's own parts; compared with torch where it has them."""
 
 import importlib
+import pickle
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -35,10 +38,120 @@ def test_dtype_aliases_are_numpys():
     assert torch.long == np.int64 and torch.float == np.float32 and torch.double == np.float64
     assert torch.int == np.int32 and torch.bool == np.bool_ and torch.half == np.float16
     x = torch.tensor([1, 2]).to(torch.float32)
-    assert x.dtype == torch.float32 and torch.get_default_dtype() == torch.float64
-    torch.set_default_dtype(torch.float64)  # the engine's: accepted
-    with pytest.raises(NotImplementedError, match="float64 and does not switch"):
-        torch.set_default_dtype(torch.float32)
+    assert x.dtype == torch.float32
+
+
+def test_importing_it_makes_float32_the_default_in_a_fresh_process():
+    code = ("import autograd as ag; print(ag.get_default_dtype());"
+            "import nn.torchlike as torch; print(torch.get_default_dtype(), ag.zeros(1).dtype)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["float64", "float32", "float32"]
+
+
+def _torch_dtype(real, dt):
+    return getattr(real, np.dtype(dt).name)
+
+
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_the_default_dtype_reaches_what_torch_makes_with_it(default):
+    real = pytest.importorskip("torch")
+    before = real.get_default_dtype()
+    real.set_default_dtype(_torch_dtype(real, default))
+    torch.set_default_dtype(default)
+    try:
+        made = {
+            "tensor of floats": (torch.tensor([1.5, 2.0]), real.tensor([1.5, 2.0])),
+            "tensor of ints": (torch.tensor([1, 2]), real.tensor([1, 2])),
+            "tensor of float64 array": (torch.tensor(np.zeros(2)), real.tensor(np.zeros(2))),
+            "float32 array": (torch.tensor(np.zeros(2, np.float32)),
+                              real.tensor(np.zeros(2, np.float32))),
+            "zeros": (torch.zeros(2), real.zeros(2)), "ones": (torch.ones(2), real.ones(2)),
+            "empty": (torch.empty(2), real.empty(2)), "eye": (torch.eye(2), real.eye(2)),
+            "full float": (torch.full((2,), 1.5), real.full((2,), 1.5)),
+            "full int": (torch.full((2,), 1), real.full((2,), 1)),
+            "arange float": (torch.arange(3.0), real.arange(3.0)),
+            "arange int": (torch.arange(3), real.arange(3)),
+            "linspace": (torch.linspace(0, 1, 3), real.linspace(0, 1, 3)),
+            "logspace": (torch.logspace(0, 1, 3), real.logspace(0, 1, 3)),
+            "randn": (torch.randn(2), real.randn(2)), "rand": (torch.rand(2), real.rand(2)),
+            "int / int": (torch.tensor([1, 2]) / torch.tensor([2, 2]),
+                          real.tensor([1, 2]) / real.tensor([2, 2])),
+            "int / 2": (torch.tensor([1, 2]) / 2, real.tensor([1, 2]) / 2),
+            "int * 2.5": (torch.tensor([1, 2]) * 2.5, real.tensor([1, 2]) * 2.5),
+            "int + float32": (torch.tensor([1, 2]) + torch.ones(2, dtype=torch.float32),
+                              real.tensor([1, 2]) + real.ones(2, dtype=real.float32)),
+            "float64 * int": (torch.ones(2, dtype=torch.float64) * torch.tensor([1, 2]),
+                              real.ones(2, dtype=real.float64) * real.tensor([1, 2])),
+            "Linear weight": (torch.nn.Linear(2, 3).weight, real.nn.Linear(2, 3).weight),
+            "Conv2d bias": (torch.nn.Conv2d(1, 2, 3).bias, real.nn.Conv2d(1, 2, 3).bias),
+            "Embedding": (torch.nn.Embedding(3, 2).weight, real.nn.Embedding(3, 2).weight),
+            "BatchNorm running_mean": (torch.nn.BatchNorm1d(3).running_mean,
+                                       real.nn.BatchNorm1d(3).running_mean),
+            "LSTM": (torch.nn.LSTM(2, 3).weight_ih_l0, real.nn.LSTM(2, 3).weight_ih_l0),
+            "Parameter of float64": (torch.nn.Parameter(torch.zeros(2, dtype=torch.float64)),
+                                     real.nn.Parameter(real.zeros(2, dtype=real.float64))),
+        }
+        for what, (ours, theirs) in made.items():
+            assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch.")), what
+    finally:
+        real.set_default_dtype(before)
+    with pytest.raises(TypeError, match="only floating point dtypes"):
+        torch.set_default_dtype(torch.int64)
+
+
+def test_layers_take_torchs_device_argument():
+    for make in (lambda **k: nn.Linear(2, 3, **k), lambda **k: nn.Conv2d(1, 2, 3, **k),
+                 lambda **k: nn.Embedding(3, 2, **k), lambda **k: nn.LayerNorm(3, **k),
+                 lambda **k: nn.BatchNorm1d(3, **k), lambda **k: nn.GRU(2, 3, **k),
+                 lambda **k: nn.LSTMCell(2, 3, **k), lambda **k: nn.MultiheadAttention(4, 2, **k)):
+        layer = make(device=torch.device("cpu"), dtype=torch.float64)
+        assert all(p.dtype == np.float64 for p in layer.parameters())
+        make(device="cpu")
+        with pytest.raises(RuntimeError, match="runs on numpy on the CPU"):
+            make(device="cuda")
+
+
+def test_save_and_load_a_checkpoint_as_torch_programs_do(tmp_path):
+    model = nn.Linear(2, 3)
+    opt = nn.optim.Adam(model.parameters(), lr=0.1)
+    model(torch.randn(4, 2)).sum().backward()
+    opt.step()
+    path = tmp_path / "ck.pt"
+    torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}, path)
+    ck = torch.load(path)  # weights_only=True, torch's default
+    again = nn.Linear(2, 3)
+    again.load_state_dict(ck["model"])
+    assert ck["epoch"] == 3 and torch.equal(again.weight, model.weight)
+    nn.optim.Adam(again.parameters()).load_state_dict(ck["optimizer"])
+    torch.save(model, tmp_path / "whole.pt")
+    with pytest.raises(Exception, match="weights_only=True refuses nn.linear.Linear"):
+        torch.load(tmp_path / "whole.pt")
+    whole = torch.load(tmp_path / "whole.pt", weights_only=False, map_location="cpu")
+    assert torch.equal(whole.bias, model.bias)
+    with pytest.raises(RuntimeError, match="runs on numpy on the CPU"):
+        torch.load(path, map_location="cuda:0")
+
+
+def test_save_leaves_the_old_file_when_pickling_fails(tmp_path):
+    path = tmp_path / "ck.pt"
+    torch.save({"a": torch.ones(2)}, path)
+    before = path.read_bytes()
+    with pytest.raises((AttributeError, pickle.PicklingError)):
+        torch.save({"a": lambda: 0}, path)  # a lambda does not pickle
+    assert path.read_bytes() == before and list(tmp_path.iterdir()) == [path]
+
+
+def test_missing_names_get_no_misleading_python_hint():
+    # Python adds its guess where it prints the uncaught error: run one and read stderr
+    for module, name, says in [("nn.torchlike", "ravell", "does not provide torch.ravell"),
+                               ("nn.torchlike", "Dvice", "does not provide torch.Dvice"),
+                               ("autograd", "tanhh", None), ("autograd", "long", "np.int64")]:
+        run = subprocess.run([sys.executable, "-c", f"import {module}; {module}.{name}"],
+                             capture_output=True, text=True)
+        if says is None:  # a plain typo keeps Python's guess
+            assert "Did you mean: 'tanh'" in run.stderr, run.stderr
+        else:
+            assert says in run.stderr and "Did you mean" not in run.stderr, run.stderr
 
 
 def test_module_functions_are_the_methods():
