@@ -50,6 +50,22 @@ class CastMixin:
         """Return the tensor as bool (not differentiable)."""
         return self.to(np.bool_)
 
+    def type(self, dtype: Any = None, non_blocking: Any = False) -> Any:
+        """torch's ``t.type()``: with no dtype, return torch's type name of the tensor
+        (``'torch.FloatTensor'``); with one (a dtype, or such a name), return the tensor cast
+        to it."""
+        if dtype is None:
+            name = _TYPE_NAMES.get(self.dtype)
+            return f"torch.{name}" if name else f"numpy.{self.dtype}"
+        if isinstance(dtype, str) and dtype.removeprefix("torch.") in _TYPE_NAMES.values():
+            dtype = next(d for d, n in _TYPE_NAMES.items() if n == dtype.removeprefix("torch."))
+        return self.to(dtype)
+
 float16, float32, float64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 int8, int16, int32, int64 = (np.dtype(d) for d in (np.int8, np.int16, np.int32, np.int64))
 uint8 = np.dtype(np.uint8)
+
+# torch's legacy type names, for Tensor.type()
+_TYPE_NAMES = {float16: "HalfTensor", float32: "FloatTensor", float64: "DoubleTensor",
+               int8: "CharTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor",
+               uint8: "ByteTensor", np.dtype(np.bool_): "BoolTensor"}

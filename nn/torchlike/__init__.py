@@ -42,6 +42,7 @@ import nn.optim.lr_scheduler
 import nn.utils
 from autograd import *  # noqa: F403  # the engine's Tensor surface: tensor, zeros, no_grad...
 from autograd import Tensor, Value, device, from_numpy, set_default_dtype, tensor, zeros  # noqa: F401
+from autograd.extend import check_device
 
 from . import accelerator, amp, autograd, backends, cuda, func, utils  # noqa: F401  # torch.cuda...
 from .serialization import load, save  # noqa: F401  # torch.save, torch.load
@@ -63,6 +64,17 @@ complex64 = cfloat = _np.dtype("complex64")
 complex128 = cdouble = _np.dtype("complex128")
 finfo, iinfo = _np.finfo, _np.iinfo
 inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e
+
+
+def set_default_device(device: _Any) -> None:
+    """Accept the CPU (or None), the only device here, as torch's default device; any other
+    raises, saying this engine runs on numpy on the CPU."""
+    check_device(device, "set_default_device")
+
+
+def get_default_device() -> _Any:
+    """Return ``device('cpu')``, the default (and only) device."""
+    return device("cpu")
 
 
 def is_tensor(obj: _Any) -> _builtins.bool:

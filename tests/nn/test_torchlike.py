@@ -240,3 +240,22 @@ def test_comparisons_give_bool_tensors_as_torch():
     theirs = (torch_.tensor(pred) == torch_.tensor(y)).float().mean().item()
     assert ours == theirs == 0.5
     assert (ag.tensor([1.0]) == None) is False  # noqa: E711  (torch's answer)
+
+
+def test_type_names_and_casts_as_torchs():
+    real = pytest.importorskip("torch")
+    for dt in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+               "bool"):
+        ours, theirs = torch.zeros(2, dtype=dt), real.zeros(2, dtype=getattr(real, dt))
+        assert ours.type() == theirs.type(), dt
+        for to in ("torch.LongTensor", "torch.FloatTensor"):
+            assert str(ours.type(to).dtype) == str(theirs.type(to).dtype).removeprefix("torch.")
+        assert ours.type(torch.int64).dtype == np.int64
+
+
+def test_the_default_device_is_the_cpu():
+    torch.set_default_device("cpu")
+    torch.set_default_device(None)
+    assert torch.get_default_device() == torch.device("cpu")
+    with pytest.raises(RuntimeError, match="runs on numpy on the CPU"):
+        torch.set_default_device("cuda")
