@@ -50,7 +50,7 @@ class CastMixin:
         """Return the tensor as bool (not differentiable)."""
         return self.to(np.bool_)
 
-    def type(self, dtype: Any = None, non_blocking: Any = False) -> Any:
+    def type(self: Tensor, dtype: Any = None, non_blocking: Any = False) -> Any:
         """torch's ``t.type()``: with no dtype, return torch's type name of the tensor
         (``'torch.FloatTensor'``); with one (a dtype, or such a name), return the tensor cast
         to it."""
