@@ -40,7 +40,8 @@ _torch: dict[str, Any] = {"precision": 4, "threshold": 1000, "edgeitems": 3, "li
 def _check(name: str, value: Any, kinds: tuple[type, ...], least: float) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, kinds) or not float(value) >= least:
+    number = isinstance(value, kinds) and not isinstance(value, bool)
+    if not number or not value >= least:
         raise ValueError(f"set_printoptions: {name} must be a number >= {least:g}, got {value!r}")
 
 
