@@ -110,7 +110,7 @@ def style() -> str:
 
 # ------------------------------------------------------------------ torch's formatter
 class _Formatter:
-    """One column width and one notation for every element of a (real) array, chosen from
+    """One column width and one notation for every element of an array, chosen from
     all of its values as torch's ``_Formatter`` does."""
 
     def __init__(self, arr: np.ndarray, precision: int, sci: Any) -> None:
@@ -149,20 +149,6 @@ class _Formatter:
         return " " * (self.width - len(out)) + out
 
 
-class _Complex:
-    """A complex array's formatter: one for the real parts, one for the imaginary."""
-
-    def __init__(self, arr: np.ndarray, precision: int, sci: Any) -> None:
-        self.real = _Formatter(arr.real, precision, sci)
-        self.imag = _Formatter(arr.imag, precision, sci)
-        self.width = self.real.width + self.imag.width + 1  # and a "j"
-
-    def format(self, value: Any) -> str:
-        real = self.real.format(value.real)
-        imag = (self.imag.format(value.imag) + "j").lstrip()
-        return real + imag if imag[0] in "+-" else real + "+" + imag
-
-
 def _summarized(a: np.ndarray, edge: int) -> np.ndarray:
     """The elements a summarized print shows (torch's ``get_summarized_data``)."""
     if a.ndim == 0:
@@ -177,7 +163,7 @@ def _summarized(a: np.ndarray, edge: int) -> np.ndarray:
     return np.stack([_summarized(a[i], edge) for i in rows])
 
 
-def _vector(a: np.ndarray, indent: int, summarize: bool, fmt: Any) -> str:
+def _vector(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
     opts = _torch
     edge = opts["edgeitems"]
     per_line = max(1, math.floor((opts["linewidth"] - indent) / (fmt.width + 2)))
@@ -192,9 +178,9 @@ def _vector(a: np.ndarray, indent: int, summarize: bool, fmt: Any) -> str:
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 
-def _nested(a: np.ndarray, indent: int, summarize: bool, fmt: Any) -> str:
+def _nested(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
     if a.ndim == 0:
-        return str(fmt.format(a.item()))
+        return fmt.format(a.item())
     if a.ndim == 1:
         return _vector(a, indent, summarize, fmt)
     edge = _torch["edgeitems"]
@@ -215,8 +201,7 @@ def _body(a: np.ndarray, indent: int) -> str:
     if a.dtype.kind == "f" and a.dtype != np.float64:
         a = a.astype(np.float64)  # exact: the values as torch's tolist gives them
     shown = _summarized(a, opts["edgeitems"]) if summarize else a
-    make = _Complex if a.dtype.kind == "c" else _Formatter
-    return _nested(a, indent, summarize, make(shown, opts["precision"], opts["sci_mode"]))
+    return _nested(a, indent, summarize, _Formatter(shown, opts["precision"], opts["sci_mode"]))
 
 
 def _with_suffixes(text: str, suffixes: list[str], indent: int) -> str:
@@ -253,8 +238,7 @@ def torch_repr(data: np.ndarray, *, name: str = "tensor", grad_fn: str | None = 
     else:
         if not _torch["edgeitems"]:
             suffixes.append(f"size={tuple(int(n) for n in data.shape)}")
-        complex_default = np.complex128 if default == np.float64 else np.complex64
-        if dtype not in (default, complex_default, np.int64, np.bool_):
+        if dtype not in (default, np.int64, np.bool_):  # (the engine has no complex dtypes)
             suffixes.append(label)
         text = _body(data, indent)
     if grad_fn is not None:
