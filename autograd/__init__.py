@@ -49,6 +49,7 @@ from .modes import (
     set_grad_enabled,
 )
 from .ops import OPS, Op, defop
+from .printing import get_printoptions, set_printoptions
 from .random import default_generator, initial_seed, manual_seed, seed
 from .tensors import *  # noqa: F403  # the Tensor surface, as tensors.__all__ lists it
 from .tensors import Tensor

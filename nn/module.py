@@ -41,6 +41,7 @@ class Parameter(Tensor):
     data (arrays, lists) takes the default float dtype (``autograd.get_default_dtype()``)."""
 
     __slots__ = ()
+    _plain_repr = True  # torch's print style shows its values as "tensor(...)", as torch's
 
     def __init__(self, data: Any, dtype: Any = None) -> None:
         if dtype is None and not isinstance(data, Tensor):

@@ -67,6 +67,37 @@ def engine_default_dtype():
     autograd.set_default_dtype("float64")
 
 
+@pytest.fixture(autouse=True)
+def engine_print_style():
+    """Each test starts with the engine's print style, numpy's, under numpy's print options
+    as they were, and torch's options at torch's defaults for when a test switches: importing
+    nn.torchlike makes the style torch's process-wide. A test of torch's printing asks for
+    it with ``torch_print_style``."""
+    import numpy as np
+
+    import autograd
+
+    before = np.get_printoptions()
+
+    def reset():
+        autograd.set_printoptions(style="torch", profile="default")
+        autograd.set_printoptions(style="numpy")
+        np.set_printoptions(**before)
+
+    reset()
+    yield
+    reset()
+
+
+@pytest.fixture
+def torch_print_style():
+    """torch's print style at torch's default options, as after ``import nn.torchlike``."""
+    import autograd
+
+    autograd.set_printoptions(style="torch", profile="default")
+    yield
+
+
 @pytest.fixture
 def torch_default_dtype():
     """float32 as the default dtype, as after ``import nn.torchlike`` in a fresh process."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import devices, versions
+from .. import devices, printing, versions
 from ..backends import NumpyOps
 from ..graph import NOATTRS, Node, backprop
 from ..ops import Op
@@ -48,6 +48,7 @@ class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixi
     xp = NumpyOps
     _frees_graph = True
     _fast_rules = True
+    _plain_repr = True  # torch style prints it as "tensor(...)"
     _epoch: int  # the in-place clock's tick when this node was made (or last rebased)
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None,
@@ -450,6 +451,17 @@ class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixi
                         "values")
 
     def __repr__(self) -> str:
+        """numpy's array printing in ``Tensor(...)`` (the "numpy" print style), or torch's
+        repr, ``tensor(...)``, in the "torch" style (``autograd.set_printoptions``)."""
+        if printing._style == "torch":
+            fn = self.grad_fn
+            cls = type(self)
+            # a subclass is printed under its own name, as torch's, unless it declares
+            # itself plain (nn.Parameter: torch prints its values as "tensor(")
+            name = "tensor" if vars(cls).get("_plain_repr") else cls.__name__
+            return printing.torch_repr(self._data, name=name,
+                                       grad_fn=None if fn is None else fn.name(),
+                                       requires_grad=self.requires_grad)
         body = np.array2string(self._data, separator=", ", prefix="Tensor(")
         extra = "" if self._data.dtype == np.float64 else f", dtype={self.dtype}"
         grad = f", op={self.op_name}" if self.op is not None else (

@@ -21,6 +21,14 @@ match torch's to float32 round-off. The engine's own default is float64 (it is b
 checked against finite differences); the default is process-wide, as torch's, so a program
 that imports both gets float32 until it calls ``torch.set_default_dtype(torch.float64)``,
 which makes its numbers match torch's (run with the same default) to ~1e-12.
+
+Importing it also makes tensors print as torch's (``autograd.set_printoptions(style="torch")``):
+``tensor([ 0.1257, -0.1321], requires_grad=True)``, character for character what torch
+prints under the same print options and default dtype, where the engine's own style is
+numpy's (``Tensor([ 0.12573022, -0.13210486], requires_grad=True)``). This too is
+process-wide; ``autograd.set_printoptions(style="numpy")`` gives the engine's back.
+``torch.set_printoptions`` is torch's (precision 4, threshold 1000, edgeitems 3, linewidth 80
+unless set; ``profile``, ``sci_mode``).
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from typing import Any as _Any
 
 import numpy as _np
 
+import autograd as _autograd
 import nn
 import nn.data
 import nn.functional
@@ -104,12 +113,10 @@ def as_tensor(data: _Any, dtype: _Any = None, device: _Any = None) -> Tensor:  #
 
 def set_printoptions(precision: _Any = None, threshold: _Any = None, edgeitems: _Any = None,
                      linewidth: _Any = None, profile: _Any = None, sci_mode: _Any = None) -> None:
-    """Set how tensors print (numpy's print options, which Tensor's repr uses)."""
-    opts = {k: v for k, v in (("precision", precision), ("threshold", threshold),
-                              ("edgeitems", edgeitems), ("linewidth", linewidth)) if v is not None}
-    if sci_mode is not None:
-        opts["suppress"] = not sci_mode
-    _np.set_printoptions(**opts)
+    """Set how tensors print, as torch's ``set_printoptions`` (the engine's, in the print
+    style in force: torch's after this module is imported)."""
+    _autograd.set_printoptions(precision=precision, threshold=threshold, edgeitems=edgeitems,
+                               linewidth=linewidth, profile=profile, sci_mode=sci_mode)
 
 
 def _legacy(name: str, dt: _np.dtype) -> _Any:
@@ -205,5 +212,6 @@ def __getattr__(name: str) -> _Any:
                          obj=here)
 
 
-# last, so that a failed import leaves the engine's default as it was
+# last, so that a failed import leaves the engine's defaults as they were
 set_default_dtype(float32)  # torch's default (the module docstring says why)
+_autograd.set_printoptions(style="torch")  # tensors print as torch's (the docstring says why)
