@@ -46,14 +46,20 @@ class InPlaceMixin:
 
     def add_(self: Tensor, other: ArrayLike, *, alpha: float = 1) -> Tensor:
         """``self += alpha * other`` in place; return self."""
+        if alpha == 1 and _unrecorded(np.add, self, "add_", other):
+            return self
         return _mutate(self, "add_", lambda t: t + (other if alpha == 1 else _scaled(other, alpha)))
 
     def sub_(self: Tensor, other: ArrayLike, *, alpha: float = 1) -> Tensor:
         """``self -= alpha * other`` in place; return self."""
+        if alpha == 1 and _unrecorded(np.subtract, self, "sub_", other):
+            return self
         return _mutate(self, "sub_", lambda t: t - (other if alpha == 1 else _scaled(other, alpha)))
 
     def mul_(self: Tensor, other: ArrayLike) -> Tensor:
         """``self *= other`` in place; return self."""
+        if _unrecorded(np.multiply, self, "mul_", other):
+            return self
         return _mutate(self, "mul_", lambda t: t * other)
 
     def div_(self: Tensor, other: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
@@ -225,6 +231,32 @@ def _refuse_inplace(t: Tensor, name: str) -> None:
                                f"grad (shape {p._data.shape}); an in-place op on it would change "
                                "the leaf inside the graph. clone() the view first, or modify "
                                "under no_grad")
+
+
+def _unrecorded(ufunc: np.ufunc, t: Tensor, name: str, other: Any) -> bool:
+    """The common case of an optimizer's or a user's update, ``p.data -= lr * p.grad``:
+    neither operand requires grad and the other is a float Tensor or a Python number, so
+    nothing is recorded and numpy writes the result in place in one pass (``_mutate``
+    computes a new array and copies it). Return False, changing nothing, for every other
+    case (and when numpy refuses the shapes or dtypes), which ``_mutate`` then handles with
+    its checks and messages."""
+    if t.requires_grad or t._data.dtype.kind != "f":
+        return False
+    if type(other) in (float, int):
+        arg: Any = other
+    elif isinstance(other, Tensor) and not other.requires_grad and other._data.dtype.kind == "f":
+        arg = other._data
+    else:
+        return False
+    _refuse_inplace(t, name)
+    tick = _tick()
+    try:
+        ufunc(t._data, arg, out=t._data, casting="same_kind")
+    except (TypeError, ValueError):  # checked before numpy writes anything
+        return False
+    _note_modified(t._data, tick, False)
+    _tick()
+    return True
 
 
 def _mutate(t: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
