@@ -2,7 +2,7 @@
 attributes (shape, dtype, grad handling, ``detach``, ``backward``...) and the Python and
 numpy protocols. Its operator surface comes from one mixin per family, each in the module of
 that name (``elementwise``, ``reductions``, ``scans``, ``shape``, ``indexing``, ``linalg``,
-``inplace``, ``casts``)."""
+``inplace``, ``casts``, ``sampling``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .. import versions
 from ..backends import NumpyOps
 from ..graph import NOATTRS, Node, backprop
 from ..ops import Op
-from . import _args, _node, casts, elementwise, indexing, inplace, linalg, reductions, scans, shape
+from . import _args, _node, casts, elementwise, indexing, inplace, linalg, reductions, sampling, scans, shape
 from ._args import ArrayLike, _dtype, _SizeInt
 from ._node import ShapeError, _array, _broadcast, _const, _result, _saving
 from .casts import CastMixin
@@ -24,12 +24,13 @@ from .indexing import IndexingMixin
 from .inplace import InPlaceMixin
 from .linalg import LinalgMixin
 from .reductions import ReductionMixin, ValuesIndices
+from .sampling import SamplingMixin
 from .scans import ScanMixin
 from .shape import ShapeMixin
 
 
 class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixin, ShapeMixin,
-             IndexingMixin, LinalgMixin, Node):
+             IndexingMixin, LinalgMixin, SamplingMixin, Node):
     """An array in the graph: ``.data`` is a numpy ndarray, ``.grad`` one of the same shape
     and dtype (or None), as in PyTorch. Leaf gradients accumulate across ``backward()``
     calls; an interior tensor keeps its gradient only after ``retain_grad()``.
@@ -362,7 +363,7 @@ _UFUNC_METHODS = {"absolute": "abs", "negative": "neg", "true_divide": "div",
 # the name its code uses; nothing there runs before this. (A late import in each function
 # instead would cost about a microsecond per call, on the paths every op takes.)
 for _family in (_node, _args, casts, elementwise, reductions, scans, shape, indexing, linalg,
-                inplace):
+                inplace, sampling):
     _family.Tensor = Tensor  # type: ignore[attr-defined]  # a module mypy types as ModuleType
 
 # a NamedTuple's __new__ belongs to a synthetic module where "Tensor" cannot be resolved:

@@ -280,7 +280,7 @@ def test_repr_of_a_module_tree():
         "    (0): Linear(in_features=2, out_features=3, bias=True)\n"
         "    (1): ReLU()\n"
         "  )\n"
-        "  (heads.0): Dropout(p=0.25)\n"
+        "  (heads.0): Dropout(p=0.25, inplace=False)\n"
         "  (norm): LayerNorm((3,), eps=1e-05, elementwise_affine=True)\n"
         ")")
 
