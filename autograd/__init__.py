@@ -33,6 +33,7 @@ from .creation import (
     zeros_like,
 )
 from .debugging import AnomalyError, RemovableHandle
+from .devices import device
 from .functional import grad, hessian, jacobian, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node, backprop, gc_paused, walk
@@ -89,6 +90,29 @@ def pow(x, exponent):
 def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: F811
     """Return ``x.clip(min, max)``."""
     return x.clip(min, max)
+
+
+_TORCH_DTYPES = {"long": "int64", "int": "int32", "short": "int16", "float": "float32",
+                 "double": "float64", "half": "float16", "bool": "bool_", "uint8": "uint8",
+                 "int8": "int8", "int16": "int16", "int32": "int32", "float16": "float16"}
+
+
+def __getattr__(name: str) -> object:
+    """Point torch habits the way: ``autograd.long`` and the other dtype aliases, ``autograd.nn``
+    (a package of its own) and ``autograd.optim``, instead of Python's closest-name guess."""
+    if name in _TORCH_DTYPES:
+        raise AttributeError(
+            f"module 'autograd' has no attribute {name!r}: dtypes here are numpy's (torch.{name} "
+            f"is numpy.{_TORCH_DTYPES[name]}: pass dtype=np.{_TORCH_DTYPES[name]} or "
+            f"'{_TORCH_DTYPES[name].rstrip('_')}'); `import nn.torchlike as torch` gives torch's names")
+    if name in ("nn", "optim", "utils", "cuda"):
+        where = {"nn": "`import nn`", "optim": "`import nn.optim as optim`",
+                 "utils": "`import nn.data` (torch.utils.data)", "cuda": "nothing: there is no CUDA"}
+        raise AttributeError(
+            f"module 'autograd' has no attribute {name!r}: the engine is the package autograd; "
+            f"for torch.{name} use {where[name]}, or `import nn.torchlike as torch` for torch's "
+            "whole layout")
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
 
 
 __all__ = sorted(name for name, obj in globals().items()

@@ -143,7 +143,7 @@ def ieee(fn, *args, **attrs):
 
 
 def _raw(x):
-    return x.data if isinstance(x, Operand) else x
+    return x._data if isinstance(x, Operand) else x
 
 
 class _GraphOps:

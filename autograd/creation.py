@@ -7,7 +7,8 @@ in ``autograd.random``.
 
 Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``. The default
 floating point dtype is numpy's float64 (torch's is float32): floats are float64 unless
-``dtype=`` says otherwise. Random draws take ``generator=`` (torch's name) or ``rng=`` (the
+``dtype=`` says otherwise. Each also takes torch's ``device=`` (the CPU only) and
+``pin_memory=``. Random draws take ``generator=`` (torch's name) or ``rng=`` (the
 project's; one or the other): a seed, an ``autograd.Generator`` or a
 ``numpy.random.Generator`` (used as is, never touching the global stream); with neither
 they draw from the one project-wide Generator, which ``manual_seed(n)`` reseeds in place,
@@ -16,19 +17,34 @@ so that every random creation, nn initialiser and Dropout mask is reproducible.
 
 from __future__ import annotations
 
+import functools
 import numbers
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from .devices import check_device
 from .graph import NOATTRS
 from .random import bernoulli_draw, generator, multinomial_draw
 from .tensors import Tensor
 from .tensors._args import ArrayLike, _shape_args
 from .tensors._node import DtypeError, _array, _result
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 # ---------------------------------------------------------------- helpers
+
+
+def _on_device(fn: F) -> F:
+    """Let the creation function ``fn`` take torch's ``device=`` (only the CPU: another
+    device raises, naming ``fn``) and ``pin_memory=`` (meaningless without an accelerator)."""
+    @functools.wraps(fn)
+    def create(*args: Any, device: Any = None, pin_memory: bool = False, **kwargs: Any) -> Any:
+        if device is not None:
+            check_device(device, fn.__name__)
+        return fn(*args, **kwargs)
+    return cast(F, create)
 
 
 def _size(name: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
@@ -94,6 +110,7 @@ def _fill_dtype(value: Any, who: str) -> Any:
 # ---------------------------------------------------------------- from data
 
 
+@_on_device
 def tensor(data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """Return a new leaf Tensor holding a copy of ``data`` (numpy's default dtypes:
     float64 for Python floats, int64 for ints)."""
@@ -114,21 +131,25 @@ def from_numpy(array: np.ndarray) -> Tensor:
 # ---------------------------------------------------------------- constant fills
 
 
+@_on_device
 def zeros(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of zeros."""
     return _leaf("zeros", np.zeros(_size("zeros", shape), dtype), requires_grad)
 
 
+@_on_device
 def ones(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ones."""
     return _leaf("ones", np.ones(_size("ones", shape), dtype), requires_grad)
 
 
+@_on_device
 def empty(*shape: int, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``shape`` whose contents are unspecified (zeros here)."""
     return _leaf("empty", np.zeros(_size("empty", shape), dtype), requires_grad)
 
 
+@_on_device
 def full(size: int | Sequence[int], fill_value: Any, dtype: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``size`` filled with ``fill_value``; without ``dtype`` it is
@@ -140,26 +161,30 @@ def full(size: int | Sequence[int], fill_value: Any, dtype: Any = None,
 
 
 def _like(name: str, t: ArrayLike) -> np.ndarray:
-    return t.data if isinstance(t, Tensor) else _array(t, None, name, copy=False)
+    return t._data if isinstance(t, Tensor) else _array(t, None, name, copy=False)
 
 
+@_on_device
 def zeros_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return zeros of ``t``'s shape and (unless ``dtype``) dtype."""
     d = _like("zeros_like", t)
     return _leaf("zeros_like", np.zeros(d.shape, _or(dtype, d.dtype)), requires_grad)
 
 
+@_on_device
 def ones_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return ones of ``t``'s shape and (unless ``dtype``) dtype."""
     d = _like("ones_like", t)
     return _leaf("ones_like", np.ones(d.shape, _or(dtype, d.dtype)), requires_grad)
 
 
+@_on_device
 def empty_like(t: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Return a tensor of ``t``'s shape and dtype, contents unspecified (zeros here)."""
     return zeros_like(t, dtype, requires_grad)
 
 
+@_on_device
 def full_like(t: ArrayLike, fill_value: Any, dtype: Any = None,
               requires_grad: bool = False) -> Tensor:
     """Return ``fill_value`` in ``t``'s shape and (unless ``dtype``) ``t``'s dtype, so a
@@ -171,6 +196,7 @@ def full_like(t: ArrayLike, fill_value: Any, dtype: Any = None,
     return _leaf("full_like", np.full(d.shape, value, dtype=dt), requires_grad)
 
 
+@_on_device
 def eye(n: int, m: int | None = None, dtype: Any = np.float64,
         requires_grad: bool = False) -> Tensor:
     """Return the ``n`` x ``m`` (default square) identity matrix."""
@@ -184,6 +210,7 @@ def eye(n: int, m: int | None = None, dtype: Any = np.float64,
 # ---------------------------------------------------------------- ranges
 
 
+@_on_device
 def arange(start: float = 0, end: float | None = None, step: float = 1, dtype: Any = None,
            requires_grad: bool = False, *, stop: float | None = None) -> Tensor:
     """Return ``[start, start + step, ...)`` up to ``end`` (``arange(n)`` is ``0..n-1``).
@@ -218,6 +245,7 @@ def _steps(name: str, steps: Any) -> int:
     return int(steps)
 
 
+@_on_device
 def linspace(start: float, end: float, steps: int, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     """Return ``steps`` evenly spaced values from ``start`` to ``end``, both included
@@ -226,6 +254,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
     return _leaf("linspace", data.astype(np.float64 if dtype is None else dtype), requires_grad)
 
 
+@_on_device
 def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     """Return ``base ** linspace(start, end, steps)`` (float64 unless ``dtype``)."""
@@ -236,6 +265,7 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
 # ---------------------------------------------------------------- random draws
 
 
+@_on_device
 def randn(*shape: int, rng: RNG = None, dtype: Any = np.float64, requires_grad: bool = False,
           generator: RNG = None) -> Tensor:
     """Return standard normal samples; ``generator`` (or ``rng``) is a seed or a Generator
@@ -245,6 +275,7 @@ def randn(*shape: int, rng: RNG = None, dtype: Any = np.float64, requires_grad: 
     return _leaf("randn", data, requires_grad)
 
 
+@_on_device
 def rand(*shape: int, rng: RNG = None, dtype: Any = np.float64, requires_grad: bool = False,
          generator: RNG = None) -> Tensor:
     """Return uniform samples in [0, 1); ``generator`` (or ``rng``) is a seed or a
@@ -254,6 +285,7 @@ def rand(*shape: int, rng: RNG = None, dtype: Any = np.float64, requires_grad: b
     return _leaf("rand", data, requires_grad)
 
 
+@_on_device
 def randn_like(t: ArrayLike, dtype: Any = None, rng: RNG = None, requires_grad: bool = False,
                *, generator: RNG = None) -> Tensor:
     """Return standard normal samples of ``t``'s shape and (floating) dtype."""
@@ -263,6 +295,7 @@ def randn_like(t: ArrayLike, dtype: Any = None, rng: RNG = None, requires_grad: 
                  requires_grad=requires_grad)
 
 
+@_on_device
 def rand_like(t: ArrayLike, dtype: Any = None, rng: RNG = None, requires_grad: bool = False,
               *, generator: RNG = None) -> Tensor:
     """Return uniform samples in [0, 1) of ``t``'s shape and (floating) dtype."""
@@ -272,6 +305,7 @@ def rand_like(t: ArrayLike, dtype: Any = None, rng: RNG = None, requires_grad: b
                 requires_grad=requires_grad)
 
 
+@_on_device
 def randint(low: int = 0, high: int | Sequence[int] | None = None,
             size: Sequence[int] | None = None, *, dtype: Any = np.int64, rng: RNG = None,
             requires_grad: bool = False, generator: RNG = None) -> Tensor:
@@ -297,6 +331,7 @@ def randint(low: int = 0, high: int | Sequence[int] | None = None,
     return _leaf("randint", data, requires_grad)
 
 
+@_on_device
 def normal(mean: ArrayLike = 0.0, std: ArrayLike = 1.0, size: Sequence[int] | None = None, *,
            rng: RNG = None, dtype: Any = np.float64, requires_grad: bool = False,
            generator: RNG = None) -> Tensor:
@@ -310,6 +345,7 @@ def normal(mean: ArrayLike = 0.0, std: ArrayLike = 1.0, size: Sequence[int] | No
     return _leaf("normal", data.astype(_float_dtype("normal", dtype)), requires_grad)
 
 
+@_on_device
 def randperm(n: int, *, generator: RNG = None, dtype: Any = np.int64, requires_grad: bool = False,
              rng: RNG = None) -> Tensor:
     """Return a random permutation of ``0 .. n-1`` (int64 unless ``dtype``; a floating

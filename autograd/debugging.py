@@ -67,7 +67,7 @@ def _user_line() -> str:
 
 def _finite(x: Any) -> bool:
     if isinstance(x, Operand):  # a cotangent under create_graph: a node
-        x = x.data  # type: ignore[attr-defined]  # every node type has data
+        x = x._data  # type: ignore[attr-defined]  # every node type has data
     if type(x) is float:
         return math.isfinite(x)
     if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
@@ -87,9 +87,9 @@ def check_new_node(node: Any) -> None:
     remember where it was made; raise if its op turned finite inputs into NaN or inf."""
     where = _user_line()
     _made_at[node] = where
-    if not _finite(node.data) and all(_finite(p.data) for p in node.parents):
-        bad = "nan" if np.isnan(node.data).any() else "inf"
-        ins = "; ".join(f"input {i} {_range(p.data)}" for i, p in enumerate(node.parents))
+    if not _finite(node._data) and all(_finite(p._data) for p in node.parents):
+        bad = "nan" if np.isnan(node._data).any() else "inf"
+        ins = "; ".join(f"input {i} {_range(p._data)}" for i, p in enumerate(node.parents))
         raise AnomalyError(f"anomaly: {node.op_name} turned finite inputs into {bad} at {where} "
                            f"({ins})")
 
@@ -103,7 +103,7 @@ def check_cotangent(node: Any, i: int, g: Any, ct: Any) -> None:
         raise AnomalyError(
             f"anomaly: the vjp of {node.op_name} for input {i} turned a finite cotangent into "
             f"a NaN/inf one in backward; that {node.op_name} was made at {where} ("
-            + "; ".join(f"input {j} {_range(p.data)}" for j, p in enumerate(node.parents)) + ")")
+            + "; ".join(f"input {j} {_range(p._data)}" for j, p in enumerate(node.parents)) + ")")
 
 
 class RemovableHandle:

@@ -17,6 +17,7 @@ from typing import Any
 from ._atomic import all_or_nothing
 from .backends import NumpyOps as _NumpyOps
 from .debugging import _WeakByIdentity
+from .devices import check_device, is_device
 from .graph import NOATTRS as _NOATTRS
 from .ops import Op
 from .ops.convolution import out_size
@@ -36,6 +37,8 @@ __all__ = [
     "all_or_nothing", "mark_modified",
     # random numbers: the one rule for an ``rng=`` argument
     "generator",
+    # devices: the one rule for a ``device=`` argument (only the CPU)
+    "check_device", "is_device",
     # reading a graph as the engine keeps it, for drawings
     "WeakIdentityMap", "is_shared_constant",
 ]

@@ -30,8 +30,8 @@ def _leaf(x: Any) -> tuple[Node, bool]:
         if x.requires_grad:
             return x, True
         if isinstance(x, Value):
-            return Value(x.data), False  # a constant Value is a number: a float comes back
-        return Tensor(x.data, requires_grad=True), True
+            return Value(x._data), False  # a constant Value is a number: a float comes back
+        return Tensor(x._data, requires_grad=True), True
     if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
         return Value(float(x)), False  # a Python number; numpy scalars become 0-d Tensors
     arr = np.asarray(x)
@@ -44,12 +44,12 @@ def _leaf(x: Any) -> tuple[Node, bool]:
 def _zeros(x: Node, as_node: bool) -> Any:
     if isinstance(x, Value):
         return Value(0.0) if as_node else 0.0
-    z = np.zeros_like(x.data)
+    z = np.zeros_like(x._data)
     return Tensor(z) if as_node else z
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Node) else x
+    return x._data if isinstance(x, Node) else x
 
 
 def _pullback(out: Any, inputs: Sequence[Node], seed: Any, create_graph: bool) -> list[Any]:
@@ -65,7 +65,7 @@ def _pullback(out: Any, inputs: Sequence[Node], seed: Any, create_graph: bool) -
 
 def _seed(out: Any) -> Any:
     if isinstance(out, Tensor):
-        return np.ones_like(out.data)
+        return np.ones_like(out._data)
     return 1.0
 
 
@@ -197,7 +197,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             rows.append(_pullback(out, [node], seed, create)[0])
         if isinstance(node, Value):
             return _result(rows[0], create)
-        full = shape + node.data.shape
+        full = shape + node._data.shape
         if create:
             return stack(rows).reshape(full) if rows else Tensor(np.zeros(full))
         return np.stack([_raw(r) for r in rows]).reshape(full) if rows else np.zeros(full)

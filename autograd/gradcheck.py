@@ -30,9 +30,9 @@ def _prepare(inputs: Sequence[Any]) -> list[Any]:
     out: list[Any] = []
     for j, x in enumerate(inputs):
         if isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, np.generic)):
-            out.append(float(x.data if isinstance(x, Value) else x))
+            out.append(float(x._data if isinstance(x, Value) else x))
             continue
-        arr = np.asarray(x.data if isinstance(x, Tensor) else x)
+        arr = np.asarray(x._data if isinstance(x, Tensor) else x)
         if arr.dtype != np.float64:
             raise TypeError(f"gradcheck: input {j} has dtype {arr.dtype}; finite differences "
                             "need float64 (cast with .astype(np.float64))")
@@ -49,7 +49,7 @@ def _outputs(result: Any) -> list[Any]:
 
 
 def _flat(outs: Sequence[Any]) -> np.ndarray:
-    return np.concatenate([np.ravel(np.asarray(o.data if isinstance(o, Node) else o, float))
+    return np.concatenate([np.ravel(np.asarray(o._data if isinstance(o, Node) else o, float))
                            for o in outs]) if outs else np.zeros(0)
 
 
@@ -63,15 +63,15 @@ def jacobians(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6) -> tuple[l
     analytic = [np.zeros((n_out, np.size(x))) for x in xs]
     row = 0
     for o in outs:
-        size = np.size(o.data if isinstance(o, Node) else o)
+        size = np.size(o._data if isinstance(o, Node) else o)
         if isinstance(o, Node) and o.requires_grad:
             for k in range(size):
                 if isinstance(o, Value):
                     seed: Any = 1.0
                 else:
-                    seed = np.zeros(o.data.size, o.data.dtype)
+                    seed = np.zeros(o._data.size, o._data.dtype)
                     seed[k] = 1.0
-                    seed = seed.reshape(o.data.shape)
+                    seed = seed.reshape(o._data.shape)
                 cts = backprop([o], [seed], inputs=leaves, retain_graph=True)
                 for j, ct in enumerate(cts or ()):
                     if ct is not None:
@@ -129,7 +129,7 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: 
     xs = _prepare(inputs)
     outs = _outputs(f(*_leaves(xs)))
     rng = np.random.default_rng(seed)
-    vs = [rng.standard_normal(np.shape(o.data if isinstance(o, Node) else o)) for o in outs]
+    vs = [rng.standard_normal(np.shape(o._data if isinstance(o, Node) else o)) for o in outs]
 
     def first_order(*leaves: Node) -> tuple[Node, ...]:
         result = _outputs(f(*leaves))
@@ -137,11 +137,11 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: 
         for o, v in zip(result, vs):
             if isinstance(o, Node) and o.requires_grad:
                 roots.append(o)
-                seeds.append(Value(float(v)) if isinstance(o, Value) else Tensor(v.astype(o.data.dtype)))
+                seeds.append(Value(float(v)) if isinstance(o, Value) else Tensor(v.astype(o._data.dtype)))
         cts = backprop(roots, seeds, inputs=leaves, create_graph=True, retain_graph=True) if (
             roots) else [None] * len(leaves)
         return tuple(ct if ct is not None else
-                     (Value(0.0) if isinstance(x, Value) else Tensor(np.zeros_like(x.data)))
+                     (Value(0.0) if isinstance(x, Value) else Tensor(np.zeros_like(x._data)))
                      for x, ct in zip(leaves, cts or ()))
 
     analytic, numeric = jacobians(first_order, *xs, eps=eps)

@@ -62,7 +62,8 @@ class Node(Operand):
     - ``_recover(error, rule, *args, **attrs)``: what a rule that raised an
       ``ArithmeticError`` or ``ValueError`` returns instead; by default it re-raises.
     - ``_deposit(nodes, seeds)``: after a successful pass, add the cotangent left in
-      the slot of each of ``nodes`` into its ``.grad`` (the caller makes it all or nothing).
+      the slot of each of ``nodes`` into its ``.grad`` (the caller makes it all or nothing,
+      with ``_grads(nodes)`` / ``_restore_grads(nodes, grads)``: a snapshot and its undo).
     - ``_hook_view(g)`` / ``_from_hook(r, create_graph)``: what a gradient hook gets for the
       cotangent ``g``, and the cotangent its result ``r`` stands for.
     - ``_check_versions(order)``: raise before backward if an input an op saved was
@@ -79,9 +80,13 @@ class Node(Operand):
       Value, a Tensor after ``retain_grad()``).
     """
 
-    __slots__ = ("data", "grad", "parents", "op", "attrs", "label", "requires_grad",
+    # The engine reads ``_data`` and ``_grad``: each node type says what its public ``data``
+    # and ``grad`` are (Value: the same slots, floats as micrograd's; Tensor: Tensors).
+    __slots__ = ("_data", "_grad", "parents", "op", "attrs", "label", "requires_grad",
                  "_retain", "_ct", "__weakref__")
-    data: Any
+    _data: Any
+    _grad: Any
+    data: Any  # what each node type shows (see above); not slots of Node's
     grad: Any
     parents: tuple[Node, ...]
     op: Op | None
@@ -109,6 +114,16 @@ class Node(Operand):
     @classmethod
     def _deposit(cls, order: Sequence[Node], seeds: Sequence[Any]) -> None:
         raise NotImplementedError(f"{cls.__name__} does not say how gradients are deposited")
+
+    @staticmethod
+    def _grads(nodes: Sequence[Node]) -> list[Any]:
+        """What ``_restore_grads`` needs to put the nodes' gradients back as they are now."""
+        return [n._grad for n in nodes]
+
+    @staticmethod
+    def _restore_grads(nodes: Sequence[Node], grads: list[Any]) -> None:
+        for n, g in zip(nodes, grads):
+            n._grad = g
 
     def _hook_view(self, g: Any) -> Any:
         """What a gradient hook is handed for the cotangent ``g`` (an array: a node)."""
@@ -283,13 +298,12 @@ def _commit(cls: type[Node], order: Sequence[Node], seeds: Sequence[Any], free: 
     """Deposit the cotangents left in the slots into ``.grad`` (and free the graph), as one
     step: should anything interrupt it, the old grads (and graph) are put back."""
     nodes = [n for n in order if n._ct is not None]
-    grads = [n.grad for n in nodes]
+    grads = cls._grads(nodes)
     freed = [n for n in order if n.parents] if free else []
     parents = [n.parents for n in freed]
 
     def undo() -> None:
-        for n, g in zip(nodes, grads):
-            n.grad = g
+        cls._restore_grads(nodes, grads)
         for n, ps in zip(freed, parents):
             n.parents = ps
 
@@ -343,9 +357,9 @@ def _propagate(order: Sequence[Node], wanted: set[Node] | None, xp: Any, cls: ty
         if create_graph:
             args, out = parents, node
         else:  # the inputs' data, unrolled for one and two inputs: no list built
-            args = (parents[0].data,) if n == 1 else (parents[0].data, parents[1].data) if (
-                n == 2) else [p.data for p in parents]
-            out = node.data
+            args = (parents[0]._data,) if n == 1 else (parents[0]._data, parents[1]._data) if (
+                n == 2) else [p._data for p in parents]
+            out = node._data
         rules, cts = (op.direct if fast else op.rules), None
         if rules is None:  # one call for the whole node
             cts = _node_vjp(node, op, g, out, args, attrs, xp, fast, frees, recover)

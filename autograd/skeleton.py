@@ -109,10 +109,10 @@ def skeletonize(order: Sequence[Any]) -> None:
             inputs = (px if px.__class__ is freed_cls else x,)
         else:
             inputs = tuple([p.parents if p.parents.__class__ is freed_cls else p for p in parents])
-        a, attrs = n.data, n.attrs
+        a, attrs = n._data, n.attrs
         freed = freed_cls()
         freed.__dict__ = {"skeleton": inputs, "op": n.op,
                           "attrs": _light_attrs(attrs) if attrs else attrs, "shape": a.shape,
                           "dtype": a.dtype, "label": n.label, "requires_grad": n.requires_grad,
-                          "grad": n.grad if n._retain else None}
+                          "grad": n._grad if n._retain else None}
         n.parents = freed

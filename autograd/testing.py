@@ -229,10 +229,10 @@ def check_vjp(f: Callable[..., Any], inputs: Sequence[np.ndarray], rng: np.rando
     analytic = 0.0
     if out.requires_grad:
         out.backward(v)
-        analytic = sum(float(np.sum(leaf.grad * u)) for leaf, u in zip(leaves, us)
+        analytic = sum(float(np.sum(np.asarray(leaf.grad) * u)) for leaf, u in zip(leaves, us)
                        if leaf.grad is not None)
-    plus = f(*[Tensor(x + eps * u) for x, u in zip(inputs, us)]).data
-    minus = f(*[Tensor(x - eps * u) for x, u in zip(inputs, us)]).data
+    plus = f(*[Tensor(x + eps * u) for x, u in zip(inputs, us)])._data
+    minus = f(*[Tensor(x - eps * u) for x, u in zip(inputs, us)])._data
     numeric = float(np.sum(v * (plus - minus))) / (2 * eps)
     if not abs(analytic - numeric) <= atol + rtol * abs(numeric):
         raise GradcheckError(f"check_vjp: <v, J u> is {analytic!r} by backprop but {numeric!r} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -128,6 +128,9 @@ class Value(UnaryMath, Node):
     """
 
     __slots__ = ()
+    if not TYPE_CHECKING:  # the engine's slots under micrograd's names: no property, no cost
+        data = Node._data
+        grad = Node._grad
     __array_ufunc__ = None  # an ndarray on the left defers to our reflected operators
     xp = FloatOps
 

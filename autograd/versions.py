@@ -64,7 +64,7 @@ def mark_modified(*tensors: Node) -> None:
     global _clock
     _clock += 1
     for t in tensors:
-        _note_modified(t.data, _clock, False)
+        _note_modified(t._data, _clock, False)
     _clock += 1
 
 
@@ -95,7 +95,7 @@ def _check_versions(order: Sequence[Any]) -> None:
             # be older: only an interior view can be stale, through its base; see below)
         e = n._epoch
         for i, p in enumerate(n.parents):
-            ticks = _modifications(p.data)
+            ticks = _modifications(p._data)
             if not ticks:
                 continue
             name = f"{p.label or 'a tensor'} of shape {p.shape} (input {i})"
@@ -109,9 +109,9 @@ def _check_versions(order: Sequence[Any]) -> None:
                     "gradient would miss the change. Take the view after the in-place op, or "
                     "clone() the view")
         if op.reads_out:
-            ticks = _modifications(n.data)
+            ticks = _modifications(n._data)
             if any(m > e for m, _ in ticks):
-                raise _version_error(n, f"the output of {op.name} (shape {n.data.shape})", ticks)
+                raise _version_error(n, f"the output of {op.name} (shape {n._data.shape})", ticks)
 
 
 # a node that an in-place op made stand for a new value -> the node it stood for before

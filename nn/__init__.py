@@ -1,5 +1,6 @@
 """Neural-network building blocks on the autograd engine, with torch.nn's names: modules and
-parameters, tensor layers (linear, convolution, pooling, normalization), micrograd-style
+parameters, tensor layers (linear, convolution, pooling, normalization, recurrent,
+multi-head attention), micrograd-style
 scalar neurons (``nn.scalar``), losses, ``nn.init``, optimizers and schedulers
 (``nn.optim``), ``nn.data``, ``nn.utils``, saving, and a tiny GPT (``nn.gpt``).
 
@@ -43,6 +44,7 @@ from .activations import (
     Softsign,
     Tanh,
 )
+from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
@@ -80,6 +82,7 @@ from .pooling import (
     MaxPool2d,
     MaxUnpool2d,
 )
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .resampling import ConstantPad2d, ReflectionPad2d, ReplicationPad2d, Upsample, ZeroPad2d
 from .sparse import Embedding
 

@@ -162,7 +162,7 @@ def _as_parameter(value: Any, who: str) -> Any:
     if isinstance(value, (Parameter, Value)):
         return value
     if isinstance(value, Tensor):
-        return Parameter(value.data, dtype=value.dtype)
+        return Parameter(value._data, dtype=value.dtype)
     raise TypeError(f"{who}: items must be nn.Parameter or Tensor, got {type(value).__name__}")
 
 

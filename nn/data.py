@@ -1,4 +1,4 @@
-"""Datasets and a batching loader with ``torch.utils.data``'s semantics (map-style
+"""Datasets and a batching loader with ``torch.utils._data``'s semantics (map-style
 datasets, one process): ``Dataset``, ``TensorDataset``, ``Subset``, ``ConcatDataset``,
 ``random_split``, ``DataLoader`` and its ``default_collate``.
 

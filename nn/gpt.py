@@ -101,9 +101,9 @@ def _linear(d_in: int, d_out: int, bias: bool, std: float, g: np.random.Generato
             dtype: Any) -> Linear:
     """A Linear with nanoGPT's initialisation: weight ~ N(0, std^2), bias 0."""
     lin = Linear(d_in, d_out, bias=bias, rng=g, dtype=dtype)
-    lin.weight.data[...] = g.normal(0.0, std, lin.weight.shape)
+    lin.weight._data[...] = g.normal(0.0, std, lin.weight.shape)
     if lin.bias is not None:
-        lin.bias.data[...] = 0
+        lin.bias._data[...] = 0
     return lin
 
 
@@ -210,7 +210,7 @@ class GPT(Module):
         self.token_embedding = Embedding(c.n_vocab, c.d_embed, rng=g, dtype=c.dtype)
         self.position_embedding = Embedding(c.n_ctx, c.d_embed, rng=g, dtype=c.dtype)
         for emb in (self.token_embedding, self.position_embedding):
-            emb.weight.data[...] = g.normal(0.0, 0.02, emb.weight.shape)
+            emb.weight._data[...] = g.normal(0.0, 0.02, emb.weight.shape)
         self.dropout = Dropout(c.dropout, rng=g)
         self.blocks = ModuleList(Block(c, rng=g) for _ in range(c.n_layers))
         self.ln_f = LayerNorm(c.d_embed, bias=c.bias, dtype=c.dtype)
@@ -218,7 +218,7 @@ class GPT(Module):
         self.unembedding = _linear(c.d_embed, c.n_vocab, False, 0.02, g, c.dtype)
 
     def _ids(self, idx: Any) -> np.ndarray:
-        ids = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
+        ids = np.asarray(idx._data if isinstance(idx, Tensor) else idx)
         if ids.dtype.kind not in "iu":
             raise TypeError(f"GPT: token ids must be integers, got dtype {ids.dtype}")
         if ids.ndim not in (1, 2) or ids.shape[-1] == 0:
@@ -246,7 +246,7 @@ class GPT(Module):
         """Return the mean cross-entropy of the next-token logits against ``targets``
         (token ids of the shape of ``idx``)."""
         logits = self(idx)
-        t = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+        t = np.asarray(targets._data if isinstance(targets, Tensor) else targets)
         if t.shape != logits.shape[:-1]:
             raise ValueError(f"GPT.loss: targets have shape {t.shape}, the ids "
                              f"{logits.shape[:-1]}; they must be equal")
@@ -283,7 +283,7 @@ def next_token_probs(logits: np.ndarray, temperature: float = 1.0,
         kth = np.partition(z, -top_k)[-top_k]
         z = np.where(z >= kth, z, -np.inf)
     with autograd.no_grad():
-        p = Tensor(z / temperature).softmax(axis=-1).data
+        p = Tensor(z / temperature).softmax(axis=-1)._data
     return p / p.sum()  # exact normalisation for Generator.choice
 
 
@@ -312,7 +312,7 @@ def generate(model: GPT, prompt: Sequence[int] | np.ndarray, max_new_tokens: int
     try:
         with autograd.no_grad():
             for _ in range(max_new_tokens):
-                logits = model(np.array(seq[-n_ctx:], dtype=np.int64)).data[-1]
+                logits = model(np.array(seq[-n_ctx:], dtype=np.int64))._data[-1]
                 p = next_token_probs(logits, temperature, top_k)
                 nxt = int(np.argmax(p)) if temperature == 0 else int(rng.choice(p.size, p=p))
                 seq.append(nxt)

@@ -51,7 +51,7 @@ def _number(x: Any, fn: str, name: str) -> float:
 
 
 def _write(tensor: Tensor, values: Any) -> Tensor:
-    tensor.data[...] = values  # casts to the tensor's dtype; the array keeps its identity
+    tensor._data[...] = values  # casts to the tensor's dtype; the array keeps its identity
     return tensor
 
 

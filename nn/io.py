@@ -41,7 +41,7 @@ def _arrays(obj: Module | Mapping[str, Any]) -> OrderedDict[str, np.ndarray]:
     for k, v in obj.items():
         if not isinstance(k, str):
             raise TypeError(f"save: state dict keys must be strings, got {k!r}")
-        arr = np.asarray(v.data if isinstance(v, (Tensor, Value)) else v)
+        arr = np.asarray(v._data if isinstance(v, (Tensor, Value)) else v)
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"save: the value of {k!r} has dtype {arr.dtype}; only numeric "
                             "arrays can be saved")

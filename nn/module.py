@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, TypeVar, Union
 import numpy as np
 
 from autograd import RemovableHandle, Tensor, Value
-from autograd.extend import all_or_nothing
+from autograd.extend import all_or_nothing, check_device, is_device
 
 from ._validate import float_dtype
 from .hooks import ModuleHooks, call_with_hooks
@@ -83,27 +83,27 @@ class IncompatibleKeys(NamedTuple):
 
 def zero_grads(params: Iterable[Any], set_to_none: bool = True) -> None:
     """Reset each parameter's gradient and return None: a Value's to 0.0; a Tensor's to
-    None, or with ``set_to_none=False`` to zeros (in place when it is an array; a
-    gradient Tensor left by ``backward(create_graph=True)`` is replaced by a zero array,
-    dropping its graph, as PyTorch detaches it). A None gradient stays None."""
+    None, or with ``set_to_none=False`` to zeros (in place, so the ``.grad`` Tensor stays
+    the same object; a gradient left by ``backward(create_graph=True)`` is replaced by
+    zeros, dropping its graph, as PyTorch detaches it). A None gradient stays None."""
     for p in params:
         if isinstance(p, Value):
             p.grad = 0.0
         elif set_to_none or p.grad is None:
             p.grad = None
-        elif isinstance(p.grad, np.ndarray):
-            p.grad[...] = 0
+        elif not p._grad.parents and p._grad._data.flags.writeable:
+            p._grad._data[...] = 0
         else:
-            p.grad = np.zeros_like(p.data)
+            p.grad = np.zeros_like(p._data)
 
 
 def _copy_into(p: Value | Tensor, arr: Any) -> None:
     """Write ``arr`` into ``p``'s data: in place for a Tensor (views and holders of the
     array see it), a float for a Value."""
     if isinstance(p, Value):
-        p.data = float(arr)
+        p._data = float(arr)
     else:
-        p.data[...] = arr
+        p._data[...] = arr
 
 
 _C = TypeVar("_C", bound="_ModuleCasts")
@@ -396,6 +396,15 @@ class Module(_ModuleCasts):
         """Switch to evaluation mode (``train(False)``); return self."""
         return self.train(False)
 
+    def cpu(self: _M) -> _M:
+        """Return self: parameters and buffers are numpy arrays in memory already."""
+        return self
+
+    def cuda(self: _M, device: Any = None) -> _M:
+        """Raise: there is no CUDA here (the message says what to write instead)."""
+        check_device("cuda" if device is None else device, f"{type(self).__name__}.cuda")
+        return self
+
     def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
         """Set ``requires_grad`` on every parameter (freeze or unfreeze); return self."""
         if not isinstance(requires_grad, bool):
@@ -419,14 +428,28 @@ class Module(_ModuleCasts):
         fn(self)
         return self
 
-    def to(self: _M, dtype: Any) -> _M:
+    def to(self: _M, *args: Any, device: Any = None, dtype: Any = None,
+           non_blocking: bool = False, memory_format: Any = None) -> _M:
         """Cast every floating point parameter and buffer (and gradient) to ``dtype`` in
-        place; return self. Parameters keep their identity, so an optimizer holding them
-        still trains them; Values, integer buffers (``num_batches_tracked``) and integer
-        parameters are left as they are, as in torch. "cpu" changes nothing."""
-        if isinstance(dtype, str) and dtype == "cpu":
+        place; return self: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(tensor)`` or by keyword, as torch's. Parameters keep their identity, so an
+        optimizer holding them still trains them; Values, integer buffers
+        (``num_batches_tracked``) and integer parameters are left as they are, as in torch.
+        The only device is the CPU: "cpu" changes nothing, another device raises."""
+        who = f"{type(self).__name__}.to"
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif is_device(a):
+                device = a
+            elif dtype is None:
+                dtype = a
+            else:
+                raise TypeError(f"{who}: takes a dtype, a device or a Tensor, got {args!r}")
+        check_device(device, who)
+        if dtype is None:
             return self
-        dt = float_dtype(dtype, f"{type(self).__name__}.to")
+        dt = float_dtype(dtype, who)
         seen: set[int] = set()
         for _, m in self.named_modules():
             tensors = [p for _, p in m._own_parameters() if isinstance(p, Tensor)]
@@ -434,9 +457,9 @@ class Module(_ModuleCasts):
                 if id(t) in seen or t.dtype.kind != "f":
                     continue
                 seen.add(id(t))
-                t.data = t.data.astype(dt)
-                if isinstance(t.grad, np.ndarray):
-                    t.grad = t.grad.astype(dt)
+                t._data = t._data.astype(dt)
+                if t._grad is not None:
+                    t.grad = t._grad._data.astype(dt)
         return self
 
     # ------------------------------------------------------------ calling
@@ -507,7 +530,7 @@ class Module(_ModuleCasts):
         parameter appears under each of its names, as in PyTorch."""
         out: OrderedDict[str, np.ndarray] = OrderedDict()
         for name, p in self._named_state():
-            out[name] = np.array(p.data, dtype=np.float64) if isinstance(p, Value) else p.data.copy()
+            out[name] = np.array(p._data, dtype=np.float64) if isinstance(p, Value) else p._data.copy()
         return out
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
@@ -533,7 +556,7 @@ class Module(_ModuleCasts):
             if name not in state:
                 continue
             raw = state[name]
-            raw = raw.data if isinstance(raw, (Tensor, Value)) else raw
+            raw = raw._data if isinstance(raw, (Tensor, Value)) else raw
             try:
                 arr = np.asarray(raw)
             except (TypeError, ValueError) as e:
@@ -569,13 +592,13 @@ class Module(_ModuleCasts):
         def undo() -> None:  # by plain assignments: nothing here that the loop calls
             for q, old in reversed(done):
                 if isinstance(q, Value):
-                    q.data = old
-                elif not np.array_equal(q.data, old, equal_nan=q.data.dtype.kind == "f"):
-                    q.data[...] = old
+                    q._data = old
+                elif not np.array_equal(q._data, old, equal_nan=q._data.dtype.kind == "f"):
+                    q._data[...] = old
 
         with all_or_nothing(undo):
             for p, arr in updates:
-                done.append((p, p.data if isinstance(p, Value) else p.data.copy()))
+                done.append((p, p._data if isinstance(p, Value) else p._data.copy()))
                 _copy_into(p, arr)
         return IncompatibleKeys(missing, unexpected)
 

@@ -124,10 +124,10 @@ class _BatchNorm(_Affine):
         """Set the running mean to 0, the running variance to 1 and the batch count to 0;
         return None."""
         if self.running_mean is not None and self.running_var is not None:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
         if self.num_batches_tracked is not None:
-            self.num_batches_tracked.data[...] = 0
+            self.num_batches_tracked._data[...] = 0
 
     def forward(self, x: Any) -> Tensor:
         """Return the normalised ``x`` (same shape): by the batch's statistics in training
@@ -141,8 +141,8 @@ class _BatchNorm(_Affine):
         if not use_batch:
             assert self.running_mean is not None and self.running_var is not None
             shape = _channel_shape(x)
-            mean = self.running_mean.data.reshape(shape)
-            inv_std = 1.0 / np.sqrt(self.running_var.data.reshape(shape) + self.eps)
+            mean = self.running_mean._data.reshape(shape)
+            inv_std = 1.0 / np.sqrt(self.running_var._data.reshape(shape) + self.eps)
             return self._affine((x - Tensor(mean)) * Tensor(inv_std))
         _verify_batch_size(x.shape, type(self).__name__, x.shape)
         if self.eps <= 0:  # torch's check: a constant channel would give 0 / 0
@@ -151,21 +151,21 @@ class _BatchNorm(_Affine):
         axes = (0,) + tuple(range(2, x.ndim))
         y, mean, var = _normalize(x, axes, self.eps)
         if self.training and self.track_running_stats:
-            self._update_running(mean.data.reshape(-1), var.data.reshape(-1),
+            self._update_running(mean._data.reshape(-1), var._data.reshape(-1),
                                  x.size // max(self.num_features, 1))
         return self._affine(y)
 
     def _update_running(self, mean: np.ndarray, var: np.ndarray, n: int) -> None:
         factor = 0.0 if self.momentum is None else self.momentum
         if self.num_batches_tracked is not None:
-            self.num_batches_tracked.data[...] += 1
+            self.num_batches_tracked._data[...] += 1
             if self.momentum is None:  # a cumulative average
-                factor = 1.0 / float(self.num_batches_tracked.data)
+                factor = 1.0 / float(self.num_batches_tracked._data)
         if self.running_mean is not None:
-            rm = self.running_mean.data
+            rm = self.running_mean._data
             rm[...] = (1 - factor) * rm + factor * mean
         if self.running_var is not None:  # the unbiased variance, as torch
-            rv = self.running_var.data
+            rv = self.running_var._data
             rv[...] = (1 - factor) * rv + factor * var * (n / (n - 1))
 
     def extra_repr(self) -> str:

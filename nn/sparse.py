@@ -29,7 +29,7 @@ class Embedding(Module):
 
     def forward(self, indices: Any) -> Tensor:
         """Return the rows of ``weight`` at ``indices``: shape indices.shape + (embedding_dim,)."""
-        idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+        idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
         if idx.dtype.kind not in "iu":
             raise TypeError(f"Embedding: indices must be integers, got dtype {idx.dtype}; "
                             "cast them with .astype(int)")

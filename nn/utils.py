@@ -33,14 +33,14 @@ def _params(parameters: Any, who: str) -> list[Tensor | Value]:
 def _grad_array(p: Tensor | Value, i: int, who: str) -> np.ndarray | None:
     """Return the gradient of ``p`` as an ndarray to read (and, for a Tensor, to scale in
     place), or None when it has none."""
-    g = p.grad
+    g: Any = p.grad
     if isinstance(p, Value):
-        g = g.data if isinstance(g, Value) else g
+        g = g._data if isinstance(g, Value) else g
         check(is_real(g), who, f"the gradient of parameter {i}", g, "a number")
         return np.asarray(float(g))
     if g is None:
         return None
-    arr = g.data if isinstance(g, Tensor) else g
+    arr = g._data if isinstance(g, Tensor) else g
     if not isinstance(arr, np.ndarray) or arr.dtype.kind != "f":
         raise TypeError(f"{who}: the gradient of parameter {i} must be a floating point array, "
                         f"got {type(arr).__name__} {getattr(arr, 'dtype', '')}")
@@ -77,7 +77,7 @@ def get_total_norm(tensors: Any, norm_type: float | str = 2.0, error_if_nonfinit
                    foreach: bool | None = None) -> Tensor:
     """Return the ``norm_type``-norm of the norms of ``tensors`` (arrays or Tensors; a 0-d
     Tensor in their promoted dtype, float64 0 for none), as ``torch.nn.utils.get_total_norm``."""
-    arrays = [t.data if isinstance(t, Tensor) else np.asarray(t) for t in
+    arrays = [t._data if isinstance(t, Tensor) else np.asarray(t) for t in
               ([tensors] if isinstance(tensors, (Tensor, np.ndarray)) else tensors)]
     return _total_norm(arrays, _norm_type(norm_type, "get_total_norm"), error_if_nonfinite,
                        "get_total_norm")
@@ -108,7 +108,7 @@ def clip_grads_with_norm_(parameters: Params, max_norm: float, total_norm: Any,
     ps = _params(parameters, who)
     check(is_real(max_norm) and max_norm >= 0, who, "max_norm", max_norm, "a number >= 0")
     _foreach(foreach, who)
-    _scale(ps, float(max_norm), np.asarray(total_norm.data if isinstance(total_norm, Tensor)
+    _scale(ps, float(max_norm), np.asarray(total_norm._data if isinstance(total_norm, Tensor)
                                            else total_norm), who)
 
 
@@ -142,7 +142,7 @@ def clip_grad_norm_(parameters: Params, max_norm: float, norm_type: float | str 
     arrays = [g for i, q in enumerate(ps) if (g := _grad_array(q, i, who)) is not None]
     total = _total_norm(arrays, p, error_if_nonfinite, who)
     if arrays:
-        _scale(ps, float(max_norm), total.data, who)
+        _scale(ps, float(max_norm), total._data, who)
     return total
 
 
@@ -192,17 +192,17 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     if not isinstance(vec, Tensor):
         raise TypeError(f"{who}: vec must be an autograd.Tensor, got {type(vec).__name__}")
     ps = _tensor_params(parameters, who)
-    need = sum(p.data.size for p in ps)
+    need = sum(p._data.size for p in ps)
     if vec.ndim != 1 or vec.shape[0] != need:
         raise ValueError(f"{who}: vec has shape {vec.shape}, but the {len(ps)} parameters hold "
                          f"{need} numbers; expected shape ({need},)")
     for i, p in enumerate(ps):
-        if not p.data.flags.writeable:
+        if not p._data.flags.writeable:
             raise ValueError(f"{who}: the data of parameter {i} is read-only; nothing was changed")
     start = 0
     for p in ps:
-        n = p.data.size
-        p.data[...] = vec.data[start:start + n].reshape(p.shape)
+        n = p._data.size
+        p._data[...] = vec._data[start:start + n].reshape(p.shape)
         start += n
 
 

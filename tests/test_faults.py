@@ -55,8 +55,8 @@ def interrupted(k, fn):
 
 
 def snapshot(nodes):
-    return [(n.grad if not isinstance(n.grad, np.ndarray) else n.grad.copy(), n._ct, n.parents)
-            for n in nodes]
+    return [(np.array(n.grad) if isinstance(n.grad, (np.ndarray, Tensor)) else n.grad, n._ct,
+             n.parents) for n in nodes]
 
 
 def same(a, b):

@@ -22,7 +22,7 @@ LAYER = {"ops": 0, "backends": 1, "graph": 2, "value": 3, "tensors": 3, "creatio
          # stand-alone helpers, importing nothing of ours (debugging: only ops' Operand;
          # constants: debugging's weak table)
          "_atomic": 0, "_malloc": 0, "modes": 0, "skeleton": 0, "debugging": 1,
-         "constants": 2, "random": 0, "unary": 0,
+         "constants": 2, "random": 0, "unary": 0, "devices": 0,
          # the in-place engine state: above graph (its Node type), below tensors
          "versions": 2.5}
 

@@ -18,7 +18,7 @@ def like_torch(ours, theirs, *arrays, seed=0, tol=1e-12, grad=True, **kwargs):
     Return our output."""
     torch = pytest.importorskip("torch")
     xs = [ag.Tensor(a, requires_grad=grad) for a in arrays]
-    ts = [torch.tensor(a, requires_grad=grad) for a in arrays]
+    ts = [torch.tensor(np.asarray(a), requires_grad=grad) for a in arrays]
     mine, yours = ours(*xs, **kwargs), theirs(*ts, **kwargs)
     pairs = list(zip(mine, yours)) if isinstance(yours, tuple) else [(mine, yours)]
     for m, y in pairs:

@@ -87,7 +87,7 @@ class Animation:
 def _text(x: Any, fmt: Fmt) -> str:
     """A number or an array summarised as the drawing does (value, or norm and rms)."""
     if isinstance(x, autograd.Node):
-        x = x.data
+        x = x._data
     if isinstance(x, float):
         return format_number(x, fmt)
     return _grad_text(np.asarray(x), fmt)

@@ -56,7 +56,7 @@ class NodeGrads:
 
 
 def _seed(root: autograd.Node) -> Any:
-    return np.ones_like(root.data) if isinstance(root.data, np.ndarray) else 1.0
+    return np.ones_like(root._data) if isinstance(root._data, np.ndarray) else 1.0
 
 
 def node_grads(root: autograd.Node, seed: Any = None, *, who: str = "grads='all'") -> NodeGrads:
@@ -78,11 +78,11 @@ def node_grads(root: autograd.Node, seed: Any = None, *, who: str = "grads='all'
             "gradient needs it; draw before backward(), or call backward(retain_graph=True)")
     if seed is None:
         seed = _seed(root)
-    elif isinstance(root.data, np.ndarray):
-        seed = np.asarray(seed, dtype=root.data.dtype)
-        if seed.shape != root.data.shape:
+    elif isinstance(root._data, np.ndarray):
+        seed = np.asarray(seed, dtype=root._data.dtype)
+        if seed.shape != root._data.shape:
             raise ValueError(f"node_grads: seed has shape {seed.shape}, but the root has shape "
-                             f"{root.data.shape}; they must match")
+                             f"{root._data.shape}; they must match")
     else:
         seed = float(seed)
     grads = backprop([root], [seed], inputs=nodes, retain_graph=True)
@@ -99,14 +99,14 @@ def _contributions(nodes: Sequence[autograd.Node], grads: Sequence[Any]) -> list
         if parents and g is not None:
             cls = type(node)
             op: Any = node.op
-            args = [p.data for p in parents]
+            args = [p._data for p in parents]
             check = cls._check_cotangent
             needs = tuple(p.requires_grad for p in parents)
             with np.errstate(all="ignore"):
                 try:
-                    cts = op.vjp(cls.xp, g, node.data, *args, needs=needs, **node.attrs)
+                    cts = op.vjp(cls.xp, g, node._data, *args, needs=needs, **node.attrs)
                 except (ArithmeticError, ValueError) as e:
-                    cts = cls._recover(e, op.vjp, g, node.data, *args, needs=needs, **node.attrs)
+                    cts = cls._recover(e, op.vjp, g, node._data, *args, needs=needs, **node.attrs)
             for i, (p, ct) in enumerate(zip(parents, cts)):
                 if not p.requires_grad:
                     ct = None

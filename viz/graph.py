@@ -139,7 +139,7 @@ def numbers_of(x: Any) -> Any:
     Under ``create_graph`` a gradient is itself a node; its numbers are its ``.data``.
     """
     if isinstance(x, autograd.Node):
-        return x.data
+        return x._data  # the node's raw numbers (Tensor.data is a Tensor)
     return x
 
 
@@ -379,7 +379,7 @@ _drawn_inputs = WeakIdentityMap()  # node -> its inputs as drawn, while the node
 
 def _constant_use(c: Any) -> Any:
     """A constant leaf of its own (a Value or a Tensor) with the data of the shared ``c``."""
-    use = type(c)(c.data)
+    use = type(c)(c._data)
     use.requires_grad = False
     return use
 

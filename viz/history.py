@@ -141,7 +141,7 @@ class GradientHistory:
         snaps = []  # stored only once every row is measured: a failed record changes nothing
         value_snap = self._value_snap
         for (row, p), snap in zip(self._tensors, self._tensor_snap):
-            g = p.grad
+            g: Any = p.grad
             norm = math.nan if g is None else self._grad_norm(g, row)
             grad[row] = norm if g is None or math.isfinite(norm) else math.inf
             data[row] = _norm(p.data)
@@ -151,7 +151,7 @@ class GradientHistory:
             snaps.append(np.array(now, copy=True))
         if self._values:
             n = len(self._values)
-            grads = [v.grad for v in self._values]  # 0.0 unless set to None by hand
+            grads: list[Any] = [v.grad for v in self._values]  # 0.0 unless set to None by hand
             missing = np.fromiter((x is None for x in grads), bool, n)
             g = np.fromiter((0.0 if x is None else float(numbers_of(x)) for x in grads),
                             np.float64, n)

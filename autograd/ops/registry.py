@@ -41,7 +41,7 @@ class Operand:
 def values(x: Any) -> Any:
     """The array (or float) of a node, or ``x`` itself: for a rule that reads data as a
     constant (a mask, tie weights, a row maximum), also when run on graph nodes."""
-    return x.data if isinstance(x, Operand) else x  # type: ignore[attr-defined]  # nodes have .data
+    return x._data if isinstance(x, Operand) else x  # type: ignore[attr-defined]  # nodes have .data
 
 
 def _per_input(rules: tuple[Rule, ...]) -> Rule:

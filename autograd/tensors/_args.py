@@ -105,7 +105,7 @@ def _index(index: Any, shape: tuple[int, ...] | None = None) -> tuple[Any, ...]:
     items: list[Any] = []
     for i in index if isinstance(index, tuple) else (index,):
         if isinstance(i, Tensor):
-            i = i.data
+            i = i._data
         elif isinstance(i, (list, bool, np.bool_)):
             i = np.asarray(i)
         if isinstance(i, np.ndarray) and i.dtype != bool and i.dtype.kind not in "iu":
@@ -183,7 +183,7 @@ def _dtype(dtype: Any, name: str) -> np.dtype:
     """Return the numpy dtype for a numpy dtype, a Python type (float: float64, int: int64,
     bool) or a name ("float32"); only bool, integer and floating point dtypes."""
     if isinstance(dtype, Tensor):
-        return dtype.data.dtype
+        return dtype._data.dtype
     try:
         dt = np.dtype(dtype)
     except TypeError:

@@ -46,10 +46,10 @@ class DtypeError(TypeError, RuntimeError):
 
 def _array(data: Any, dtype: Any, what: str, copy: bool = True) -> np.ndarray:
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     elif isinstance(data, Node):
         raise TypeError(f"{what}: cannot make a Tensor of a {type(data).__name__}; "
-                        "Value and Tensor graphs do not mix (use v.data for its float)")
+                        "Value and Tensor graphs do not mix (use v._data for its float)")
     try:
         arr = np.array(data, dtype=dtype, copy=copy) if copy else np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as e:
@@ -67,17 +67,17 @@ def _const(x: Any, like: Tensor) -> Tensor:
     dtype of its category: float64 for a float (numpy's default float; torch's is float32,
     so ``0.7 ** int32_t`` is float64 here), int64 for an int with a bool tensor."""
     if type(x) in (int, float, bool):
-        key = (x, type(x), like.data.dtype)
+        key = (x, type(x), like._data.dtype)
         if x:  # shared (0.0 == -0.0 as keys: zeros are made per use, for their sign)
             shared = CONSTANTS.get(key)
             if shared is not None:
                 return shared
-        if _CATEGORY[like.data.dtype.kind] >= _SCALAR_CATEGORY[type(x)]:
+        if _CATEGORY[like._data.dtype.kind] >= _SCALAR_CATEGORY[type(x)]:
             try:
-                arr = np.asarray(x, dtype=like.data.dtype)
+                arr = np.asarray(x, dtype=like._data.dtype)
             except OverflowError:
                 raise OverflowError(f"Tensor operand: the Python int {x} does not fit the "
-                                    f"tensor's dtype {like.data.dtype}; cast first (t.long(), "
+                                    f"tensor's dtype {like._data.dtype}; cast first (t.long(), "
                                     "t.double())") from None
         else:
             arr = np.asarray(x, dtype=np.float64 if type(x) is float else np.int64)
@@ -106,8 +106,8 @@ def _result(op: Op | None, data: Any, parents: Sequence[Tensor], attrs: dict[str
     ``op`` on ``parents``: the one place that sets a Tensor's slots. It records ``op`` when
     grad mode is on and an input needs a gradient."""
     t = Tensor.__new__(Tensor) if into is None else into
-    t.data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives scalars for 0-d
-    t.grad, t.label, t._ct, t._epoch = None, label, None, versions._clock
+    t._data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives scalars for 0-d
+    t._grad, t.label, t._ct, t._epoch = None, label, None, versions._clock
     if op is not None and (mode := _grad_enabled.get()):
         for p in parents:
             if p.requires_grad:  # an interior node: its .grad only after retain_grad()
@@ -124,7 +124,7 @@ def _saving(op: Op, ts: Sequence[Tensor], attrs: dict[str, Any]) -> Tensor:
     """Apply an op that saves: its numpy forward hands what backward reuses to the node,
     only when a node is recorded."""
     record = _grad_enabled.get() and any(t.requires_grad for t in ts)
-    out, saved = op.saving(NumpyOps, *[t.data for t in ts], save=bool(record), **attrs)  # type: ignore[misc]
+    out, saved = op.saving(NumpyOps, *[t._data for t in ts], save=bool(record), **attrs)  # type: ignore[misc]
     t = _result(op, out, ts, attrs or NOATTRS)
     if t.op is not None:
         t.saved = saved
@@ -152,11 +152,11 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
         a = _const(a, b)
     if not isinstance(b, Tensor):
         b = _const(b, a)
-    ad, bd = a.data, b.data
+    ad, bd = a._data, b._data
     if ad.shape != bd.shape and not (bd.ndim == 0 and not b.requires_grad) and not (
             ad.ndim == 0 and not a.requires_grad):
         (a, b), _ = _broadcast(op, [a, b], NOATTRS)  # a constant scalar needs no node
-        ad, bd = a.data, b.data
+        ad, bd = a._data, b._data
     try:
         out = op.forward(NumpyOps, ad, bd)
     except (TypeError, ValueError) as e:  # numpy's own message, prefixed and explained
@@ -176,7 +176,7 @@ def _dtype_error(name: str, x: np.ndarray, y: np.ndarray, e: Exception) -> Excep
                       f"(shapes {x.shape} and {y.shape}): {e}")
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 def _tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(_array(x, None, "Tensor operand", copy=False))

@@ -10,6 +10,7 @@ predicates, logical and bitwise ops, the activations, and their torch-style func
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +60,7 @@ class ElementwiseMixin(UnaryMath):
     def __matmul__(self: Tensor, other: ArrayLike) -> Tensor: return matmul(self, other)
     def __rmatmul__(self: Tensor, other: ArrayLike) -> Tensor: return matmul(other, self)
     def __neg__(self: Tensor) -> Tensor:
-        if self.data.dtype.kind == "b":
+        if self._data.dtype.kind == "b":
             raise DtypeError("neg: negation, the - operator, of a bool tensor is not supported "
                              "(as in torch); for logical not use t == False, or cast first (t.long())")
         return self._unary("neg")
@@ -71,7 +72,7 @@ class ElementwiseMixin(UnaryMath):
         """``x ** c`` with a Python number ``c``, else elementwise ``x ** y`` in both. An
         integer tensor to a negative integer power is an error (as in torch)."""
         if type(other) in (int, float):
-            if type(other) is int and other < 0 and self.data.dtype.kind in "biu":
+            if type(other) is int and other < 0 and self._data.dtype.kind in "biu":
                 raise DtypeError(f"pow: integers to negative integer powers are not allowed "
                                  f"(a {self.dtype} tensor ** {other}, as in torch); cast to "
                                  "float first (t.double() ** c) or use a float exponent")
@@ -103,11 +104,11 @@ class ElementwiseMixin(UnaryMath):
             if b is not None and not isinstance(b, (int, float, np.integer, np.floating)):
                 raise TypeError(f"clamp: min and max must be numbers or tensors, got "
                                 f"{type(b).__name__}")
-        if self.data.dtype.kind != "f":  # no gradient: compute on the data, torch's dtype
-            lo, hi = (_const(b, self).data for b in (min if min is not None else max,
+        if self._data.dtype.kind != "f":  # no gradient: compute on the data, torch's dtype
+            lo, hi = (_const(b, self)._data for b in (min if min is not None else max,
                                                       max if max is not None else min))
-            dt = np.result_type(self.data.dtype, lo.dtype, hi.dtype)
-            data = self.data.astype(dt)
+            dt = np.result_type(self._data.dtype, lo.dtype, hi.dtype)
+            data = self._data.astype(dt)
             if min is not None:
                 data = np.maximum(data, lo.astype(dt))
             if max is not None:
@@ -131,20 +132,37 @@ class ElementwiseMixin(UnaryMath):
                             "clamp(min=...) to bound from below only")
         return self.clamp(max=max)
 
-    # comparisons give plain boolean arrays: usable as constant masks, never differentiated
-    def __lt__(self: Tensor, other: ArrayLike) -> np.ndarray: return self.data < _raw(other)
-    def __le__(self: Tensor, other: ArrayLike) -> np.ndarray: return self.data <= _raw(other)
-    def __gt__(self: Tensor, other: ArrayLike) -> np.ndarray: return self.data > _raw(other)
-    def __ge__(self: Tensor, other: ArrayLike) -> np.ndarray: return self.data >= _raw(other)
-    def __eq__(self: Tensor, other: object) -> np.ndarray: return self.data == _raw(other)  # type: ignore[override]
-    def __ne__(self: Tensor, other: object) -> np.ndarray: return self.data != _raw(other)  # type: ignore[override]
+    # comparisons give bool Tensors (torch's): constant masks, never differentiated
+    def _compare(self: Tensor, other: Any, fn: Any) -> Any:
+        if not isinstance(other, (Tensor, np.ndarray, np.generic, numbers.Number, list, tuple)):
+            return NotImplemented  # as torch: t == None is False; pytest.approx(x) == t works
+        return _result(None, np.asarray(fn(self._data, _raw(other))), (), NOATTRS)
+
+    def __lt__(self: Tensor, other: ArrayLike) -> Tensor: return self._compare(other, np.less)
+    def __le__(self: Tensor, other: ArrayLike) -> Tensor: return self._compare(other, np.less_equal)
+    def __gt__(self: Tensor, other: ArrayLike) -> Tensor: return self._compare(other, np.greater)
+    def __ge__(self: Tensor, other: ArrayLike) -> Tensor: return self._compare(other, np.greater_equal)
+    def __eq__(self: Tensor, other: object) -> Tensor: return self._compare(other, np.equal)  # type: ignore[override]
+    def __ne__(self: Tensor, other: object) -> Tensor: return self._compare(other, np.not_equal)  # type: ignore[override]
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__  # torch's methods
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    def equal(self: Tensor, other: ArrayLike) -> bool:
+        """Return True when ``other`` has this shape and these values (``torch.equal``)."""
+        o = np.asarray(_raw(other))
+        return bool(o.shape == self.shape and np.array_equal(self._data, o))
+
+    def allclose(self: Tensor, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:
+        """Return whether every element is close to ``other`` (``isclose`` everywhere)."""
+        return bool(np.allclose(self._data, _raw(other), rtol, atol, equal_nan))
 
     # ------------------------------------------------------------ elementwise
     def _unary(self: Tensor, name: str, **attrs: Any) -> Tensor:
         op = OPS[name]
         if op.saves:
             return _saving(op, [self], attrs)
-        return _result(op, op.forward(NumpyOps, self.data, **attrs), (self,), attrs or NOATTRS)
+        return _result(op, op.forward(NumpyOps, self._data, **attrs), (self,), attrs or NOATTRS)
 
     def abs(self: Tensor) -> Tensor:
         """Return ``|x|`` elementwise (gradient 0 at 0, as torch)."""
@@ -168,7 +186,7 @@ class ElementwiseMixin(UnaryMath):
 
     def reciprocal(self: Tensor) -> Tensor:
         """Return ``1 / x`` (integer data gives float64)."""
-        return 1.0 / self if self.dtype.kind == "f" else Tensor(1.0 / self.data)
+        return 1.0 / self if self.dtype.kind == "f" else Tensor(1.0 / self._data)
 
     def square(self: Tensor) -> Tensor:
         """Return ``x * x`` (integer data stays integer, as torch)."""
@@ -180,10 +198,10 @@ class ElementwiseMixin(UnaryMath):
 
     def _piecewise_constant(self: Tensor, name: str) -> Tensor:
         if self.dtype.kind in "iu":  # integers are their own floor, ceil, round, trunc
-            return _result(None, self.data.copy(), (), NOATTRS)
+            return _result(None, self._data.copy(), (), NOATTRS)
         if self.dtype.kind == "b":
             raise TypeError(f"{name}: not defined for bool tensors (as in torch); cast first, "
-                            "e.g. Tensor(x.data, dtype=float)")
+                            "e.g. Tensor(x._data, dtype=float)")
         return self._unary(name)
 
     def floor(self: Tensor) -> Tensor:
@@ -217,7 +235,7 @@ class ElementwiseMixin(UnaryMath):
         """Return -1, 0 or 1 by the sign of x (gradient 0; integer stays integer). NaN gives 0,
         as torch.sign (numpy's sign gives NaN)."""
         if self.dtype.kind != "f":  # bool stays bool, as torch
-            return _result(None, self.data.copy() if self.dtype == bool else np.sign(self.data),
+            return _result(None, self._data.copy() if self.dtype == bool else np.sign(self._data),
                            (), NOATTRS)
         return self._unary("sign")
 
@@ -238,7 +256,7 @@ class ElementwiseMixin(UnaryMath):
         shift by ``max(x, other)`` is a constant, so every derivative is exact)."""
         o = other if isinstance(other, Tensor) else _const(other, self)
         _same_broadcast("logaddexp", self, o)
-        m = np.maximum(self.data, o.data)
+        m = np.maximum(self._data, o._data)
         m = np.where(np.isfinite(m), m, 0)  # both -inf, or an inf: no inf - inf
         with np.errstate(divide="ignore"):  # log(0) = -inf where both are -inf, as torch
             return ((self - m).exp() + (o - m).exp()).log() + m
@@ -250,7 +268,7 @@ class ElementwiseMixin(UnaryMath):
         w = weight if isinstance(weight, Tensor) else _const(weight, self)
         _same_broadcast("lerp", self, e, w)
         d = e - self
-        low = np.abs(w.data) < 0.5
+        low = np.abs(w._data) < 0.5
         if low.ndim == 0:
             return self + w * d if low else e - d * (1 - w)
         return where(low, self + w * d, e - d * (1 - w))
@@ -298,8 +316,8 @@ class ElementwiseMixin(UnaryMath):
                              f"{rounding_mode!r}")
         o = np.asarray(_raw(other))
         if self.dtype.kind in "biu" and o.dtype.kind in "biu":  # exact integer division
-            q = self._division("floor_divide", other).data
-            return Tensor(q + ((q * o != self.data) & ((self.data < 0) != (o < 0))))
+            q = self._division("floor_divide", other)._data
+            return Tensor(q + ((q * o != self._data) & ((self._data < 0) != (o < 0))))
         return self._division("trunc_divide", other)
 
     divide = true_divide = div
@@ -308,7 +326,7 @@ class ElementwiseMixin(UnaryMath):
     # dtype for bitwise), as torch
     def _data_op(self: Tensor, name: str, fn: Any, *others: Any) -> Tensor:
         try:
-            return _result(None, np.asarray(fn(self.data, *map(_raw, others))), (), NOATTRS)
+            return _result(None, np.asarray(fn(self._data, *map(_raw, others))), (), NOATTRS)
         except ValueError as e:
             raise ValueError(f"{name}: {e} (shapes {self.shape}, "
                              f"{', '.join(str(np.shape(_raw(o))) for o in others)})") from None
@@ -420,7 +438,7 @@ class ElementwiseMixin(UnaryMath):
             return self * 0.5 * (1 + (self * 0.7071067811865476).erf())
         if approximate == "tanh":  # x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2: one node
             if self.dtype.kind != "f":
-                return Tensor(self.data, dtype=np.float64).gelu("tanh")
+                return Tensor(self._data, dtype=np.float64).gelu("tanh")
             return self._unary("gelu_tanh")
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
@@ -451,31 +469,31 @@ class ElementwiseMixin(UnaryMath):
 
     def elu(self: Tensor, alpha: float = 1.0) -> Tensor:
         """Return ``x`` for x > 0, else ``alpha (exp(x) - 1)``; elu'(0) = alpha, as torch."""
-        return where(self.data > 0, self, self._positive_part(alpha))
+        return where(self._data > 0, self, self._positive_part(alpha))
 
     def celu(self: Tensor, alpha: float = 1.0) -> Tensor:
         """Return ``x`` for x > 0, else ``alpha (exp(x / alpha) - 1)``; celu'(0) = 1."""
         if alpha == 0:
             raise ValueError("celu: alpha must not be 0 (it divides the input)")
-        return where(self.data > 0, self, self._positive_part(alpha, alpha))
+        return where(self._data > 0, self, self._positive_part(alpha, alpha))
 
     def selu(self: Tensor) -> Tensor:
         """Return ``scale * elu(x, alpha)`` with torch's constants; selu'(0) = scale alpha."""
         alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-        return where(self.data > 0, self * scale, self._positive_part(alpha * scale))
+        return where(self._data > 0, self * scale, self._positive_part(alpha * scale))
 
     def leaky_relu(self: Tensor, negative_slope: float = 0.01) -> Tensor:
         """Return ``x`` for x > 0, else ``negative_slope * x``; the slope at 0 is
         ``negative_slope``, as torch."""
-        return where(self.data > 0, self, self * negative_slope)
+        return where(self._data > 0, self, self * negative_slope)
 
     def hardtanh(self: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
         """Return x clipped to ``[min_val, max_val]``; gradient 1 strictly inside, 0 at the
         bounds (torch's hardtanh; ``clip`` gives 1 there)."""
         if min_val > max_val:
             raise ValueError(f"hardtanh: min_val {min_val} is larger than max_val {max_val}")
-        inside = (self.data > min_val) & (self.data < max_val)
-        return where(inside, self, np.clip(self.data, min_val, max_val))
+        inside = (self._data > min_val) & (self._data < max_val)
+        return where(inside, self, np.clip(self._data, min_val, max_val))
 
     def relu6(self: Tensor) -> Tensor:
         """Return ``min(max(x, 0), 6)``; gradient 0 at 0 and at 6, as torch."""
@@ -483,13 +501,13 @@ class ElementwiseMixin(UnaryMath):
 
     def hardsigmoid(self: Tensor) -> Tensor:
         """Return ``relu6(x + 3) / 6``; gradient 1/6 strictly inside (-3, 3), else 0."""
-        inside = (self.data > -3) & (self.data < 3)
-        return where(inside, (self + 3) / 6, np.clip(self.data, -3, 3) / 6 + 0.5)
+        inside = (self._data > -3) & (self._data < 3)
+        return where(inside, (self + 3) / 6, np.clip(self._data, -3, 3) / 6 + 0.5)
 
     def hardswish(self: Tensor) -> Tensor:
         """Return ``x * relu6(x + 3) / 6``; torch's gradient: 0 for x <= -3,
         ``x / 3 + 1/2`` for -3 < x < 3, 1 for x >= 3."""
-        x = self.data
+        x = self._data
         return where(x <= -3, x * 0.0, where(x < 3, self * (self + 3) / 6, self))
 
 _BITWISE = {"bitwise_not": np.invert, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,

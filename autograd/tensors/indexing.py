@@ -117,7 +117,7 @@ class IndexingMixin:
                              f"'amax', 'amin', got {reduce!r}")
         touched, keep = _touched(self.shape, a, idx), bool(include_self)
         if self.dtype.kind != "f":  # nothing to differentiate: numpy's ufunc.at
-            return Tensor(_scatter_reduce_data(self.data, src_t.data, a, idx, reduce, keep))
+            return Tensor(_scatter_reduce_data(self._data, src_t._data, a, idx, reduce, keep))
         if reduce in ("sum", "mean"):
             out = Tensor._apply(OPS["scatter_add"], self if keep else _fill(self, touched, 0),
                                 src_t, axis=a, index=idx)
@@ -525,7 +525,7 @@ def _fill(t: Tensor, mask: np.ndarray, value: Any) -> Tensor:
     ``t``'s dtype (torch's rule). Gradient 0 where filled."""
     v = value if isinstance(value, Tensor) else Tensor(np.asarray(value, dtype=t.dtype))
     if v.dtype != t.dtype and not v.requires_grad:
-        v = Tensor(v.data.astype(t.dtype))
+        v = Tensor(v._data.astype(t.dtype))
     return Tensor._apply(OPS["where"], v, t, condition=mask)
 
 

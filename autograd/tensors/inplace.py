@@ -42,7 +42,7 @@ class InPlaceMixin:
     @property
     def _version(self: Tensor) -> int:
         """How many in-place operations have modified this tensor's buffer (views share it)."""
-        return len(_modifications(self.data))
+        return len(_modifications(self._data))
 
     def add_(self: Tensor, other: ArrayLike, *, alpha: float = 1) -> Tensor:
         """``self += alpha * other`` in place; return self."""
@@ -150,7 +150,7 @@ def _put(t: Tensor, index: Any, value: Any) -> Tensor:
     place, t)``."""
     idx = _index(index, t.shape)
     try:
-        target = t.data[idx].shape
+        target = t._data[idx].shape
     except IndexError as e:
         raise IndexError(f"__setitem__: {e} (tensor of shape {t.shape})") from None
     v = value if isinstance(value, Tensor) else Tensor(np.asarray(value, dtype=t.dtype))
@@ -183,20 +183,20 @@ def _assign(t: Tensor, index: Any, value: Any) -> None:
     _refuse_inplace(t, "__setitem__")
     idx = _index(index, t.shape)
     try:
-        t.data[idx] = _raw(value)
+        t._data[idx] = _raw(value)
     except IndexError as e:
         raise IndexError(f"__setitem__: {e} (tensor of shape {t.shape})") from None
     except ValueError as e:
         raise ShapeError(f"__setitem__: {e} (tensor of shape {t.shape}, value of shape "
                          f"{np.shape(_raw(value))})") from None
-    _note_modified(t.data, _tick(), False)
+    _note_modified(t._data, _tick(), False)
     _tick()
 
 
 def _alias(t: Tensor) -> Tensor:
     """A new Tensor object standing for ``t``'s current value and node."""
     a = Tensor.__new__(Tensor)
-    a.data, a.grad, a.label, a._ct, a._epoch = t.data, None, t.label, None, t._epoch
+    a._data, a._grad, a.label, a._ct, a._epoch = t._data, None, t.label, None, t._epoch
     a.parents, a.op, a.attrs, a.requires_grad, a._retain = (
         t.parents, t.op, t.attrs, t.requires_grad, False)
     return a
@@ -204,7 +204,7 @@ def _alias(t: Tensor) -> Tensor:
 
 def _refuse_inplace(t: Tensor, name: str) -> None:
     """Raise, before anything changes, for an in-place op torch refuses."""
-    if not t.data.flags.writeable:
+    if not t._data.flags.writeable:
         raise ValueError(f"{name}: this tensor's data (shape {t.shape}) is read-only, e.g. a "
                          "broadcast or expanded view; clone() it first")
     if not _grad_enabled.get():
@@ -215,14 +215,14 @@ def _refuse_inplace(t: Tensor, name: str) -> None:
                            "`with autograd.no_grad():` (as an optimizer step does) or through "
                            "its .data")
     p: Node = t
-    while p.data.base is not None and p.parents and type(p.parents) is tuple:
-        views = [q for q in p.parents if np.may_share_memory(q.data, p.data)]
+    while p._data.base is not None and p.parents and type(p.parents) is tuple:
+        views = [q for q in p.parents if np.may_share_memory(q._data, p._data)]
         if not views:
             break
         p = views[0]
         if p.is_leaf and p.requires_grad:
             raise RuntimeError(f"{name}: this tensor is a view of a leaf tensor that requires "
-                               f"grad (shape {p.data.shape}); an in-place op on it would change "
+                               f"grad (shape {p._data.shape}); an in-place op on it would change "
                                "the leaf inside the graph. clone() the view first, or modify "
                                "under no_grad")
 
@@ -248,12 +248,12 @@ def _mutate(t: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor
     if recorded:
         if r.dtype != t.dtype:
             r = r.to(t.dtype)
-        old.data = t.data.copy()  # the old values, for the rules of the ops that read them
+        old._data = t._data.copy()  # the old values, for the rules of the ops that read them
         # ...yet the ops recorded before still refuse, as in torch (unrecorded: the copy's
         # values never change, so ops made later may use it, as the VJPs of higher order do)
-        _note_modified(old.data, tick, False)
-    np.copyto(t.data, r.data, casting="same_kind")
-    _note_modified(t.data, tick, recorded)
+        _note_modified(old._data, tick, False)
+    np.copyto(t._data, r._data, casting="same_kind")
+    _note_modified(t._data, tick, recorded)
     if recorded:
         t.parents, t.op, t.attrs, t.requires_grad, t._epoch = (
             r.parents, r.op, r.attrs, True, tick)

@@ -82,7 +82,7 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
             raise ShapeError(f"matmul: batch shapes of {x.shape} and {y.shape} cannot be "
                              "broadcast together") from None
         x, y = x.broadcast_to(batch + x.shape[-2:]), y.broadcast_to(batch + y.shape[-2:])
-    return _result(_MATMUL, _MATMUL.forward(NumpyOps, x.data, y.data), (x, y), NOATTRS)
+    return _result(_MATMUL, _MATMUL.forward(NumpyOps, x._data, y._data), (x, y), NOATTRS)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -78,7 +78,7 @@ class ReductionMixin:
     def _finite_max(self: Tensor, axes: tuple[int, ...]) -> np.ndarray:
         # a constant shift that keeps exp() from overflowing; the results below do not
         # depend on it mathematically, so their gradients stay exact
-        m = np.max(self.data, axis=axes, keepdims=True)
+        m = np.max(self._data, axis=axes, keepdims=True)
         return np.where(np.isfinite(m), m, 0)
 
     def logsumexp(self: Tensor, axis: Axis = None, keepdims: bool | None = None, *, dim: Axis = None,
@@ -124,7 +124,7 @@ class ReductionMixin:
         t, a = self._dim_view(name, dim)
         if t.shape[a] == 0:
             raise ValueError(f"{name}: cannot reduce dim {dim} of size 0 (shape {self.shape})")
-        idx = (np.argmax if name == "max" else np.argmin)(t.data, axis=a, keepdims=True)
+        idx = (np.argmax if name == "max" else np.argmin)(t._data, axis=a, keepdims=True)
         return self._pair(t._select(idx, a), idx, a, keepdim)
 
     def _dim_view(self: Tensor, name: str, dim: Any) -> tuple[Tensor, int]:
@@ -191,12 +191,12 @@ class ReductionMixin:
         if a is None:  # torch: the index into the flattened tensor
             if self.size == 0:
                 raise ValueError(f"{name}: an empty tensor (shape {self.shape}) has no {name}")
-            out = np.asarray(fn(self.data.reshape(-1)))
+            out = np.asarray(fn(self._data.reshape(-1)))
             return Tensor(out.reshape((1,) * self.ndim if keep else ()).astype(np.int64))
         t, ax = self._dim_view(name, a)
         if t.shape[ax] == 0:
             raise ValueError(f"{name}: cannot reduce dim {a} of size 0 (shape {self.shape})")
-        out = fn(t.data, axis=ax, keepdims=True)
+        out = fn(t._data, axis=ax, keepdims=True)
         shape = () if self.ndim == 0 else out.shape if keep else self.shape[:ax] + self.shape[ax + 1:]
         return Tensor(out.reshape(shape).astype(np.int64))
 
@@ -212,16 +212,20 @@ class ReductionMixin:
         return self._argextreme("argmin", dim, keepdim, axis, keepdims)
 
     def all(self: Tensor, dim: Axis = None, keepdim: bool | None = None, *, axis: Axis = None,
-            keepdims: bool | None = None) -> Tensor:
+            keepdims: bool | None = None, out: None = None) -> Tensor:
         """Return a bool tensor: are all elements over ``dim`` nonzero (no gradient)."""
+        if out is not None:  # np.all(t) passes out=None; a real out= has no meaning here
+            raise TypeError("all: out= is not supported; use the result")
         axes, keep = _reduction("all", self.ndim, axis, dim, keepdims, keepdim)
-        return Tensor(np.all(self.data, axis=axes, keepdims=keep))
+        return Tensor(np.all(self._data, axis=axes, keepdims=keep))
 
     def any(self: Tensor, dim: Axis = None, keepdim: bool | None = None, *, axis: Axis = None,
-            keepdims: bool | None = None) -> Tensor:
+            keepdims: bool | None = None, out: None = None) -> Tensor:
         """Return a bool tensor: is any element over ``dim`` nonzero (no gradient)."""
+        if out is not None:  # np.any(t) passes out=None; a real out= has no meaning here
+            raise TypeError("any: out= is not supported; use the result")
         axes, keep = _reduction("any", self.ndim, axis, dim, keepdims, keepdim)
-        return Tensor(np.any(self.data, axis=axes, keepdims=keep))
+        return Tensor(np.any(self._data, axis=axes, keepdims=keep))
 
     def prod(self: Tensor, dim: Axis = None, keepdim: bool | None = None, *, dtype: Any = None,
              axis: Axis = None, keepdims: bool | None = None) -> Tensor:
@@ -276,10 +280,10 @@ class ReductionMixin:
             if n == c:  # torch's gradient 2 (x - mean) / 0: the mean's (zero) term left out
                 d = self - self.mean(axes, keepdims=True).detach()
                 return (d * d).sum(axes, keep) * np.inf
-            value = s.data * np.inf
+            value = s._data * np.inf
         # torch clamps only the forward's divisor: its gradient keeps the negative n - c
         q = s / (n - c)
-        return q + Tensor(value - q.data)
+        return q + Tensor(value - q._data)
 
     def std(self: Tensor, dim: Axis = None, unbiased: bool | None = None, keepdim: bool | None = None,
             *, correction: float | None = None, axis: Axis = None, ddof: float | None = None,
@@ -308,7 +312,7 @@ class ReductionMixin:
         if p == -np.inf:
             return self.abs().amin(axes, keep)
         if p == 0:
-            count = np.sum(self.data != 0, axis=axes, keepdims=keep).astype(self.dtype)
+            count = np.sum(self._data != 0, axis=axes, keepdims=keep).astype(self.dtype)
             return (self * 0).sum(axes, keep) + count  # gradient 0
         if not p > 0:
             raise ValueError(f"norm: p = {p} is not supported; use p > 0, 0, inf or -inf")
@@ -324,19 +328,19 @@ class ReductionMixin:
             if self.size == 0:
                 raise ValueError("median: an empty tensor has no median; give a dim")
             flat = self.reshape(-1)
-            nan = np.isnan(flat.data) if flat.dtype.kind == "f" else np.zeros(flat.size, bool)
+            nan = np.isnan(flat._data) if flat.dtype.kind == "f" else np.zeros(flat.size, bool)
             if nan.any():
                 return flat[int(np.argmax(nan))]
-            v = np.sort(flat.data)[(flat.size - 1) // 2]
-            return flat[np.nonzero(flat.data == v)[0]].max()
+            v = np.sort(flat._data)[(flat.size - 1) // 2]
+            return flat[np.nonzero(flat._data == v)[0]].max()
         t, a = self._dim_view("median", dim)
         n = t.shape[a]
         if n == 0:
             raise ValueError(f"median: cannot reduce dim {dim} of size 0 (shape {self.shape})")
-        order = np.argsort(t.data, axis=a, kind="stable")
+        order = np.argsort(t._data, axis=a, kind="stable")
         idx = np.take(order, [(n - 1) // 2], axis=a)
         if t.dtype.kind == "f":  # a NaN slice's median is its (first) NaN
-            nan = np.isnan(t.data)
+            nan = np.isnan(t._data)
             idx = np.where(nan.any(axis=a, keepdims=True), np.argmax(nan, axis=a, keepdims=True),
                            idx)
         return self._pair(t._select(idx, a), idx, a, keepdim)

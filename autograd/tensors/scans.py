@@ -57,7 +57,7 @@ class ScanMixin:
 
     def _cumextreme(self: Tensor, name: str, dim: Any, axis: Any) -> ValuesIndices:
         t, a = self._dim_view(name, _spelled(name, "axis", axis, "dim", dim, None))
-        x = t.data
+        x = t._data
         ufunc = np.maximum if name == "cummax" else np.minimum  # NaN propagates, as torch
         run = ufunc.accumulate(x, axis=a) if x.size else x
         hit = x == run
@@ -79,7 +79,7 @@ class ScanMixin:
 
     def _order(self: Tensor, name: str, dim: Any, descending: bool) -> tuple[Tensor, int, np.ndarray]:
         t, a = self._dim_view(name, dim)
-        x = t.data
+        x = t._data
         if not descending:
             return t, a, np.argsort(x, axis=a, kind="stable")  # NaN last, as torch
         # descending and stable: sort the reversed axis ascending and reverse the result;

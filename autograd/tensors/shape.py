@@ -10,7 +10,7 @@ torch-style functions (``concatenate``/``cat``, ``stack``, ``reshape``, ``flatte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,13 +30,38 @@ class ShapeMixin:
     # ------------------------------------------------------------ shape
     def reshape(self: Tensor, *shape: int | Sequence[int]) -> Tensor:
         """Return the same elements in a new shape (one entry may be -1)."""
-        shape = _resolve_shape(_shape_args(shape), self.data.size, self.shape)
+        shape = _resolve_shape(_shape_args(shape), self._data.size, self.shape)
         return self if shape == self.shape else self._unary("reshape", shape=shape)
 
     def view(self: Tensor, *shape: int | Sequence[int]) -> Tensor:
         """Return ``reshape(*shape)``. There are no views or strides here: the result is a
         new tensor in the graph (its data may share memory, but never write through it)."""
         return self.reshape(*shape)
+
+    def view_as(self: Tensor, other: Tensor) -> Tensor:
+        """Return ``reshape(other.shape)``."""
+        return self.reshape(other.shape)
+
+    def ravel(self: Tensor) -> Tensor:
+        """Return the elements as a 1-D tensor (numpy's and torch's ``ravel``)."""
+        return self.reshape(-1)
+
+    def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
+        """Return self: there are no strides here, every tensor is contiguous (torch's
+        ``contiguous()`` returns self when it already is)."""
+        return self
+
+    def is_contiguous(self: Tensor, memory_format: Any = None) -> bool:
+        """Return True: there are no strided views here."""
+        return True
+
+    def t(self: Tensor) -> Tensor:
+        """Return the transpose of a matrix; a 0-d or 1-D tensor as it is (torch's ``t()``,
+        which refuses more than 2 dimensions)."""
+        if self.ndim > 2:
+            raise ShapeError(f"t: expects a tensor with <= 2 dimensions, got shape {self.shape}; "
+                             "use transpose(dim0, dim1) or mT")
+        return self if self.ndim < 2 else self.transpose(0, 1)
 
     def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Return the tensor with dims ``start_dim`` to ``end_dim`` merged into one (torch's;

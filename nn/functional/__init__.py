@@ -65,7 +65,7 @@ from .resampling import interpolate, pad
 
 # ------------------------------------------------ attention
 # isort: split
-from .attention import scaled_dot_product_attention
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 
 # ------------------------------------------------ normalization
 # isort: split

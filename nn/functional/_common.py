@@ -24,7 +24,7 @@ def _reduce(loss: Tensor, reduction: Reduction) -> Tensor:
 def _tensor_input(x: Any, fn: str, what: str = "input") -> Tensor:
     """Return ``x`` (the input, or a weight or bias: ``what``) as a floating point Tensor
     (array-likes become constants)."""
-    if type(x) is Tensor and x.data.dtype.kind == "f":  # the common case, first
+    if type(x) is Tensor and x._data.dtype.kind == "f":  # the common case, first
         return x
     if _is_values(x):
         raise TypeError(f"{fn}: takes Tensors, got Value data for the {what}; only mse_loss "

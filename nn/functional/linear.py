@@ -27,8 +27,8 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
                          f"cannot be multiplied: the input's last dimension must equal the "
                          f"weight's in_features (its last dimension), and the weight must "
                          f"be (out_features, in_features) or (in_features,)")
-    dt = x.data.dtype
-    if w.data.dtype != dt or (b is not None and b.data.dtype != dt):
+    dt = x._data.dtype
+    if w._data.dtype != dt or (b is not None and b._data.dtype != dt):
         dtypes = [t.dtype for t in (x, w, b) if t is not None]
         raise DtypeError(f"linear: input, weight and bias must have one dtype (as in torch, "
                          f"nothing is promoted), got {', '.join(map(str, dtypes))}; cast with "
@@ -40,5 +40,5 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
         return Tensor._apply(_LINEAR, x.reshape(1, -1), w, b).reshape(-1)
     # three Tensors of one dtype, checked: the node directly, without _apply's generic work
     # (a fifth of this function's time at batch 32)
-    return make_node(_LINEAR, _LINEAR.forward(numpy_ops, x.data, w.data, b.data), (x, w, b),
+    return make_node(_LINEAR, _LINEAR.forward(numpy_ops, x._data, w._data, b._data), (x, w, b),
                      NOATTRS)

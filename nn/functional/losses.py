@@ -73,7 +73,7 @@ def hinge_loss(scores: Any, targets: Any, reduction: Reduction = "mean") -> Any:
     y = _target(targets, s, fn)
     _same_shape(s, y, fn, "targets")
     if not y.requires_grad:
-        _check_signs(y.data, fn)
+        _check_signs(y._data, fn)
     return _reduce((1 - y * s).relu(), reduction)
 
 
@@ -92,7 +92,7 @@ def _softplus(x: Tensor) -> Tensor:
     at x = 0 too; spelling it with relu and abs would give relu'(0) + abs'(0) terms of
     0 there instead of sigmoid(0) = 1/2.
     """
-    m = np.maximum(x.data, 0)
+    m = np.maximum(x._data, 0)
     return ((x - m).exp() + np.exp(-m)).log() + m
 
 
@@ -144,7 +144,7 @@ def _in_dtype_of(w: Tensor, x: Tensor, fn: str) -> Tensor:
     if w.requires_grad:
         raise TypeError(f"{fn}: weight requires grad and has dtype {w.dtype}, the input "
                         f"{x.dtype}; cast one of them (e.g. weight.to(input.dtype))")
-    return Tensor(w.data.astype(x.dtype))
+    return Tensor(w._data.astype(x.dtype))
 
 
 def _class_weight(weight: Any, x: Tensor, n_classes: int, fn: str) -> Tensor | None:
@@ -181,7 +181,7 @@ def _per_class(w: Tensor, ndim: int, axis: int) -> Tensor:
 def _class_indices(target: Any, x: Tensor, axis: int, ignore_index: int, fn: str) -> np.ndarray:
     """Return integer class-index targets, checked: the input's shape without the class
     axis, each a class or ``ignore_index``."""
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
     no_class = x.shape[:axis] + x.shape[axis + 1:]
     if t.shape != no_class:
         raise ValueError(f"{fn}: input shape {x.shape} and target shape {t.shape} do not fit: "
@@ -302,7 +302,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     w = _class_weight(weight, x, n_classes, fn)
     if _is_values(target):
         raise TypeError(f"{fn}: target must be an array or a Tensor, not Values")
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
     if t.ndim != x.ndim:
         no_class = x.shape[:axis] + x.shape[axis + 1:]
         if t.shape != no_class:
@@ -340,7 +340,7 @@ def _clamped_log(p: Tensor) -> Tensor:
     and with the derivative of the clamped value: 0 where the clamp holds, 1/p elsewhere
     (never 0 * inf)."""
     with np.errstate(divide="ignore"):
-        live = np.log(p.data) > -100
+        live = np.log(p._data) > -100
     return p.where(live, 1.0).log().where(live, -100.0)
 
 
@@ -385,7 +385,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
     check_no_legacy(size_average, reduce, fn)
     check_reduction(reduction, fn)
     x, y = _pair(input, target, fn)
-    bad = x.data[~((x.data >= 0) & (x.data <= 1))]
+    bad = x._data[~((x._data >= 0) & (x._data <= 1))]
     if bad.size:
         raise ValueError(f"{fn}: input must hold probabilities in [0, 1], got "
                          f"{float(bad.flat[0])!r}; for logits use binary_cross_entropy_with_logits")
@@ -423,7 +423,7 @@ def l1_loss(input: Tensor, target: Any, size_average: Any = None, reduce: Any = 
 def _smooth(d: Tensor, width: float) -> Tensor:
     """``0.5 d^2 / width`` where ``|d| < width``, else ``|d| - 0.5 width``: smooth L1."""
     a = d.abs()
-    return autograd.where(a.data < width, 0.5 * d * d / width, a - 0.5 * width)
+    return autograd.where(a._data < width, 0.5 * d * d / width, a - 0.5 * width)
 
 
 def smooth_l1_loss(input: Tensor, target: Any, size_average: Any = None, reduce: Any = None,
@@ -457,7 +457,7 @@ def huber_loss(input: Tensor, target: Any, reduction: Reduction = "mean", delta:
 
 def _xlogx(t: Tensor) -> Tensor:
     """``t log t`` with 0 at t = 0 (torch's xlogy(t, t)); nan for t < 0, as torch."""
-    zero = t.data == 0
+    zero = t._data == 0
     with np.errstate(invalid="ignore"):
         return (t * t.where(~zero, 1.0).log()).where(~zero, 0.0)
 

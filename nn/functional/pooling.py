@@ -106,7 +106,7 @@ def _max_pool(x: Tensor, k: Ints, s: Ints, d: Ints, pads: Pads, sizes: Ints
               ) -> tuple[Tensor, np.ndarray]:
     """Return max pooling's output and its winners' flat (H*W) indices (N, C, OH, OW)."""
     n, c, h, w = x.shape
-    cols = OPS["im2col"].forward(numpy_ops, x.data, kernel_size=k, stride=s, dilation=d,
+    cols = OPS["im2col"].forward(numpy_ops, x._data, kernel_size=k, stride=s, dilation=d,
                                  padding=pads, fill=-np.inf)  # (N, OH, OW, C, kh, kw)
     rows = np.arange(sizes[0])[:, None] * s[0] - pads[0][0] + np.arange(k[0]) * d[0]  # (OH, kh)
     cols_w = np.arange(sizes[1])[:, None] * s[1] - pads[1][0] + np.arange(k[1]) * d[1]
@@ -115,7 +115,7 @@ def _max_pool(x: Tensor, k: Ints, s: Ints, d: Ints, pads: Pads, sizes: Ints
     taps = k[0] * k[1]
     windows = cols.reshape(n, *sizes, c, taps)
     padded = not inside.all()
-    if np.isnan(x.data).any() or (padded and np.isneginf(x.data).any()):
+    if np.isnan(x._data).any() or (padded and np.isneginf(x._data).any()):
         tap = _winners(windows, inside.reshape(1, *sizes, 1, taps))  # torch's full tie rule
     else:  # the first maximum, in one pass: no NaN, and padding cannot tie a real value
         tap = windows.argmax(axis=-1)  # (N, OH, OW, C)
@@ -292,7 +292,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     (hs, he), (ws, we) = _bins(h, oh), _bins(w, ow)
     for i in range(oh):  # bins differ in size: a loop over output cells, in numpy only
         for j in range(ow):
-            block = x.data[:, :, hs[i]:he[i], ws[j]:we[j]]
+            block = x._data[:, :, hs[i]:he[i], ws[j]:we[j]]
             width = we[j] - ws[j]
             taps = (he[i] - hs[i]) * width
             tap = _winners(block.reshape(n, c, taps), np.ones(taps, bool))
@@ -330,7 +330,7 @@ def max_unpool2d(input: Tensor, indices: Any, kernel_size: IntOrPair,
     index the last one wins (torch's CPU loop) and both get its gradient."""
     fn = "max_unpool2d"
     x, unbatched = _spatial(input, fn, 2)
-    idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{fn}: indices must be integers (from max_pool2d(..., "
                         f"return_indices=True)), got dtype {idx.dtype}")

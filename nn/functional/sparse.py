@@ -13,7 +13,7 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """Return the int64 tensor of shape ``(*tensor.shape, num_classes)`` with a 1 at each
     class index and 0 elsewhere (torch's ``F.one_hot``); ``num_classes=-1`` means the
     largest index plus one. Not differentiable (integers)."""
-    t = np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+    t = np.asarray(tensor._data if isinstance(tensor, Tensor) else tensor)
     if t.dtype.kind not in "iu" or t.dtype == bool:
         raise TypeError(f"one_hot: needs a tensor of integer class indices, got dtype {t.dtype}")
     if num_classes == -1:

@@ -102,16 +102,16 @@ class Optimizer:
         """Return the gradient of ``p`` as a float or an ndarray of its dtype (None: skip),
         or raise naming ``where`` when it does not fit the parameter."""
         name = type(self).__name__
-        g = p.grad
+        g: Any = p.grad
         if isinstance(p, Value):
-            g = g.data if isinstance(g, Value) else g
+            g = g._data if isinstance(g, Value) else g
             if not is_real(g):
                 raise TypeError(f"{name}.step: the gradient of {where} is {type(g).__name__} "
                                 f"{g!r:.40}, not a number; nothing was updated")
             return float(g)
         if g is None:
             return None
-        g = g.data if isinstance(g, Tensor) else g
+        g = g._data if isinstance(g, Tensor) else g
         arr = np.asarray(g)
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{name}.step: the gradient of {where} has dtype {arr.dtype}; "
@@ -119,7 +119,7 @@ class Optimizer:
         if arr.shape != p.shape:
             raise ValueError(f"{name}.step: the gradient of {where} has shape {arr.shape}, but "
                              f"the parameter has shape {p.shape}; nothing was updated")
-        if not p.data.flags.writeable:
+        if not p._data.flags.writeable:
             raise ValueError(f"{name}.step: the data of {where} is read-only; nothing was updated")
         return arr.astype(p.dtype, copy=False)
 
@@ -161,16 +161,16 @@ class Optimizer:
                     a = a.base if a.base is not None and id(a.base) in flat else a
                     if id(a) not in arrays:
                         arrays[id(a)] = (a, a.copy())
-            saved.append((p, p.data.copy() if isinstance(p, Tensor) else p.data))
+            saved.append((p, p._data.copy() if isinstance(p, Tensor) else p._data))
 
         def undo() -> None:
             for a, old in arrays.values():
                 np.copyto(a, old)
             for p, data in reversed(saved):  # reversed: overlapping params end old
                 if isinstance(p, Tensor):
-                    np.copyto(p.data, data)
+                    np.copyto(p._data, data)
                 else:
-                    p.data = data
+                    p._data = data
             self.state.clear()
             self.state.update(mapping)
 
@@ -199,10 +199,10 @@ class Optimizer:
                 for p, g in items:
                     state = self.state.get(id(p), {})
                     if isinstance(p, Value):
-                        x, state = self._update(p.data, g, state, group)
-                        p.data = float(x)
+                        x, state = self._update(p._data, g, state, group)
+                        p._data = float(x)
                     else:
-                        state = self._update_(p.data, g, state, group)
+                        state = self._update_(p._data, g, state, group)
                     self.state[id(p)] = state
             # the data changed in place: a graph that saved the old values now refuses, as
             # in torch (an undone step leaves the mark: a refusal, never a wrong gradient)
@@ -415,8 +415,8 @@ class Adam(Optimizer):
         if (type(self)._update_ is not Adam._update_ or group["amsgrad"] or len(params) < 2
                 or len(items) != len(params)):
             return False
-        dtype = params[0].data.dtype if isinstance(params[0], Tensor) else None
-        if not all(isinstance(p, Tensor) and p.data.base is None and p.data.dtype == dtype
+        dtype = params[0]._data.dtype if isinstance(params[0], Tensor) else None
+        if not all(isinstance(p, Tensor) and p._data.base is None and p._data.dtype == dtype
                    for p in params):
             return False
         states = [self.state.get(id(p)) for p in params]
@@ -430,11 +430,11 @@ class Adam(Optimizer):
         step = flat.step + 1
         g = np.concatenate([g.ravel() for _, g in items])
         if wd and not self._decoupled:
-            g = g + wd * np.concatenate([p.data.ravel() for p in params])
+            g = g + wd * np.concatenate([p._data.ravel() for p in params])
         tmp = _adam_step(g, flat.m, flat.v, None, step, group)
         decay = 1 - lr * wd if wd and self._decoupled else None
         for i, p in enumerate(params):  # per parameter in turn, as _update_: decay, step
-            x = p.data
+            x = p._data
             if decay is not None:
                 x *= decay
             x -= tmp[flat.at[i]:flat.at[i + 1]].reshape(x.shape)
@@ -478,11 +478,11 @@ class _Flat:
         self.params = list(params)
         self.at = [0]
         for p in params:
-            self.at.append(self.at[-1] + p.data.size)
+            self.at.append(self.at[-1] + p._data.size)
         self.m, self.v = np.zeros(self.at[-1], dtype), np.zeros(self.at[-1], dtype)
         spans = list(zip(params, self.at, self.at[1:]))
-        self.vm = [self.m[a:b].reshape(p.data.shape) for p, a, b in spans]
-        self.vv = [self.v[a:b].reshape(p.data.shape) for p, a, b in spans]
+        self.vm = [self.m[a:b].reshape(p._data.shape) for p, a, b in spans]
+        self.vv = [self.v[a:b].reshape(p._data.shape) for p, a, b in spans]
         self.step = step
 
     @classmethod
@@ -492,7 +492,7 @@ class _Flat:
         steps = {st.get("step", 0) if st else 0 for st in states}
         if len(steps) != 1:
             return None
-        flat = cls(params, params[0].data.dtype, steps.pop())
+        flat = cls(params, params[0]._data.dtype, steps.pop())
         for st, a, b in zip(states, flat.vm, flat.vv):
             if st and "exp_avg" in st:
                 np.copyto(a, st["exp_avg"])
@@ -579,7 +579,7 @@ class Adagrad(Optimizer):
                                   "maximize": maximize})
         for group in self.param_groups:
             for p in group["params"]:
-                self.state[id(p)] = {"step": 0, "sum": self._initial_sum(p.data)}
+                self.state[id(p)] = {"step": 0, "sum": self._initial_sum(p._data)}
 
     def _initial_sum(self, x: Any) -> Any:
         # torch fills every sum from the constructor's value, not from a group's own

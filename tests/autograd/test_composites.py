@@ -103,7 +103,7 @@ def test_matmul_with_transposed_weight(sx, sw):
     assert gradgradcheck(lambda a, b: a @ b.T, x, w, **FD)
     W = Tensor(w, requires_grad=True)
     (Tensor(x) @ W.T).sum().backward()
-    assert W.grad.shape == w.shape and W.grad.flags.c_contiguous
+    assert W.grad.shape == w.shape and W.grad.numpy().flags.c_contiguous
 
 
 SHAPE_METHODS = {

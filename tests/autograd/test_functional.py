@@ -426,7 +426,7 @@ def test_linear_against_torch(x_shape, bias, w1d):
 
     x, w, b = _linear_case(1, x_shape, 3, bias=bias, w1d=w1d)
     ts = [Tensor(a, requires_grad=True) for a in (x, w, b) if a is not None]
-    tt = [torch.tensor(a, requires_grad=True) for a in (x, w, b) if a is not None]
+    tt = [torch.tensor(np.asarray(a), requires_grad=True) for a in (x, w, b) if a is not None]
     y, ty = F.linear(*ts), torch.nn.functional.linear(*tt)
     assert y.shape == tuple(ty.shape)
     np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-12)

@@ -107,11 +107,11 @@ def test_ndarray_on_the_left_of_matmul():
 
 @pytest.mark.parametrize("fn", [operator.lt, operator.le, operator.gt, operator.ge, operator.eq,
                                 operator.ne])
-def test_comparisons_give_bool_arrays(fn):
+def test_comparisons_give_bool_tensors(fn):
     t = Tensor(np.array([3.0, 1.0, 0.5]), requires_grad=True)
-    for out, expected in [(fn(L, t), fn(L, t.data)), (fn(t, L), fn(t.data, L)),
-                          (fn(t, 1.0), fn(t.data, 1.0))]:
-        assert type(out) is np.ndarray and out.dtype == np.bool_
+    a = t.numpy()
+    for out, expected in [(fn(L, t), fn(L, a)), (fn(t, L), fn(a, L)), (fn(t, 1.0), fn(a, 1.0))]:
+        assert type(out) is Tensor and out.dtype == np.bool_ and not out.requires_grad
         np.testing.assert_array_equal(out, expected)
 
 

@@ -343,7 +343,7 @@ class _Mixed(nn.Module):
 def _state_of(model):
     """Each parameter's and buffer's data object and a copy of its value."""
     return [(name, p, p.data if isinstance(p, nn.module.Value) else p.data.copy(),
-             None if isinstance(p, nn.module.Value) else p.data)
+             None if isinstance(p, nn.module.Value) else p.numpy())
             for name, p in model._named_state()]
 
 
@@ -353,7 +353,7 @@ def _assert_unchanged(model, state):
         if data is None:
             assert p.data == value, name
         else:
-            assert p.data is data and p.data.dtype == value.dtype, name  # the same array
+            assert p.numpy() is data and p.data.dtype == value.dtype, name  # the same array
             assert np.array_equal(p.data, value), name
 
 
@@ -413,7 +413,7 @@ def test_load_state_dict_with_a_signal_at_every_tensor_changes_nothing(monkeypat
 def test_load_state_dict_into_a_read_only_array_changes_nothing():
     model, new = _Mixed(0), _Mixed(1).state_dict()
     before = _state_of(model)
-    model.bn.running_var.data.flags.writeable = False  # late in the order: others are written
+    model.bn.running_var.numpy().flags.writeable = False  # late in the order: others are written
     with pytest.raises(ValueError, match="read-only"):
         model.load_state_dict(new)
     _assert_unchanged(model, before)

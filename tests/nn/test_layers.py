@@ -52,7 +52,7 @@ def test_linear_shapes_and_pytorch_init_bounds():
         assert np.all(np.abs(p.data) <= bound)
     # uniform over the whole range: 1000 draws reach its ends and average near 0 (the
     # mean of 1000 U(-b, b) has std b/sqrt(3000) ~ 0.0037)
-    w = lin.weight.data
+    w = lin.weight.numpy()
     assert w.max() > 0.99 * bound and w.min() < -0.99 * bound
     assert abs(w.mean()) < 0.02
 
@@ -267,7 +267,7 @@ def test_layer_norm_defaults_and_options():
     assert ln.normalized_shape == (4,)
     assert np.array_equal(ln.weight.data, np.ones(4)) and np.array_equal(ln.bias.data, np.zeros(4))
     x = np.array([[1.0, 2.0, 3.0, 6.0]])
-    y = ln(x).data
+    y = ln(x).numpy()
     assert abs(y.mean()) < 1e-15 and y.var() == pytest.approx(3.5 / (3.5 + 1e-5), rel=1e-12)  # var 14/4
     plain = nn.LayerNorm(4, elementwise_affine=False)
     assert plain.parameters() == [] and np.array_equal(plain(x).data, y)
@@ -349,7 +349,7 @@ def test_layers_agree_with_torch_given_the_same_weights():
     r = rng.standard_normal(out.shape)
     (out * r).sum().backward()
 
-    tw = {k: torch.tensor(p.data, requires_grad=True) for k, p in
+    tw = {k: torch.tensor(p.numpy(), requires_grad=True) for k, p in
           [("e", emb.weight), ("g", ln.weight), ("b", ln.bias), ("w", lin.weight), ("c", lin.bias)]}
     h = torch.nn.functional.embedding(torch.from_numpy(idx), tw["e"])
     h = torch.nn.functional.layer_norm(h, (4,), tw["g"], tw["b"], eps=1e-5)

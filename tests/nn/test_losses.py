@@ -518,7 +518,7 @@ def versus_torch(name, args, grads=(0,), tol=TIGHT, **kw):
     torch = pytest.importorskip("torch")
     ours = [Tensor(a, requires_grad=i in grads) if np.asarray(a).dtype.kind == "f" else a
             for i, a in enumerate(args)]
-    theirs = [torch.tensor(a, requires_grad=i in grads) for i, a in enumerate(args)]
+    theirs = [torch.tensor(np.asarray(a), requires_grad=i in grads) for i, a in enumerate(args)]
     tkw = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
     out = getattr(F, name)(*ours, **kw)
     ref = getattr(torch.nn.functional, name)(*theirs, **tkw)

@@ -243,13 +243,14 @@ def test_zero_grad_without_set_to_none_zeroes_in_place():
                                       set_to_none=False)], ids=["Module", "Optimizer"])
 def test_zero_grad_without_set_to_none_after_create_graph(zero):
     # backward(create_graph=True) leaves Tensor gradients (with a graph) in .grad; both
-    # zero_grads replace them by zero arrays of the parameter's shape and dtype
+    # zero_grads replace them by zeros of the parameter's shape and dtype, without a graph
     lin = nn.Linear(2, 2, rng=0, dtype=np.float32)
     (lin(np.ones((1, 2))) ** 2).sum().backward(create_graph=True)
     assert isinstance(lin.weight.grad, Tensor) and np.any(lin.weight.grad.data != 0)
     zero(lin)
     for p in (lin.weight, lin.bias):
-        assert isinstance(p.grad, np.ndarray) and p.grad.dtype == np.float32
+        assert isinstance(p.grad, Tensor) and p.grad.dtype == np.float32
+        assert not p.grad.requires_grad and p.grad.is_leaf
         assert np.array_equal(p.grad, np.zeros(p.shape))
 
 
@@ -307,10 +308,10 @@ def test_state_dict_of_values_is_0d_float64():
 
 def test_load_keeps_each_parameters_dtype_and_buffer():
     m = nn.Linear(3, 2, rng=0, dtype=np.float32)
-    buf = m.weight.data
+    buf = m.weight.numpy()
     state = {"weight": np.full((2, 3), 0.1), "bias": np.arange(2)}  # float64 and int64
     m.load_state_dict(state)
-    assert m.weight.data is buf and m.weight.dtype == np.float32 and m.bias.dtype == np.float32
+    assert m.weight.numpy() is buf and m.weight.dtype == np.float32 and m.bias.dtype == np.float32
     assert np.array_equal(m.weight.data, np.full((2, 3), 0.1, np.float32))
     assert np.array_equal(m.bias.data, np.array([0.0, 1.0], np.float32))
     state["weight"][...] = 5.0  # the module holds a copy

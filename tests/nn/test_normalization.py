@@ -32,8 +32,8 @@ def _torch_module(torch, ours):
                                     dtype=torch.float64)
     if ours.affine:
         with torch.no_grad():
-            t.weight.copy_(torch.from_numpy(ours.weight.data))
-            t.bias.copy_(torch.from_numpy(ours.bias.data))
+            t.weight.copy_(torch.from_numpy(ours.weight.numpy()))
+            t.bias.copy_(torch.from_numpy(ours.bias.numpy()))
     return t
 
 
@@ -123,9 +123,9 @@ def test_batchnorm_running_update_is_outside_the_graph():
 
 def test_batchnorm_buffers_are_updated_in_place():
     bn = nn.BatchNorm2d(2)
-    rm, arr = bn.running_mean, bn.running_mean.data
+    rm, arr = bn.running_mean, bn.running_mean.numpy()
     bn(RNG.standard_normal((2, 2, 3, 3)))
-    assert bn.running_mean is rm and bn.running_mean.data is arr and np.any(arr != 0)
+    assert bn.running_mean is rm and bn.running_mean.numpy() is arr and np.any(arr != 0)
 
 
 def test_batchnorm_state_dict_keys_and_dtypes_match_torch():
@@ -329,7 +329,7 @@ def test_layer_norm_against_torch(dtype, shape, normalized, affine):
     w, b = (rng.standard_normal(ns).astype(dtype) for _ in range(2))
     g = rng.standard_normal(shape).astype(dtype)
     ours = [Tensor(a, requires_grad=True) for a in (x, w, b)]
-    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(np.asarray(a), requires_grad=True) for a in (x, w, b)]
     y = F.layer_norm(ours[0], normalized, *(ours[1:] if affine else (None, None)), eps=1e-3)
     t = torch.nn.functional.layer_norm(theirs[0], ns, *(theirs[1:] if affine else (None, None)),
                                        eps=1e-3)

@@ -148,7 +148,7 @@ def test_bad_arguments_change_nothing():
             call()
     ro = Tensor([1.0], requires_grad=True)
     ro.grad = np.array([5.0])
-    ro.grad.flags.writeable = False
+    ro.grad.numpy().flags.writeable = False
     with pytest.raises(ValueError, match="parameter 3 is read-only"):
         clip_grad_norm_(ours + [ro], 1.0)
     with pytest.raises(ValueError, match="read-only"):
@@ -169,12 +169,12 @@ def test_parameters_to_vector_and_back_match_torch():
     (v * Tensor(np.arange(11.0))).sum().backward()
     np.testing.assert_array_equal(ps[1].grad, np.arange(6.0, 10.0))
     new = rng.standard_normal(11)
-    data = ps[0].data
+    data = ps[0].numpy()
     vector_to_parameters(Tensor(new), ps)
     torch.nn.utils.vector_to_parameters(torch.tensor(new), qs)
     for p, q in zip(ps, qs):
         np.testing.assert_array_equal(p.data, q.detach().numpy())
-    assert ps[0].data is data  # written in place
+    assert ps[0].numpy() is data  # written in place
 
 
 def test_vector_to_parameters_errors_change_nothing():

@@ -33,7 +33,7 @@ def versus_torch(arrays, tol=TIGHT, **kw):
     """Compare the output and the gradients of q, k, v (for a random cotangent) with torch."""
     torch = pytest.importorskip("torch")
     ours = [Tensor(a, requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(np.asarray(a), requires_grad=True) for a in arrays]
     tkw = dict(kw)
     if isinstance(tkw.get("attn_mask"), np.ndarray):
         tkw["attn_mask"] = torch.tensor(tkw["attn_mask"])

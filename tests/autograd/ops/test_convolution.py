@@ -39,7 +39,7 @@ def _agrees_with_torch(ours, theirs, arrays, dtype=np.float64, **kwargs):
     gradient of every array under a random cotangent; the dtypes must be kept."""
     torch = pytest.importorskip("torch")
     xs = [None if a is None else Tensor(a, requires_grad=True) for a in arrays]
-    ts = [None if a is None else torch.tensor(a, requires_grad=True) for a in arrays]
+    ts = [None if a is None else torch.tensor(np.asarray(a), requires_grad=True) for a in arrays]
     y, ref = ours(*xs, **kwargs), theirs(*ts, **kwargs)
     assert y.shape == tuple(ref.shape)
     assert y.dtype == dtype
