@@ -34,7 +34,9 @@ from .creation import (
 )
 from .debugging import AnomalyError, RemovableHandle
 from .devices import device
+from .function import Function, FunctionCtx, once_differentiable
 from .functional import grad, hessian, jacobian, value_and_grad, vjp
+from .grad_fn import AccumulateGrad, GradFn
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node, backprop, gc_paused, walk
 from .modes import (

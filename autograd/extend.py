@@ -18,10 +18,13 @@ from ._atomic import all_or_nothing
 from .backends import NumpyOps as _NumpyOps
 from .debugging import _WeakByIdentity
 from .devices import check_device, is_device
+from .grad_fn import torch_name
 from .graph import NOATTRS as _NOATTRS
+from .graph import Node, walk
 from .ops import Op
 from .ops.convolution import out_size
 from .random import generator
+from .skeleton import skeletonize as _skeletonize
 from .tensors import Tensor
 from .tensors._node import _result
 from .tensors._node import shared_constant as _shared_tensor
@@ -35,12 +38,14 @@ __all__ = [
     "numpy_ops", "out_size",
     # changing state: all or nothing, and in-place writes the version check must see
     "all_or_nothing", "mark_modified",
+    # what backward does after its pass, for a torch-style API built on backprop(inputs=)
+    "accumulate_grad", "release_graph",
     # random numbers: the one rule for an ``rng=`` argument
     "generator",
     # devices: the one rule for a ``device=`` argument (only the CPU)
     "check_device", "is_device",
     # reading a graph as the engine keeps it, for drawings
-    "WeakIdentityMap", "is_shared_constant",
+    "WeakIdentityMap", "is_shared_constant", "torch_name",
 ]
 
 NOATTRS: dict[str, Any] = _NOATTRS
@@ -79,3 +84,47 @@ def is_shared_constant(node: Any) -> bool:
     Python number and shares between its uses (``y * 1.0001`` in a loop reads one node):
     a drawing shows one leaf per use instead."""
     return _shared_value(node) or _shared_tensor(node)
+
+
+def accumulate_grad(nodes: Sequence[Node], grads: Sequence[Any]) -> None:
+    """Add each gradient of ``grads`` (an array, a node under create_graph, or None for
+    none) into the ``.grad`` of its node of ``nodes``, as ``backward()`` deposits into a
+    leaf's (a node given twice gets its gradient once): all or nothing.
+
+    For torch's ``backward(inputs=...)``: ``backprop(..., inputs=nodes)`` computes the
+    gradients, and this stores them."""
+    pairs: dict[int, tuple[Node, Any]] = {}
+    for n, g in zip(nodes, grads):
+        if g is not None and id(n) not in pairs:
+            pairs[id(n)] = (n, g)
+    if not pairs:
+        return
+    chosen = [n for n, _ in pairs.values()]
+    old = [n.grad for n in chosen]
+
+    def undo() -> None:
+        for n, g in zip(chosen, old):
+            n.grad, n._ct = g, None
+
+    with all_or_nothing(undo):
+        for n, g in pairs.values():
+            n._ct = g
+        type(chosen[0])._deposit(chosen, ())
+
+
+def release_graph(roots: Sequence[Node]) -> None:
+    """Free the graph behind ``roots`` as a ``backward()`` without ``retain_graph`` does
+    (a Tensor graph: its data goes, a skeleton stays for drawing, and a later backward
+    through it is refused); a Value graph is kept, as Value's backward keeps it. All or
+    nothing."""
+    if not roots or not type(roots[0])._frees_graph:
+        return
+    freed = [n for n in walk(*roots) if n.parents]
+    parents = [n.parents for n in freed]
+
+    def undo() -> None:
+        for n, ps in zip(freed, parents):
+            n.parents = ps
+
+    with all_or_nothing(undo):
+        _skeletonize(freed)

@@ -25,6 +25,7 @@ import numpy as np
 from ._atomic import all_or_nothing
 from .backends import GraphOps
 from .debugging import RemovableHandle, _Hooks, check_cotangent, hooks
+from .grad_fn import GradFn, grad_fn
 from .modes import _anomaly, enable_grad
 from .ops import Op, Operand
 from .skeleton import _Freed, skeletonize
@@ -171,6 +172,13 @@ class Node(Operand):
     def is_leaf(self) -> bool:
         """Return True for a node no recorded op produced."""
         return self.op is None
+
+    @property
+    def grad_fn(self) -> GradFn | None:
+        """Return torch's ``grad_fn``: None for a leaf, else the backward of the op that made
+        this node, named as torch names it (``MulBackward0``), with ``next_functions``
+        (see ``autograd.grad_fn``); made on each access, equal for the same node."""
+        return grad_fn(self)
 
     @property
     def graph_freed(self) -> bool:

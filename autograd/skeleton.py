@@ -78,12 +78,26 @@ def _light(v: Any) -> Any:
     return v
 
 
+class Releasable:
+    """An attribute that holds what only backward needs (a custom Function's context and
+    the tensors it saved): a freeing backward calls ``release()`` on it, as it frees."""
+
+    __slots__ = ()
+
+    def release(self) -> None:
+        """Drop what only backward needed."""
+
+
 def _light_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
-    """``attrs`` itself unless it holds a large array (attrs are never mutated)."""
+    """``attrs`` itself unless it holds a large array (attrs are never mutated); what is
+    ``Releasable`` in it is released."""
+    heavy = False
     for v in attrs.values():
-        if isinstance(v, (np.ndarray, tuple)) and _light(v) is not v:
-            return {k: _light(v) for k, v in attrs.items()}
-    return attrs
+        if isinstance(v, Releasable):
+            v.release()
+        elif not heavy and isinstance(v, (np.ndarray, tuple)) and _light(v) is not v:
+            heavy = True
+    return {k: _light(v) for k, v in attrs.items()} if heavy else attrs
 
 
 def skeletonize(order: Sequence[Any]) -> None:

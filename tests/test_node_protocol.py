@@ -16,13 +16,15 @@ PACKAGE = Path(autograd.__file__).parent
 # Each module may import only from modules of a lower layer (shared/ARCHITECTURE.md:
 # ops <- backends <- graph <- value/tensor <- functional/gradcheck/testing).
 LAYER = {"ops": 0, "backends": 1, "graph": 2, "value": 3, "tensors": 3, "creation": 4,
-         "functional": 4, "gradcheck": 4, "testing": 5, "__init__": 6,
+         "functional": 4, "gradcheck": 4, "function": 4, "testing": 5, "__init__": 6,
          # the boundary nn and viz import from: it names things of every layer below
          "extend": 5,
          # stand-alone helpers, importing nothing of ours (debugging: only ops' Operand;
          # constants: debugging's weak table)
          "_atomic": 0, "_malloc": 0, "modes": 0, "skeleton": 0, "debugging": 1,
          "constants": 2, "random": 0, "unary": 0, "devices": 0,
+         # torch's grad_fn view of a node (only skeleton's records below it)
+         "grad_fn": 1,
          # the in-place engine state: above graph (its Node type), below tensors
          "versions": 2.5}
 

@@ -101,7 +101,8 @@ class VizDigraph(graphviz.Digraph):
 def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR", fmt: Fmt = "%.4g",
              show_data: bool = True, show_grad: bool = True, budget: int = 300,
              collapse: str = "auto", clusters: bool = True, shade: bool = True,
-             legend: bool = True, title: str | None = None, grads: str = "stored") -> VizDigraph:
+             legend: bool = True, title: str | None = None, grads: str = "stored",
+             op_names: str = "engine") -> VizDigraph:
     """Return a ``graphviz.Digraph`` of the graph that computed ``root`` (Value or Tensor).
 
     ``params``: ``(name, node)`` pairs or a dict (e.g. ``model.named_parameters()``) that
@@ -111,6 +112,7 @@ def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR",
     edge's contribution, computed for the drawing (``.grad`` untouched). ``backward()``
     frees a Tensor graph's data (its structure and the leaves' grads stay drawable): draw
     interior data and ``grads="all"`` before it, or call ``backward(retain_graph=True)``.
+    ``op_names="torch"``: each op drawn as its ``grad_fn`` name (``MulBackward0``).
 
     >>> import autograd as ag, viz
     >>> w = ag.Value(-3.0, label="w")
@@ -123,7 +125,7 @@ def draw_dot(root: autograd.Node, params: Params = None, *, rankdir: str = "LR",
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
     model = build_graph(root, params, fmt=fmt, show_data=show_data, show_grad=show_grad,
-                        budget=budget, collapse=collapse, grads=grads)
+                        budget=budget, collapse=collapse, grads=grads, op_names=op_names)
     return to_digraph(model, rankdir=rankdir, clusters=clusters, shade=shade, legend=legend,
                       title=title)
 

@@ -43,12 +43,13 @@ from typing import Any, SupportsFloat
 import numpy as np
 
 import autograd
-from autograd.extend import WeakIdentityMap, is_shared_constant
+from autograd.extend import WeakIdentityMap, is_shared_constant, torch_name
 
 Fmt = str | Callable[[float], str]
 GroupKey = tuple[Any, ...]  # ("module", path) or ("pattern", first depth, last depth)
 COLLAPSE_MODES = ("auto", "module", "pattern", "none")
 GRAD_MODES = ("stored", "all")  # draw .grad, or every node's d(root)/d(node)
+OP_NAMES = ("engine", "torch")  # an op as the engine names it (mul), or its grad_fn (MulBackward0)
 FREED_TEXT = "freed by backward()"  # the data and grad of a node backward released
 PATTERN_BANDS = 50  # at most this many depth bands when collapsing by pattern
 # micrograd's op symbols for the scalar drawing; other ops show their name
@@ -228,9 +229,10 @@ def op_text(op: str, attrs: Mapping[str, Any], scalar: bool, fmt: Fmt) -> str:
         return "**" + _short(attrs["exponent"], fmt)
     if scalar and op in SYMBOLS:
         return SYMBOLS[op]
-    if not attrs:
+    shown = [(k, v) for k, v in attrs.items() if not k.startswith("_")]  # _: the engine's own
+    if not shown:
         return op
-    return op + " " + ", ".join(f"{k}={_short(v, fmt)}" for k, v in attrs.items())
+    return op + " " + ", ".join(f"{k}={_short(v, fmt)}" for k, v in shown)
 
 
 # ---------------------------------------------------------------- parameters and modules
@@ -299,8 +301,13 @@ def _enclosing(module: str, known: set[str]) -> str | None:
 
 def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g",
                 show_data: bool = True, show_grad: bool = True, budget: int = 300,
-                collapse: str = "auto", grads: str = "stored") -> VizGraph:
+                collapse: str = "auto", grads: str = "stored",
+                op_names: str = "engine") -> VizGraph:
     """Return the drawable graph of everything ``root`` was computed from.
+
+    ``op_names``: "engine" draws each op by its name and attributes (``mul``, ``sum
+    axis=(0,)``); "torch" by the name of its ``grad_fn`` (``MulBackward0``, see
+    ``autograd.grad_fn``), as a torch drawing would.
 
     ``grads``: "stored" draws each node's ``.grad``; "all" draws d(root)/d(node) on every
     node and, on each edge, the cotangent that flowed along it (``viz.node_grads``;
@@ -317,6 +324,8 @@ def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g"
         raise ValueError(f"budget must be a positive number of nodes, got {budget}")
     if grads not in GRAD_MODES:
         raise ValueError(f"grads must be one of {GRAD_MODES}, got {grads!r}")
+    if op_names not in OP_NAMES:
+        raise ValueError(f"op_names must be one of {OP_NAMES}, got {op_names!r}")
     if not isinstance(root, autograd.Node):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
     all_grads: dict[int, Any] | None = None
@@ -338,6 +347,10 @@ def build_graph(root: autograd.Node, params: Params = None, *, fmt: Fmt = "%.4g"
                      modules=list(dict.fromkeys(m for m in module if m is not None)))
     node_id = _add_nodes(graph, order, names, module, group_of, fmt, show_data, show_grad,
                          all_grads)
+    if op_names == "torch":
+        for vn in graph.nodes:
+            if vn.op_text and vn.index >= 0:
+                vn.op_text = torch_name(order[vn.index])
     edge_text = {(i, k): _flow_text(ct, fmt) for i, node in enumerate(order)
                  for k in range(len(parents[i])) if (ct := flows.get((id(node), k))) is not None}
     graph.edges = _edges(parents, node_id, edge_text)
