@@ -40,7 +40,7 @@ class SamplingMixin:
         tensor of probabilities broadcast to this shape); return self."""
         rng = _gen(generator, "bernoulli_")
         if isinstance(p, numbers.Real) and not isinstance(p, (bool, np.bool_)):
-            if not 0 <= p <= 1:
+            if not 0 <= float(p) <= 1:
                 raise ValueError(f"bernoulli_: p must be a probability in [0, 1], got {p!r}")
             probs = np.full(self.shape, float(p))
         else:
@@ -65,6 +65,8 @@ class SamplingMixin:
         if unknown or len(args) > 2:
             raise TypeError(f"random_: takes (to), (from, to) and generator=, got {len(args)} "
                             f"positional arguments and {sorted(kwargs)}")
+        lo: int
+        to: int | None
         if len(args) == 1 and "to" not in kwargs and "from" not in kwargs:
             lo, to = 0, args[0]  # random_(to)
         else:
