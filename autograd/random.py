@@ -81,8 +81,6 @@ class Generator(np.random.Generator):
 
     def get_state(self) -> Any:
         """Return the generator's state as a 1-d uint8 Tensor (a copy), for ``set_state``."""
-        from .tensors import Tensor  # the engine's tensors import this module
-
         s = self.bit_generator.state
         raw = (s["state"]["state"].to_bytes(16, "little") + s["state"]["inc"].to_bytes(16, "little")
                + bytes([s["has_uint32"]]) + s["uinteger"].to_bytes(4, "little")
@@ -91,8 +89,6 @@ class Generator(np.random.Generator):
 
     def set_state(self, new_state: Any) -> Generator:
         """Restore a state ``get_state`` returned (a uint8 Tensor); return self."""
-        from .tensors import Tensor, _node
-
         if not isinstance(new_state, Tensor) or new_state.dtype != np.uint8:
             what = (f"a Tensor of dtype {new_state.dtype}" if isinstance(new_state, Tensor)
                     else f"a {type(new_state).__name__}")
@@ -100,7 +96,7 @@ class Generator(np.random.Generator):
                             f"returns), got {what}")
         raw = np.asarray(new_state).tobytes()
         if new_state.ndim != 1 or len(raw) != _STATE_BYTES:
-            raise _node.ShapeError(f"Generator.set_state: expected a state of {_STATE_BYTES} "
+            raise ShapeError(f"Generator.set_state: expected a state of {_STATE_BYTES} "
                                    f"bytes (what get_state() returns), got shape {new_state.shape}")
         state, inc = int.from_bytes(raw[:16], "little"), int.from_bytes(raw[16:32], "little")
         pcg = np.random.PCG64()
@@ -130,6 +126,11 @@ def _restore(state: dict[str, Any], initial_seed: int) -> Generator:
     g._initial_seed = initial_seed
     return g
 
+
+# the engine's Tensor and ShapeError, for the states and errors this module hands out:
+# bound by tensors/core.py (which imports this module; the imports point one way)
+Tensor: Any = None
+ShapeError: Any = ValueError
 
 _GENERATOR = Generator().manual_seed(_fresh_seed())
 
@@ -199,8 +200,6 @@ def multinomial_draw(p: np.ndarray, num_samples: Any, replacement: Any, rng: np.
     with or without replacement, as ``torch.multinomial``. Without replacement the draws
     come in the order they are drawn (the exponential-keys method: the smallest
     ``E_i / p_i``)."""
-    from .tensors._node import ShapeError  # the engine's tensors import this module
-
     if p.ndim not in (1, 2):
         raise ShapeError(f"{who}: the probabilities must be 1-d or 2-d (one distribution per "
                          f"row), got shape {p.shape}")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import devices, versions
+from .. import devices, random, versions
 from ..backends import NumpyOps
 from ..graph import NOATTRS, Node, backprop
 from ..ops import Op
@@ -483,6 +483,7 @@ _UFUNC_METHODS = {"absolute": "abs", "negative": "neg", "true_divide": "div",
 for _family in (_node, _args, casts, elementwise, reductions, scans, shape, indexing, linalg,
                 inplace, sampling):
     _family.Tensor = Tensor  # type: ignore[attr-defined]  # a module mypy types as ModuleType
+random.Tensor, random.ShapeError = Tensor, ShapeError  # Generator.get_state's, the draws' errors
 
 # a NamedTuple's __new__ belongs to a synthetic module where "Tensor" cannot be resolved:
 # give it the resolved annotations, for doc tools and get_type_hints

@@ -124,9 +124,18 @@ class SamplingMixin:
     def bernoulli(self: Tensor, p: float | None = None, *, generator: Any = None) -> Tensor:
         """Return ``autograd.bernoulli(self, p)``: 0s and 1s of this shape and dtype, each 1
         with the probability this tensor holds there (or ``p`` everywhere)."""
-        from ..creation import bernoulli
-
-        return bernoulli(self, p, generator=generator)
+        rng = _gen(generator, "bernoulli")
+        if p is None:
+            if self.dtype.kind != "f":
+                raise DtypeError(f"bernoulli: the probabilities must be floating point, got "
+                                 f"dtype {self.dtype}; cast them (e.g. .double())")
+            probs = np.asarray(_raw(self))
+        else:
+            if not isinstance(p, numbers.Real) or isinstance(p, (bool, np.bool_)) or not (
+                    0 <= float(p) <= 1):
+                raise ValueError(f"bernoulli: p must be a probability in [0, 1], got {p!r}")
+            probs = np.full(self.shape, float(p))
+        return Tensor(bernoulli_draw(probs, rng).astype(self.dtype))
 
 
 def _gen(gen: Any, who: str) -> np.random.Generator:
