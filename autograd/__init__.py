@@ -10,6 +10,7 @@ __version__ = "0.2.0"  # the one source: pyproject.toml, nn and viz read it
 from . import _malloc  # noqa: F401  # glibc: keep freed arrays for the next step (see there)
 from .creation import (
     arange,
+    bernoulli,
     empty,
     empty_like,
     eye,
@@ -18,6 +19,7 @@ from .creation import (
     full_like,
     linspace,
     logspace,
+    multinomial,
     normal,
     ones,
     ones_like,
@@ -26,6 +28,7 @@ from .creation import (
     randint,
     randn,
     randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -50,7 +53,15 @@ from .modes import (
 )
 from .ops import OPS, Op, defop
 from .printing import get_printoptions, set_printoptions
-from .random import default_generator, initial_seed, manual_seed, seed
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from .tensors import *  # noqa: F403  # the Tensor surface, as tensors.__all__ lists it
 from .tensors import Tensor
 from .tensors import torch_max as max  # torch's names; the modules keep the builtins

@@ -1,16 +1,18 @@
 """Tensor creation: ``tensor``, ``from_numpy``, ``zeros``/``ones``/``full``/``empty`` (and
 their ``*_like``), ``eye``, ``arange``, ``linspace``, ``logspace``, and the random draws
-``randn``, ``rand``, ``randint``, ``normal`` (and ``rand_like``, ``randn_like``). The global
-random stream they draw from (``manual_seed``, ``seed``, ``initial_seed``,
-``default_generator``) is in ``autograd.random``.
+``randn``, ``rand``, ``randint``, ``normal``, ``randperm``, ``multinomial``, ``bernoulli``
+(and ``rand_like``, ``randn_like``). The global random stream they draw from
+(``manual_seed``, ``seed``, ``initial_seed``, ``default_generator``) and ``Generator`` are
+in ``autograd.random``.
 
 Each returns a new leaf; shapes are given as ``f(2, 3)`` or ``f((2, 3))``. Floats are
 the default floating point dtype (``autograd.get_default_dtype()``: float64 unless set;
 torch's is float32) unless ``dtype=`` says otherwise. Each also takes torch's ``device=`` (the CPU only) and
-``pin_memory=``. Random draws take ``rng``, a seed or a
-``numpy.random.Generator`` (used as is, never touching the global stream); with
-``rng=None`` they draw from the one project-wide Generator, which ``manual_seed(n)`` reseeds
-in place, so that every random creation, nn initialiser and Dropout mask is reproducible.
+``pin_memory=``. Random draws take ``generator=`` (torch's name) or ``rng=`` (the
+project's; one or the other): a seed, an ``autograd.Generator`` or a
+``numpy.random.Generator`` (used as is, never touching the global stream); with neither
+they draw from the one project-wide Generator, which ``manual_seed(n)`` reseeds in place,
+so that every random creation, nn initialiser and Dropout mask is reproducible.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ import numpy as np
 from .defaults import float_dtype, get_default_dtype
 from .devices import check_device
 from .graph import NOATTRS
-from .random import generator
+from .random import bernoulli_draw, generator, multinomial_draw
 from .tensors import Tensor
 from .tensors._args import ArrayLike, _shape_args
-from .tensors._node import _array, _result
+from .tensors._node import DtypeError, _array, _result
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +80,18 @@ def _float_dtype(name: str, dtype: Any) -> np.dtype:
 
 def _or(dtype: Any, default: Any) -> Any:
     return default if dtype is None else dtype  # not ``or``: a numpy dtype is falsy
+
+
+RNG = Any  # an int seed, an autograd.Generator, a numpy.random.Generator or None
+
+
+def _gen(name: str, rng: RNG, gen: RNG) -> np.random.Generator:
+    """The Generator a draw uses: ``generator=`` (torch's spelling) or ``rng=`` (the
+    project's), at most one of them; neither is the global stream."""
+    if rng is not None and gen is not None:
+        raise TypeError(f"{name}: got both rng= and generator=; they are the same argument "
+                        "(the project's and torch's spelling), give one")
+    return generator(rng, name) if gen is None else generator(gen, name, "generator")
 
 
 def _fill_dtype(value: Any, who: str) -> Any:
@@ -253,47 +267,49 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
 
 
 @_on_device
-def randn(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = None,
-          requires_grad: bool = False) -> Tensor:
-    """Return standard normal samples; ``rng`` is a seed or a ``numpy.random.Generator``
+def randn(*shape: int, rng: RNG = None, dtype: Any = None, requires_grad: bool = False,
+          generator: RNG = None) -> Tensor:
+    """Return standard normal samples; ``generator`` (or ``rng``) is a seed or a Generator
     (None: the global stream, see ``manual_seed``)."""
     dt = _float_dtype("randn", dtype)
-    data = generator(rng, "randn").standard_normal(_size("randn", shape)).astype(dt)
+    data = _gen("randn", rng, generator).standard_normal(_size("randn", shape)).astype(dt)
     return _leaf("randn", data, requires_grad)
 
 
 @_on_device
-def rand(*shape: int, rng: int | np.random.Generator | None = None, dtype: Any = None,
-         requires_grad: bool = False) -> Tensor:
-    """Return uniform samples in [0, 1); ``rng`` is a seed or a ``numpy.random.Generator``
-    (None: the global stream, see ``manual_seed``)."""
+def rand(*shape: int, rng: RNG = None, dtype: Any = None, requires_grad: bool = False,
+         generator: RNG = None) -> Tensor:
+    """Return uniform samples in [0, 1); ``generator`` (or ``rng``) is a seed or a
+    Generator (None: the global stream, see ``manual_seed``)."""
     dt = _float_dtype("rand", dtype)
-    data = generator(rng, "rand").random(_size("rand", shape)).astype(dt)
+    data = _gen("rand", rng, generator).random(_size("rand", shape)).astype(dt)
     return _leaf("rand", data, requires_grad)
 
 
 @_on_device
-def randn_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator | None = None,
-               requires_grad: bool = False) -> Tensor:
+def randn_like(t: ArrayLike, dtype: Any = None, rng: RNG = None, requires_grad: bool = False,
+               *, generator: RNG = None) -> Tensor:
     """Return standard normal samples of ``t``'s shape and (floating) dtype."""
     d = _like("randn_like", t)
-    return randn(*d.shape, rng=rng, dtype=_float_dtype("randn_like", _or(dtype, d.dtype)),
+    g = _gen("randn_like", rng, generator)
+    return randn(*d.shape, rng=g, dtype=_float_dtype("randn_like", _or(dtype, d.dtype)),
                  requires_grad=requires_grad)
 
 
 @_on_device
-def rand_like(t: ArrayLike, dtype: Any = None, rng: int | np.random.Generator | None = None,
-              requires_grad: bool = False) -> Tensor:
+def rand_like(t: ArrayLike, dtype: Any = None, rng: RNG = None, requires_grad: bool = False,
+              *, generator: RNG = None) -> Tensor:
     """Return uniform samples in [0, 1) of ``t``'s shape and (floating) dtype."""
     d = _like("rand_like", t)
-    return rand(*d.shape, rng=rng, dtype=_float_dtype("rand_like", _or(dtype, d.dtype)),
+    g = _gen("rand_like", rng, generator)
+    return rand(*d.shape, rng=g, dtype=_float_dtype("rand_like", _or(dtype, d.dtype)),
                 requires_grad=requires_grad)
 
 
 @_on_device
 def randint(low: int = 0, high: int | Sequence[int] | None = None,
-            size: Sequence[int] | None = None, *, dtype: Any = np.int64,
-            rng: int | np.random.Generator | None = None, requires_grad: bool = False) -> Tensor:
+            size: Sequence[int] | None = None, *, dtype: Any = np.int64, rng: RNG = None,
+            requires_grad: bool = False, generator: RNG = None) -> Tensor:
     """Return integers drawn uniformly from ``[low, high)``: ``randint(high, size)`` or
     ``randint(low, high, size)``, as torch (int64 unless ``dtype``)."""
     lo: Any = low
@@ -312,19 +328,72 @@ def randint(low: int = 0, high: int | Sequence[int] | None = None,
     if not lo < hi:
         raise ValueError(f"randint: low must be less than high, got low={low}, high={high}")
     shape = _size("randint", tuple(size) if isinstance(size, (tuple, list)) else (size,))
-    data = generator(rng, "randint").integers(int(lo), int(hi), shape).astype(dtype)
+    data = _gen("randint", rng, generator).integers(int(lo), int(hi), shape).astype(dtype)
     return _leaf("randint", data, requires_grad)
 
 
 @_on_device
 def normal(mean: ArrayLike = 0.0, std: ArrayLike = 1.0, size: Sequence[int] | None = None, *,
-           rng: int | np.random.Generator | None = None, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           rng: RNG = None, dtype: Any = None, requires_grad: bool = False,
+           generator: RNG = None) -> Tensor:
     """Return normal samples of mean ``mean`` and standard deviation ``std``: floats with
     ``size``, or tensors/arrays (broadcast together) giving the shape."""
     m, s = _like("normal", mean), _like("normal", std)
     if np.any(s < 0):
         raise ValueError("normal: std must be >= 0")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _size("normal", tuple(size))
-    data = m + s * generator(rng, "normal").standard_normal(shape)
+    data = m + s * _gen("normal", rng, generator).standard_normal(shape)
     return _leaf("normal", data.astype(_float_dtype("normal", dtype)), requires_grad)
+
+
+@_on_device
+def randperm(n: int, *, generator: RNG = None, dtype: Any = np.int64, requires_grad: bool = False,
+             rng: RNG = None) -> Tensor:
+    """Return a random permutation of ``0 .. n-1`` (int64 unless ``dtype``; a floating
+    dtype holds the same integers, as torch's)."""
+    if not isinstance(n, numbers.Integral) or isinstance(n, (bool, np.bool_)):
+        raise TypeError(f"randperm: n must be an int, got {type(n).__name__}")
+    if n < 0:
+        raise ValueError(f"randperm: n must be >= 0, got {n}")
+    dt = np.dtype(dtype)
+    if dt.kind not in "iuf":
+        raise DtypeError(f"randperm: dtype must be an integer or floating point dtype, got {dt}")
+    top = np.iinfo(dt).max if dt.kind in "iu" else 2 ** (np.finfo(dt).nmant + 1)
+    if n - 1 > top:
+        raise ValueError(f"randperm: n={n} does not fit dtype {dt} (values up to {top}); pass a "
+                         "wider dtype")
+    perm = _gen("randperm", rng, generator).permutation(int(n))
+    return _leaf("randperm", perm.astype(dt), requires_grad)
+
+
+def _probabilities(name: str, input: ArrayLike) -> np.ndarray:
+    p = _like(name, input)
+    if p.dtype.kind != "f":
+        raise DtypeError(f"{name}: the probabilities must be floating point, got dtype "
+                         f"{p.dtype}; cast them (e.g. .double())")
+    return p
+
+
+def multinomial(input: ArrayLike, num_samples: int, replacement: bool = False, *,
+                generator: RNG = None, rng: RNG = None) -> Tensor:
+    """Return int64 indices drawn from the distribution(s) ``input`` (1-d: shape
+    ``(num_samples,)``; 2-d: one row of draws per row, shape ``(rows, num_samples)``), with
+    or without ``replacement``; the weights need not sum to 1, as torch's."""
+    p = _probabilities("multinomial", input)
+    g = _gen("multinomial", rng, generator)
+    return _leaf("multinomial", multinomial_draw(p, num_samples, replacement, g), False)
+
+
+def bernoulli(input: ArrayLike, p: float | None = None, *, generator: RNG = None,
+              rng: RNG = None) -> Tensor:
+    """Return 0s and 1s of ``input``'s shape and dtype, each 1 with the probability
+    ``input`` holds there (or with ``p`` everywhere when given, as torch's two forms)."""
+    d = _like("bernoulli", input)
+    g = _gen("bernoulli", rng, generator)
+    if p is None:
+        probs = _probabilities("bernoulli", input)
+    else:
+        if not isinstance(p, numbers.Real) or isinstance(p, (bool, np.bool_)) or not 0 <= p <= 1:
+            raise ValueError(f"bernoulli: p must be a probability in [0, 1], got {p!r}")
+        probs = np.full(d.shape, float(p))
+    return _leaf("bernoulli", bernoulli_draw(probs, g).astype(d.dtype), False)

@@ -59,6 +59,13 @@ def drop_probability(p: Any, who: str, name: str = "p") -> float:
     return float(p)
 
 
+def probability(p: Any, who: str, name: str = "p") -> float:
+    """Return a probability as a float, or raise ValueError unless it is a number in
+    [0, 1] (torch's rule for dropout's ``p``: 1 drops everything)."""
+    check(is_real(p) and 0 <= p <= 1, who, name, p, "a probability in [0, 1]")
+    return float(p)
+
+
 def check_label_smoothing(x: Any, who: str) -> float:
     """Return ``label_smoothing`` as a float, or raise ValueError unless it is a number in
     [0, 1] (PyTorch's range)."""

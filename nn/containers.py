@@ -5,6 +5,7 @@ and ``ParameterDict``, which hold parameters rather than modules.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -42,17 +43,25 @@ class _ModuleSequence(Module):
 
 class Sequential(_ModuleSequence):
     """Modules applied in order; the i-th is registered as ``"i"`` (state_dict keys
-    ``0.weight``, ...). Indexable (an int or a slice), sized and iterable."""
+    ``0.weight``, ...), or, given one ``OrderedDict``, under its keys (``fc.weight``...), as
+    torch's. Indexable (an int or a slice), sized and iterable."""
 
-    def __init__(self, *modules: Module) -> None:
+    def __init__(self, *modules: Module | OrderedDict[str, Module]) -> None:
         super().__init__()
-        for m in modules:
-            self.append(m)
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for key, m in modules[0].items():
+                if not isinstance(m, Module):
+                    raise TypeError(f"Sequential: every item must be an nn.Module, got "
+                                    f"{type(m).__name__} for key {key!r}")
+                self.add_module(key, m)
+            return
+        for item in modules:
+            self.append(item)  # type: ignore[arg-type]  # append names a non-Module
 
     def __getitem__(self, index: int | slice) -> Any:
         mods = self._list()
-        if isinstance(index, slice):
-            return Sequential(*mods[index])
+        if isinstance(index, slice):  # the names are kept, as torch's
+            return Sequential(OrderedDict(list(self._modules.items())[index]))
         try:
             return mods[index]
         except IndexError:

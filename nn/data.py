@@ -1,6 +1,7 @@
 """Datasets and a batching loader with ``torch.utils._data``'s semantics (map-style
 datasets, one process): ``Dataset``, ``TensorDataset``, ``Subset``, ``ConcatDataset``,
-``random_split``, ``DataLoader`` and its ``default_collate``.
+``random_split``, ``DataLoader`` and its ``default_collate``; the samplers (``Sampler``,
+``RandomSampler``, ``BatchSampler``...) are in ``nn.samplers``, re-exported here.
 
 Randomness follows the rest of nn: ``generator`` is an int seed, a numpy Generator or
 None (the global stream, which ``autograd.manual_seed`` reseeds). A loader seeded with an
@@ -23,6 +24,14 @@ import numpy as np
 from autograd import Tensor, stack
 
 from ._validate import RNG, check, generator, integer, is_integer, is_real
+from .samplers import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 
 
 def _rng(gen: Any, who: str) -> np.random.Generator:
@@ -214,62 +223,118 @@ def default_convert(data: Any) -> Any:
     return data
 
 
+_WARNED_WORKERS = False
+
+
 class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` samples merged by
-    ``collate_fn`` (default: ``default_collate``); ``shuffle`` draws a new order on each
-    pass from ``generator``; ``drop_last`` drops a last, smaller batch. ``batch_size=None``
-    yields the samples one by one, unbatched."""
+    ``collate_fn`` (default: ``default_collate``), in the order of ``sampler`` (default:
+    sequential, or a ``RandomSampler`` drawing from ``generator`` when ``shuffle``), or in
+    the batches ``batch_sampler`` yields; ``drop_last`` drops a last, smaller batch;
+    ``batch_size=None`` yields the samples one by one, unbatched. torch's mutually exclusive
+    options raise its errors. ``num_workers > 0`` loads in the main process (the same
+    batches as torch's workers give; a one-time warning says so, and ``worker_init_fn`` is
+    not called, there being no worker); ``pin_memory`` warns that there is no accelerator."""
 
-    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool = False,
-                 drop_last: bool = False, collate_fn: Callable[[list[Any]], Any] | None = None,
-                 generator: RNG = None) -> None:
+    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Any = None, batch_sampler: Any = None, num_workers: int = 0,
+                 collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
+                 drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], Any] | None = None,
+                 multiprocessing_context: Any = None, generator: RNG = None, *,
+                 prefetch_factor: int | None = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
+        global _WARNED_WORKERS
         who = "DataLoader"
         if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
             raise TypeError(f"{who}: dataset must support len() and indexing (a map-style "
                             f"Dataset), got {type(dataset).__name__}")
-        if batch_size is not None:
-            batch_size = integer(batch_size, who, "batch_size", minimum=1)
-        elif drop_last:
-            raise ValueError(f"{who}: batch_size=None turns batching off, so drop_last=True has "
-                             "nothing to drop; pass one or the other")
+        shuffle = False if shuffle is None else shuffle
         check(isinstance(shuffle, bool), who, "shuffle", shuffle, "a bool")
         check(isinstance(drop_last, bool), who, "drop_last", drop_last, "a bool")
+        if not is_integer(num_workers) or num_workers < 0:
+            raise ValueError(f"{who}: num_workers option should be non-negative; use "
+                             "num_workers=0 to disable multiprocessing.")
+        if not is_real(timeout) or timeout < 0:
+            raise ValueError(f"{who}: timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError(f"{who}: prefetch_factor option could only be specified in "
+                             "multiprocessing. Let num_workers > 0 to enable multiprocessing, "
+                             "otherwise set prefetch_factor to None.")
+        if prefetch_factor is not None and (not is_integer(prefetch_factor)
+                                            or prefetch_factor < 0):
+            raise ValueError(f"{who}: prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError(f"{who}: persistent_workers option needs num_workers > 0")
+        if sampler is not None and shuffle:
+            raise ValueError(f"{who}: sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(f"{who}: batch_sampler option is mutually exclusive with "
+                                 "batch_size, shuffle, sampler, and drop_last")
+            batch_size = None
+        elif batch_size is None:
+            if drop_last:
+                raise ValueError(f"{who}: batch_size=None option disables auto-batching and is "
+                                 "mutually exclusive with drop_last")
+        else:
+            batch_size = integer(batch_size, who, "batch_size", minimum=1)
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"{who}: collate_fn must be callable or None, got "
                             f"{type(collate_fn).__name__}")
+        if worker_init_fn is not None and not callable(worker_init_fn):
+            raise TypeError(f"{who}: worker_init_fn must be callable or None, got "
+                            f"{type(worker_init_fn).__name__}")
         self.dataset = dataset
-        self.batch_size = batch_size
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.collate_fn = collate_fn
+        self.num_workers = int(num_workers)
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.prefetch_factor = prefetch_factor
+        self.persistent_workers = persistent_workers
         # made once (None: looked up on each pass, so that manual_seed takes effect)
         self.generator = None if generator is None else _rng(generator, who)
+        if sampler is None:
+            sampler = (RandomSampler(dataset, generator=self.generator) if shuffle
+                       else SequentialSampler(dataset))
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.batch_size = batch_size
+        if self.num_workers > 0 and not _WARNED_WORKERS:
+            _WARNED_WORKERS = True
+            warnings.warn(f"{who}: num_workers={self.num_workers}: this engine has no worker "
+                          "processes, the batches are loaded in the main process (the same "
+                          "batches, in the same order, as torch's workers give)", UserWarning,
+                          stacklevel=2)
 
-    def _order(self) -> list[int]:
-        n = len(self.dataset)
-        if not self.shuffle:
-            return list(range(n))
-        return _rng(self.generator, "DataLoader").permutation(n).tolist()
+    @property
+    def _auto_collation(self) -> bool:
+        return self.batch_sampler is not None
 
     def __iter__(self) -> Iterator[Any]:
-        order = self._order()
-        if self.batch_size is None:
+        if self.pin_memory:
+            warnings.warn("DataLoader: 'pin_memory' argument is set as true but no accelerator "
+                          "is found, then device pinned memory won't be used.", UserWarning,
+                          stacklevel=2)
+        if self.batch_sampler is None:
             convert = self.collate_fn or default_convert
-            for i in order:
+            for i in self.sampler:
                 yield convert(self.dataset[i])
             return
         collate = self.collate_fn or default_collate
-        bs = self.batch_size
-        stop = len(order) - len(order) % bs if self.drop_last else len(order)
-        for start in range(0, stop, bs):
-            yield collate([self.dataset[i] for i in order[start:start + bs]])
+        for batch in self.batch_sampler:
+            yield collate([self.dataset[i] for i in batch])
 
     def __len__(self) -> int:
-        n = len(self.dataset)
-        if self.batch_size is None:
-            return n
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        source = self.batch_sampler if self.batch_sampler is not None else self.sampler
+        return len(source)
 
 
-__all__ = ["ConcatDataset", "DataLoader", "Dataset", "Subset", "TensorDataset", "default_collate",
-           "default_convert", "random_split"]
+__all__ = ["BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler", "Sampler",
+           "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
+           "WeightedRandomSampler", "default_collate", "default_convert", "random_split"]

@@ -27,9 +27,9 @@ LAYER = {"ops": 0, "backends": 1, "graph": 2, "value": 3, "tensors": 3, "creatio
          "grad_fn": 1,
          # the in-place engine state: above graph (its Node type), below tensors
          "versions": 2.5,
-         # the default float dtype (imports nothing of ours); the print options and
-         # torch's formatter, which reads it (below tensors, whose repr calls it)
-         "defaults": 0, "printing": 1}
+         # the print options and torch's formatter, which reads the default dtype
+         # (below tensors, whose repr calls it)
+         "printing": 1}
 
 
 def _module(path: Path) -> str:

@@ -2,7 +2,7 @@
 attributes (shape, dtype, grad handling, ``detach``, ``backward``...) and the Python and
 numpy protocols. Its operator surface comes from one mixin per family, each in the module of
 that name (``elementwise``, ``reductions``, ``scans``, ``shape``, ``indexing``, ``linalg``,
-``inplace``, ``casts``)."""
+``inplace``, ``casts``, ``sampling``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import devices, printing, versions
+from .. import devices, printing, random, versions
 from ..backends import NumpyOps
 from ..graph import NOATTRS, Node, backprop
 from ..ops import Op
-from . import _args, _node, casts, elementwise, indexing, inplace, linalg, reductions, scans, shape
+from . import _args, _node, casts, elementwise, indexing, inplace, linalg, reductions, sampling, scans, shape
 from ._args import ArrayLike, _dtype, _SizeInt
 from ._node import ShapeError, _array, _broadcast, _const, _result, _saving
 from .casts import CastMixin
@@ -24,12 +24,13 @@ from .indexing import IndexingMixin
 from .inplace import InPlaceMixin
 from .linalg import LinalgMixin
 from .reductions import ReductionMixin, ValuesIndices
+from .sampling import SamplingMixin
 from .scans import ScanMixin
 from .shape import ShapeMixin
 
 
 class Tensor(CastMixin, InPlaceMixin, ElementwiseMixin, ReductionMixin, ScanMixin, ShapeMixin,
-             IndexingMixin, LinalgMixin, Node):
+             IndexingMixin, LinalgMixin, SamplingMixin, Node):
     """An array in the graph. As in PyTorch, ``.data`` is a Tensor without graph sharing the
     memory, ``.grad`` a Tensor of the same shape and dtype (or None), comparisons give bool
     Tensors; ``np.asarray(t)`` and ``t.numpy()`` are the ndarray itself. Leaf gradients
@@ -492,8 +493,9 @@ _UFUNC_METHODS = {"absolute": "abs", "negative": "neg", "true_divide": "div",
 # the name its code uses; nothing there runs before this. (A late import in each function
 # instead would cost about a microsecond per call, on the paths every op takes.)
 for _family in (_node, _args, casts, elementwise, reductions, scans, shape, indexing, linalg,
-                inplace):
+                inplace, sampling):
     _family.Tensor = Tensor  # type: ignore[attr-defined]  # a module mypy types as ModuleType
+random.Tensor, random.ShapeError = Tensor, ShapeError  # Generator.get_state's, the draws' errors
 
 # a NamedTuple's __new__ belongs to a synthetic module where "Tensor" cannot be resolved:
 # give it the resolved annotations, for doc tools and get_type_hints

@@ -18,7 +18,7 @@ import numpy as np
 from ..graph import Node
 from ..modes import _grad_enabled
 from ..ops import OPS
-from ..random import default_generator
+from ..random import generator as _generator
 from ..versions import _modifications, _note_modified, _tick, rebased
 from ._args import ArrayLike, _index
 from ._node import DtypeError, ShapeError, _raw
@@ -101,14 +101,14 @@ class InPlaceMixin:
                 generator: np.random.Generator | None = None) -> Tensor:
         """Fill with draws from N(mean, std^2) in place (from ``generator``, else the global
         stream); return self."""
-        rng = generator if generator is not None else default_generator()
+        rng = _generator(generator, "normal_", "generator")
         return _mutate(self, "normal_", lambda t: _replaced(t, rng.normal(mean, std, t.shape)))
 
     def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *,
                  generator: np.random.Generator | None = None) -> Tensor:
         """Fill with draws from U(a, b) in place (from ``generator``, else the global stream);
         return self."""
-        rng = generator if generator is not None else default_generator()
+        rng = _generator(generator, "uniform_", "generator")
         return _mutate(self, "uniform_", lambda t: _replaced(t, rng.uniform(a, b, t.shape)))
 
     def masked_fill_(self: Tensor, mask: ArrayLike, value: ArrayLike) -> Tensor:

@@ -1,6 +1,6 @@
 """torch.nn.functional's surface on the autograd engine, one file per family: activations,
 losses, convolution, pooling, resampling (pad, interpolate), attention, normalization,
-sparse lookups and linear.
+dropout, sparse lookups and linear.
 
 Every function takes Tensors and returns a Tensor in the graph; the ops it records are in
 ``autograd.ops`` (or it is a composite of them), so every derivative is checked there.
@@ -74,6 +74,17 @@ from .normalization import layer_norm
 # ------------------------------------------------ linear
 # isort: split
 from .linear import linear
+
+# ------------------------------------------------ dropout
+# isort: split
+from .dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and callable(obj))  # the functions, not the files

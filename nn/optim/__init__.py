@@ -1,8 +1,9 @@
-"""Optimizers (``nn.optim.optimizer``) and learning-rate schedules
+"""Optimizers (``nn.optim.optimizer``, ``nn.optim.adaptive``) and learning-rate schedules
 (``nn.optim.lr_scheduler``) with PyTorch's update rules and step counting; every name is
 re-exported here, as ``torch.optim`` does for its optimizers."""
 
-from . import lr_scheduler, optimizer
+from . import adaptive, lr_scheduler, optimizer
+from .adaptive import Adadelta, Adamax, NAdam, RAdam
 from .lr_scheduler import (
     ChainedScheduler,
     ConstantLR,
@@ -21,7 +22,8 @@ from .lr_scheduler import (
 )
 from .optimizer import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "ChainedScheduler", "ConstantLR",
-           "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR",
-           "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "Optimizer", "PolynomialLR", "RMSprop",
-           "ReduceLROnPlateau", "SequentialLR", "StepLR", "lr_scheduler", "optimizer"]
+__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "ChainedScheduler",
+           "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
+           "LinearLR", "MultiStepLR", "MultiplicativeLR", "NAdam", "OneCycleLR", "Optimizer",
+           "PolynomialLR", "RAdam", "RMSprop", "ReduceLROnPlateau", "SequentialLR", "StepLR",
+           "adaptive", "lr_scheduler", "optimizer"]

@@ -32,6 +32,10 @@ class Optimizer:
     """Base class: holds ``param_groups`` (dicts with "params" and hyperparameters) and
     per-parameter ``state`` (keyed by ``id(param)``: a Tensor's == is elementwise)."""
 
+    # the state entries that are one number for the whole parameter (the others have its
+    # shape): load_state_dict checks the shapes of the rest
+    _scalars: tuple[str, ...] = ("step",)
+
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         name = type(self).__name__
         if isinstance(params, (Tensor, Value, dict)):
@@ -241,7 +245,7 @@ class Optimizer:
             p = params[i]
             loaded: State = {}
             for k, v in s.items():
-                if isinstance(v, np.ndarray) or isinstance(p, Tensor) and k != "step":
+                if isinstance(v, np.ndarray) or isinstance(p, Tensor) and k not in self._scalars:
                     arr = np.array(v, dtype=p.dtype if isinstance(p, Tensor) else float)
                     shape = p.shape if isinstance(p, Tensor) else ()
                     if arr.shape != shape:

@@ -281,7 +281,7 @@ def test_repr_of_a_module_tree():
         "    (0): Linear(in_features=2, out_features=3, bias=True)\n"
         "    (1): ReLU()\n"
         "  )\n"
-        "  (heads.0): Dropout(p=0.25)\n"
+        "  (heads.0): Dropout(p=0.25, inplace=False)\n"
         "  (norm): LayerNorm((3,), eps=1e-05, elementwise_affine=True)\n"
         ")")
 
@@ -690,3 +690,19 @@ def test_register_parameter():
         m.register_parameter("a.b", p)
     m.register_parameter("_scale", None)
     assert m.parameters() == [] and m._scale is None
+
+
+def test_sequential_of_an_ordered_dict_names_its_children_as_torch():
+    from collections import OrderedDict
+
+    s = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 3)), ("act", nn.ReLU()),
+                                   ("out", nn.Linear(3, 1))]))
+    assert list(s.state_dict()) == ["fc.weight", "fc.bias", "out.weight", "out.bias"]
+    assert s.fc is s[0] and len(s) == 3 and list(s[1:]._modules) == ["act", "out"]
+    assert s(Tensor(np.ones((4, 2)))).shape == (4, 1)
+    torch = pytest.importorskip("torch")
+    t = torch.nn.Sequential(OrderedDict([("fc", torch.nn.Linear(2, 3)), ("act", torch.nn.ReLU()),
+                                         ("out", torch.nn.Linear(3, 1))]))
+    assert list(t.state_dict()) == list(s.state_dict())
+    with pytest.raises(TypeError, match="Sequential: every item must be an nn.Module"):
+        nn.Sequential(OrderedDict([("fc", 3)]))

@@ -24,7 +24,7 @@ CASES = [
     (lambda: nn.Linear(0.5, 2), "Linear", "in_features", 0.5),
     (lambda: nn.Embedding(0, 2), "Embedding", "num_embeddings", 0),
     (lambda: nn.LayerNorm(3, eps=0.0), "LayerNorm", "eps", 0.0),
-    (lambda: nn.Dropout(1.0), "Dropout", "p", 1.0),
+    (lambda: nn.Dropout(1.5), "Dropout", "p", 1.5),
     (lambda: nn.MLP(2, [3], 1, activation="gelu6"), "MLP", "activation", "gelu6"),
     (lambda: nn.scalar.Neuron(2, activation="gelu"), "Neuron", "activation", "gelu"),
     (lambda: nn.scalar.Layer(2, 0), "Layer", "nout", 0),
@@ -68,20 +68,30 @@ def test_label_smoothing_is_accepted_alike_by_the_function_and_the_module(smooth
     assert got == F.cross_entropy(x, [2, 0], label_smoothing=float(smoothing)).data
 
 
-def test_dropout_probability_is_one_rule_for_the_layer_and_the_config():
-    for p in (True, -0.1, 1.0, "0.5"):
-        with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\)"):
-            nn.Dropout(p)
+def test_dropout_probability_is_one_rule_for_the_layers_and_the_functions():
+    # torch's rule: p in [0, 1] (1 drops everything); GPTConfig keeps [0, 1), a model that
+    # drops every activation being a configuration error
+    for p in (True, -0.1, 1.5, "0.5", float("nan")):
+        for make in (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout):
+            with pytest.raises(ValueError, match=rf"{make.__name__}: p must be a probability in "
+                                                 r"\[0, 1\]"):
+                make(p)
+        for fn in (F.dropout, F.dropout1d, F.dropout2d, F.dropout3d, F.alpha_dropout):
+            with pytest.raises(ValueError, match=rf"{fn.__name__}: p must be a probability in "
+                                                 r"\[0, 1\]"):
+                fn(Tensor(np.ones((2, 2, 2, 2))), p)
         with pytest.raises(ValueError, match=r"GPTConfig: dropout must be a probability in \[0, 1\)"):
             GPTConfig(**_CFG, dropout=p)
     assert nn.Dropout(np.float32(0.5)).p == 0.5 and GPTConfig(**_CFG, dropout=0.5).dropout == 0.5
+    assert nn.Dropout(1.0).p == 1.0 and nn.Dropout(0).p == 0.0
 
 
 def test_rng_must_be_a_seed_a_generator_or_none():
     for make in (lambda rng: nn.Linear(2, 2, rng=rng), lambda rng: nn.scalar.Neuron(2, rng=rng),
                  lambda rng: nn.gpt.GPT(GPTConfig(**_CFG), rng=rng)):
         for bad in (True, 1.5, "0"):
-            with pytest.raises(TypeError, match="rng must be an int seed, a numpy.random.Generator"):
+            with pytest.raises(TypeError, match="rng must be an int seed, an autograd.Generator, "
+                                                "a numpy.random.Generator"):
                 make(bad)
         make(np.int64(3))
         make(np.random.default_rng(3))
