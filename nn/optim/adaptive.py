@@ -62,6 +62,11 @@ class _Adaptive(Optimizer):
                 raise ValueError(f"{who}: {flag}=True is not supported: {why}; leave {flag}=False "
                                  "(the update is the same)")
 
+    def _exp_avg(self, x: Any, g: Any, state: State, b1: float) -> Any:
+        """The first moment after this step, ``lerp(exp_avg, g, 1 - b1)`` as torch's."""
+        m = state.get("exp_avg", self._zeros(x))
+        return m + (1 - b1) * (g - m)
+
     @staticmethod
     def _decay(x: Any, g: Any, group: dict[str, Any]) -> tuple[Any, Any]:
         """Apply weight decay: decoupled (``x * (1 - lr wd)``, AdamW's) or L2 (``g + wd x``)."""
@@ -118,8 +123,7 @@ class Adamax(_Adaptive):
         lr, (b1, b2), eps = group["lr"], group["betas"], group["eps"]
         step = state.get("step", 0) + 1
         x, g = self._decay(x, g, group)
-        m = state.get("exp_avg", self._zeros(x))
-        m = m + (1 - b1) * (g - m)  # torch's lerp
+        m = self._exp_avg(x, g, state, b1)
         u = np.maximum(state.get("exp_inf", self._zeros(x)) * b2, abs(g) + eps)
         u = u if isinstance(x, np.ndarray) else float(u)
         clr = lr / (1 - b1 ** step)
@@ -158,8 +162,7 @@ class NAdam(_Adaptive):
         mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
         mu_product = state.get("mu_product", 1.0) * mu
         mu_product_next = mu_product * mu_next
-        m = state.get("exp_avg", self._zeros(x))
-        m = m + (1 - b1) * (g - m)  # torch's lerp
+        m = self._exp_avg(x, g, state, b1)
         v = state.get("exp_avg_sq", self._zeros(x)) * b2 + g * g * (1 - b2)
         denom = _sqrt(v / bc2) + eps
         x = x + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
@@ -187,8 +190,7 @@ class RAdam(_Adaptive):
         lr, (b1, b2), eps = group["lr"], group["betas"], group["eps"]
         step = state.get("step", 0) + 1
         x, g = self._decay(x, g, group)
-        m = state.get("exp_avg", self._zeros(x))
-        m = m + (1 - b1) * (g - m)  # torch's lerp
+        m = self._exp_avg(x, g, state, b1)
         v = state.get("exp_avg_sq", self._zeros(x)) * b2 + g * g * (1 - b2)
         bc1, bc2 = 1 - b1 ** step, 1 - b2 ** step
         m_hat = m / bc1
